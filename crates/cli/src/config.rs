@@ -1,0 +1,263 @@
+//! Configuration, layered: built-in defaults → a TOML file (`--config FILE` or
+//! `OPENPES_CONFIG`) → `OPENPES__SECTION__KEY` environment variables → command-line flags.
+//! This is the only place that reads environment variables and configuration files.
+
+use anyhow::{bail, Context, Result};
+use figment::providers::{Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub log: LogConfig,
+}
+
+/// `[server]`: the HTTP listener and its limits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address and port to listen on.
+    pub bind: String,
+    /// Largest accepted request body in bytes.
+    pub max_body_bytes: usize,
+    /// Longest time a request may take, in seconds.
+    pub request_timeout_secs: u64,
+}
+
+/// `[database]`: where data lives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://…` or `postgres://…`; when absent, SQLite in `data_dir`.
+    pub url: Option<String>,
+    /// Directory of the embedded SQLite database.
+    pub data_dir: PathBuf,
+}
+
+/// `[log]`: logging.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    /// `text` or `json`.
+    pub format: String,
+    /// A tracing filter such as `info` or `openpes=debug,info`.
+    pub level: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            server: ServerConfig {
+                bind: "127.0.0.1:8080".into(),
+                max_body_bytes: 1 << 20,
+                request_timeout_secs: 30,
+            },
+            database: DatabaseConfig {
+                url: None,
+                data_dir: PathBuf::from("data"),
+            },
+            log: LogConfig {
+                format: "text".into(),
+                level: "info".into(),
+            },
+        }
+    }
+}
+
+/// Values given on the command line (highest precedence); `None` leaves a value alone.
+#[derive(Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_format: Option<String>,
+}
+
+impl Config {
+    /// Loads the layered configuration. `file` is `--config`; when absent, `OPENPES_CONFIG`.
+    /// `env` yields the environment (injected so that tests need not change the process's).
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+        env_pairs: Vec<(String, String)>,
+        overrides: &Overrides,
+    ) -> Result<Config> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        let file = file
+            .map(Path::to_path_buf)
+            .or_else(|| env("OPENPES_CONFIG").map(PathBuf::from));
+        if let Some(path) = file {
+            if !path.is_file() {
+                bail!("configuration file {} does not exist", path.display());
+            }
+            figment = figment.merge(Toml::file(&path));
+        }
+        let prefixed: Vec<(String, String)> = env_pairs
+            .into_iter()
+            .filter_map(|(k, v)| {
+                k.strip_prefix("OPENPES__")
+                    .map(|rest| (rest.to_ascii_lowercase().replace("__", "."), v))
+            })
+            .collect();
+        for (key, value) in prefixed {
+            figment = figment.merge(Serialized::default(&key, parse_env_value(&value)));
+        }
+        let mut flags = serde_json::Map::new();
+        let mut set = |section: &str, key: &str, value: serde_json::Value| {
+            let entry = flags
+                .entry(section.to_string())
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+            if let serde_json::Value::Object(map) = entry {
+                map.insert(key.to_string(), value);
+            }
+        };
+        if let Some(bind) = &overrides.bind {
+            set("server", "bind", bind.clone().into());
+        }
+        if let Some(url) = &overrides.database_url {
+            set("database", "url", url.clone().into());
+        }
+        if let Some(dir) = &overrides.data_dir {
+            set("database", "data_dir", dir.display().to_string().into());
+        }
+        if let Some(format) = &overrides.log_format {
+            set("log", "format", format.clone().into());
+        }
+        figment = figment.merge(Serialized::defaults(serde_json::Value::Object(flags)));
+        let config: Config = figment
+            .extract()
+            .context("invalid configuration (defaults → file → OPENPES__* environment → flags)")?;
+        if !matches!(config.log.format.as_str(), "text" | "json") {
+            bail!(
+                "log.format must be 'text' or 'json', not '{}'",
+                config.log.format
+            );
+        }
+        Ok(config)
+    }
+
+    /// The database URL: the configured one, else SQLite in the data directory.
+    pub fn database_url(&self) -> String {
+        match &self.database.url {
+            Some(url) if !url.is_empty() => url.clone(),
+            _ => openpes_store::Store::sqlite_url_in(&self.database.data_dir),
+        }
+    }
+}
+
+/// Environment values are strings; numbers and booleans are recognised so that they can set
+/// numeric and boolean settings.
+fn parse_env_value(value: &str) -> serde_json::Value {
+    if let Ok(n) = value.parse::<u64>() {
+        return n.into();
+    }
+    match value {
+        "true" => true.into(),
+        "false" => false.into(),
+        _ => value.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn defaults_bind_to_localhost_8080() -> Result<()> {
+        let config = Config::load(None, no_env, Vec::new(), &Overrides::default())?;
+        assert_eq!(config.server.bind, "127.0.0.1:8080");
+        assert!(config.database_url().starts_with("sqlite://"));
+        Ok(())
+    }
+
+    #[test]
+    fn layers_apply_in_order() -> Result<()> {
+        let mut file = tempfile::NamedTempFile::new()?;
+        writeln!(
+            file,
+            "[server]\nbind = \"0.0.0.0:9000\"\nmax_body_bytes = 10\n[log]\nlevel = \"debug\""
+        )?;
+        // File over defaults.
+        let config = Config::load(Some(file.path()), no_env, Vec::new(), &Overrides::default())?;
+        assert_eq!(config.server.bind, "0.0.0.0:9000");
+        assert_eq!(config.server.max_body_bytes, 10);
+        assert_eq!(config.log.level, "debug");
+
+        // Environment over file.
+        let env = vec![
+            (
+                "OPENPES__SERVER__BIND".to_string(),
+                "127.0.0.1:7000".to_string(),
+            ),
+            (
+                "OPENPES__SERVER__MAX_BODY_BYTES".to_string(),
+                "20".to_string(),
+            ),
+            ("UNRELATED".to_string(), "x".to_string()),
+        ];
+        let config = Config::load(
+            Some(file.path()),
+            no_env,
+            env.clone(),
+            &Overrides::default(),
+        )?;
+        assert_eq!(config.server.bind, "127.0.0.1:7000");
+        assert_eq!(config.server.max_body_bytes, 20);
+        assert_eq!(config.log.level, "debug");
+
+        // Flags over environment.
+        let flags = Overrides {
+            bind: Some("127.0.0.1:6000".into()),
+            ..Default::default()
+        };
+        let config = Config::load(Some(file.path()), no_env, env, &flags)?;
+        assert_eq!(config.server.bind, "127.0.0.1:6000");
+        assert_eq!(config.server.max_body_bytes, 20);
+        Ok(())
+    }
+
+    #[test]
+    fn config_file_comes_from_openpes_config_and_must_exist() -> Result<()> {
+        let mut file = tempfile::NamedTempFile::new()?;
+        writeln!(file, "[database]\nurl = \"postgres://db/openpes\"")?;
+        let path = file.path().display().to_string();
+        let env = move |k: &str| (k == "OPENPES_CONFIG").then(|| path.clone());
+        let config = Config::load(None, env, Vec::new(), &Overrides::default())?;
+        assert_eq!(config.database_url(), "postgres://db/openpes");
+
+        let missing = Config::load(
+            Some(Path::new("/nonexistent/openpes.toml")),
+            no_env,
+            Vec::new(),
+            &Overrides::default(),
+        );
+        assert!(missing.is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() -> Result<()> {
+        let mut file = tempfile::NamedTempFile::new()?;
+        writeln!(file, "[server]\nbnd = \"typo\"")?;
+        let err = Config::load(Some(file.path()), no_env, Vec::new(), &Overrides::default())
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default();
+        assert!(err.contains("bnd"), "{err}");
+        Ok(())
+    }
+}

@@ -1,0 +1,219 @@
+//! `openpes`: the single binary of OpenPES — runs the platform (`serve`) and administers it
+//! (`taxonomy import|stats|search`).
+
+mod config;
+mod taxonomy_cmd;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use config::{Config, Overrides};
+use std::path::PathBuf;
+
+/// OpenPES — the digital core of a public employment service.
+#[derive(Debug, Parser)]
+#[command(name = "openpes", version, about)]
+struct Cli {
+    /// Configuration file (TOML); also `OPENPES_CONFIG`.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Database URL (`sqlite://…` or `postgres://…`); default: SQLite in the data directory.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    /// Directory of the embedded SQLite database (default `./data`).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// Log format: `text` or `json`.
+    #[arg(long, global = true)]
+    log_format: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the platform: HTTP API and documentation (loads the starter taxonomy on first run).
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Import, inspect and search the taxonomy.
+    Taxonomy {
+        #[command(subcommand)]
+        command: taxonomy_cmd::TaxonomyCommand,
+    },
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let overrides = Overrides {
+        bind: match &cli.command {
+            Command::Serve { bind } => bind.clone(),
+            _ => None,
+        },
+        database_url: cli.database_url.clone(),
+        data_dir: cli.data_dir.clone(),
+        log_format: cli.log_format.clone(),
+    };
+    let config = Config::load(
+        cli.config.as_deref(),
+        |key| std::env::var(key).ok(),
+        std::env::vars().collect(),
+        &overrides,
+    )?;
+    init_logging(&config, matches!(cli.command, Command::Serve { .. }))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Serve { .. } => serve(&config).await,
+            Command::Taxonomy { command } => taxonomy_cmd::run(&config, command).await,
+        }
+    })
+}
+
+fn init_logging(config: &Config, serving: bool) -> Result<()> {
+    use tracing_subscriber::EnvFilter;
+    // Commands print their results as JSON on stdout; logs go to stderr. Outside `serve`, only
+    // warnings are logged unless RUST_LOG says otherwise.
+    let default_level = if serving {
+        config.log.level.as_str()
+    } else {
+        "warn"
+    };
+    let filter = EnvFilter::try_from_default_env()
+        .or_else(|_| EnvFilter::try_new(default_level))
+        .context("invalid log level")?;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if config.log.format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+    Ok(())
+}
+
+async fn serve(config: &Config) -> Result<()> {
+    let url = config.database_url();
+    let store = openpes_store::Store::connect(&url)
+        .await
+        .with_context(|| format!("cannot open the database {}", redact(&url)))?;
+    taxonomy_cmd::ensure_taxonomy(&store).await?;
+    let started = std::time::Instant::now();
+    let (taxonomy, report) = openpes_server::load_taxonomy(&store).await?;
+    tracing::info!(
+        concepts = taxonomy.concepts().len(),
+        labels = taxonomy.indexed_labels(),
+        dangling_relations = report.dangling_relations,
+        millis = started.elapsed().as_millis() as u64,
+        "taxonomy loaded"
+    );
+    let state = openpes_server::AppState::new(store.clone(), taxonomy);
+    let limits = openpes_server::Limits {
+        max_body_bytes: config.server.max_body_bytes,
+        request_timeout: std::time::Duration::from_secs(config.server.request_timeout_secs),
+    };
+    let router = openpes_server::router(state, limits);
+    let listener = tokio::net::TcpListener::bind(&config.server.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.server.bind))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, database = %redact(&url), "OpenPES is listening");
+    eprintln!("OpenPES is listening on http://{address} (API docs: http://{address}/api/docs)");
+    openpes_server::serve(listener, router, shutdown_signal()).await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// A database URL without its password, for logs and messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact("postgres://u:secret@h:5/db"),
+            "postgres://u:***@h:5/db"
+        );
+        assert_eq!(
+            redact("sqlite://data/openpes.db"),
+            "sqlite://data/openpes.db"
+        );
+    }
+
+    #[test]
+    fn cli_parses_the_documented_commands() {
+        Cli::try_parse_from(["openpes", "serve"]).expect("serve");
+        Cli::try_parse_from(["openpes", "taxonomy", "import", "esco", "/x"]).expect("esco");
+        Cli::try_parse_from([
+            "openpes",
+            "taxonomy",
+            "import",
+            "onet",
+            "/x",
+            "--crosswalk",
+            "/c",
+        ])
+        .expect("onet");
+        Cli::try_parse_from(["openpes", "taxonomy", "import", "bundle", "/x.json"])
+            .expect("bundle");
+        Cli::try_parse_from(["openpes", "taxonomy", "stats"]).expect("stats");
+        Cli::try_parse_from([
+            "openpes",
+            "taxonomy",
+            "search",
+            "護理",
+            "--lang",
+            "zh-TW",
+            "--kind",
+            "occupation",
+        ])
+        .expect("search");
+        assert!(
+            Cli::try_parse_from(["openpes", "taxonomy", "search", "x", "--kind", "job"]).is_err()
+        );
+    }
+}

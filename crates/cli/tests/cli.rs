@@ -1,0 +1,257 @@
+//! The `openpes` binary end to end: importing the real ESCO export and reading back its counts,
+//! idempotent re-imports, bad files that fail with file/line/field and change nothing, search,
+//! and `serve` answering HTTP. Tests that need `../shared/data` skip when it is absent (and
+//! fail in CI).
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+fn shared_data() -> Option<PathBuf> {
+    let dir = std::env::var_os("OPENPES_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    if dir.join("README.md").exists() {
+        return Some(dir);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!(
+            "shared data not found at {} (required in CI)",
+            dir.display()
+        );
+    }
+    eprintln!("SKIPPED: shared data not found at {}", dir.display());
+    None
+}
+
+fn openpes(data_dir: &Path, args: &[&str]) -> Result<Output, std::io::Error> {
+    Command::new(env!("CARGO_BIN_EXE_openpes"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("OPENPES_CONFIG")
+        .env_remove("OPENPES__DATABASE__URL")
+        .output()
+}
+
+fn json_of(output: &Output) -> Result<Value, Box<dyn std::error::Error>> {
+    if !output.status.success() {
+        return Err(format!(
+            "command failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    Ok(serde_json::from_slice(&output.stdout)?)
+}
+
+#[test]
+fn esco_import_then_stats_shows_the_published_counts() -> TestResult {
+    let Some(data) = shared_data() else {
+        return Ok(());
+    };
+    let dir = tempfile::tempdir()?;
+    let esco = data.join("esco/v1.1.1-en");
+    let esco = esco.to_str().ok_or("path")?;
+    let report = json_of(&openpes(dir.path(), &["taxonomy", "import", "esco", esco])?)?;
+    assert_eq!(report["outcome"], "imported");
+    assert_eq!(report["version"], "1.1.1");
+
+    let stats = json_of(&openpes(dir.path(), &["taxonomy", "stats"])?)?;
+    assert_eq!(stats["occupations"], 3007);
+    assert_eq!(stats["skills"], 13896);
+    assert_eq!(stats["occupation_skill_relations"], 123_855);
+    assert_eq!(stats["sources"][0]["source"], "esco");
+
+    let again = json_of(&openpes(dir.path(), &["taxonomy", "import", "esco", esco])?)?;
+    assert_eq!(again["outcome"], "unchanged");
+
+    let found = json_of(&openpes(
+        dir.path(),
+        &[
+            "taxonomy",
+            "search",
+            "software developer",
+            "--kind",
+            "occupation",
+            "--limit",
+            "3",
+        ],
+    )?)?;
+    assert_eq!(found["results"][0]["label"], "software developer");
+    Ok(())
+}
+
+/// Writes a tiny ESCO-format export whose `skills_en.csv` has an empty URI on line 3.
+fn write_bad_esco(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let files: [(&str, &str); 8] = [
+        ("ISCOGroups_en.csv", "conceptType,conceptUri,code,preferredLabel,altLabels,description\nISCOGroup,urn:g:7,7,Craft workers,,\n"),
+        ("occupations_en.csv", "conceptType,conceptUri,iscoGroup,preferredLabel,altLabels,hiddenLabels,description,code\nOccupation,urn:o:1,7212,welder,,,,7212.1\n"),
+        ("skillGroups_en.csv", "conceptType,conceptUri,preferredLabel,altLabels,hiddenLabels,description,code\n"),
+        ("skills_en.csv", "conceptType,conceptUri,skillType,reuseLevel,preferredLabel,altLabels,hiddenLabels,description\nKnowledgeSkillCompetence,urn:s:1,skill/competence,sector-specific,weld metal,,,\nKnowledgeSkillCompetence,,skill/competence,sector-specific,cut metal,,,\n"),
+        ("broaderRelationsOccPillar.csv", "conceptType,conceptUri,broaderType,broaderUri\n"),
+        ("broaderRelationsSkillPillar.csv", "conceptType,conceptUri,broaderType,broaderUri\n"),
+        ("occupationSkillRelations.csv", "occupationUri,relationType,skillType,skillUri\n"),
+        ("skillSkillRelations.csv", "originalSkillUri,originalSkillType,relationType,relatedSkillType,relatedSkillUri\n"),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text)?;
+    }
+    Ok(())
+}
+
+#[test]
+fn bad_files_fail_clearly_and_change_nothing() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let before = json_of(&openpes(dir.path(), &["taxonomy", "stats"])?)?;
+    assert!(
+        before["occupations"].as_u64().unwrap_or(0) >= 120,
+        "starter loaded: {before}"
+    );
+
+    let bad = dir.path().join("bad-esco");
+    write_bad_esco(&bad)?;
+    let output = openpes(
+        dir.path(),
+        &["taxonomy", "import", "esco", bad.to_str().ok_or("path")?],
+    )?;
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("skills_en.csv, line 3, field 'conceptUri'"),
+        "{message}"
+    );
+    assert!(message.contains("not changed"), "{message}");
+
+    // A malformed relation is caught with its line too.
+    std::fs::write(bad.join("skills_en.csv"), "conceptType,conceptUri,skillType,reuseLevel,preferredLabel\nKnowledgeSkillCompetence,urn:s:1,skill/competence,sector-specific,weld metal\n")?;
+    std::fs::write(bad.join("occupationSkillRelations.csv"), "occupationUri,relationType,skillType,skillUri\nurn:o:1,essential,skill/competence,urn:s:1\nurn:o:1,mandatory,skill/competence,urn:s:1\n")?;
+    let output = openpes(
+        dir.path(),
+        &["taxonomy", "import", "esco", bad.to_str().ok_or("path")?],
+    )?;
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("occupationSkillRelations.csv, line 3, field 'relationType'"),
+        "{message}"
+    );
+    assert!(message.contains("'mandatory'"), "{message}");
+
+    let bundle = dir.path().join("broken.json");
+    std::fs::write(&bundle, "{\"format\": \"openpes-taxonomy-bundle/1\",\n \"source\": \"x\", \"version\": \"1\",\n \"concepts\": [ {\"id\": 1} ]}")?;
+    let output = openpes(
+        dir.path(),
+        &[
+            "taxonomy",
+            "import",
+            "bundle",
+            bundle.to_str().ok_or("path")?,
+        ],
+    )?;
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("broken.json, line 3, field 'concepts[0].id'"),
+        "{message}"
+    );
+
+    let after = json_of(&openpes(dir.path(), &["taxonomy", "stats"])?)?;
+    assert_eq!(before, after);
+    Ok(())
+}
+
+#[test]
+fn bundle_import_adds_a_national_classification() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    // The first command on an empty database stores the starter taxonomy.
+    json_of(&openpes(dir.path(), &["taxonomy", "stats"])?)?;
+    let bundle = dir.path().join("tw.json");
+    std::fs::write(
+        &bundle,
+        r#"{"format": "openpes-taxonomy-bundle/1", "source": "tw-occ", "version": "6",
+            "concepts": [
+              {"id": "2", "kind": "occupation_group", "labels": {"zh-TW": {"preferred": "專業人員"}}},
+              {"id": "2221", "kind": "occupation_group", "broader": ["2"], "codes": {"isco08": "2221"},
+               "labels": {"zh-TW": {"preferred": "護理專業人員"}, "en": {"preferred": "Nursing professionals"}}}
+            ]}"#,
+    )?;
+    let report = json_of(&openpes(
+        dir.path(),
+        &[
+            "taxonomy",
+            "import",
+            "bundle",
+            bundle.to_str().ok_or("path")?,
+        ],
+    )?)?;
+    assert_eq!(report["outcome"], "imported");
+    assert_eq!(report["replaced"], serde_json::json!(["starter"]));
+    let stats = json_of(&openpes(dir.path(), &["taxonomy", "stats"])?)?;
+    assert_eq!(stats["occupation_groups"], 2);
+    assert_eq!(stats["occupations"], 0);
+    let found = json_of(&openpes(
+        dir.path(),
+        &["taxonomy", "search", "護理", "--lang", "zh-TW"],
+    )?)?;
+    assert_eq!(found["results"][0]["label"], "護理專業人員");
+    Ok(())
+}
+
+fn http_get(address: &str, path: &str) -> Result<(u16, String), Box<dyn std::error::Error>> {
+    let mut stream = std::net::TcpStream::connect(address)?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    Ok((status, body))
+}
+
+#[test]
+fn serve_answers_with_the_starter_taxonomy() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_openpes"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env_remove("OPENPES_CONFIG")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()?;
+    let stderr = child.stderr.take().ok_or("no stderr")?;
+    let mut address = None;
+    for line in BufReader::new(stderr).lines() {
+        let line = line?;
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            address = rest.split_whitespace().next().map(str::to_string);
+            break;
+        }
+    }
+    let result = (|| -> TestResult {
+        let address = address.ok_or("server did not report its address")?;
+        let (status, body) = http_get(&address, "/api/v1/taxonomy/search?q=%E8%AD%B7%E7%90%86")?;
+        assert_eq!(status, 200);
+        // The body may be chunked; the label is in it either way.
+        assert!(body.contains("護理"), "{body}");
+        let (status, _) = http_get(&address, "/readyz")?;
+        assert_eq!(status, 200);
+        Ok(())
+    })();
+    child.kill()?;
+    child.wait()?;
+    result
+}

@@ -1,0 +1,199 @@
+//! User-facing message catalogue in every supported language (zh-TW and en), so that no
+//! user-facing string is written in a handler. Messages are chosen by the request's `lang`
+//! query parameter or its `Accept-Language` header; English is the fallback.
+
+/// The languages the API speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UiLang {
+    En,
+    ZhTw,
+}
+
+impl UiLang {
+    /// Picks a language from a tag like `zh-TW`, `zh-Hant`, `zh`, `en-GB`.
+    pub fn from_tag(tag: &str) -> Option<UiLang> {
+        let tag = tag.trim().to_ascii_lowercase();
+        if tag.starts_with("zh") {
+            Some(UiLang::ZhTw)
+        } else if tag.starts_with("en") {
+            Some(UiLang::En)
+        } else {
+            None
+        }
+    }
+
+    /// Picks the first supported language of an `Accept-Language` header.
+    pub fn from_accept_language(header: &str) -> UiLang {
+        header
+            .split(',')
+            .filter_map(|part| part.split(';').next())
+            .find_map(UiLang::from_tag)
+            .unwrap_or(UiLang::En)
+    }
+}
+
+/// A message with its parameters; rendered in a language by [`Message::render`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    NotFound,
+    ConceptNotFound(String),
+    BadRequest(String),
+    UnknownValue {
+        field: String,
+        value: String,
+        expected: String,
+    },
+    UnknownLanguage {
+        value: String,
+        available: String,
+    },
+    PayloadTooLarge,
+    Timeout,
+    NotReady(String),
+    Internal,
+    QueryRequired,
+}
+
+impl Message {
+    /// A stable, machine-readable code of the message (the problem's `code`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Message::NotFound => "not_found",
+            Message::ConceptNotFound(_) => "concept_not_found",
+            Message::BadRequest(_) => "bad_request",
+            Message::UnknownValue { .. } => "unknown_value",
+            Message::UnknownLanguage { .. } => "unknown_language",
+            Message::PayloadTooLarge => "payload_too_large",
+            Message::Timeout => "timeout",
+            Message::NotReady(_) => "not_ready",
+            Message::Internal => "internal_error",
+            Message::QueryRequired => "query_required",
+        }
+    }
+
+    /// A short title, the same for every occurrence of the code.
+    pub fn title(&self, lang: UiLang) -> &'static str {
+        match (self, lang) {
+            (Message::NotFound, UiLang::En) => "Not found",
+            (Message::NotFound, UiLang::ZhTw) => "找不到資源",
+            (Message::ConceptNotFound(_), UiLang::En) => "Concept not found",
+            (Message::ConceptNotFound(_), UiLang::ZhTw) => "找不到此概念",
+            (Message::BadRequest(_), UiLang::En) => "Bad request",
+            (Message::BadRequest(_), UiLang::ZhTw) => "請求格式錯誤",
+            (Message::UnknownValue { .. }, UiLang::En) => "Unknown value",
+            (Message::UnknownValue { .. }, UiLang::ZhTw) => "無法辨識的值",
+            (Message::UnknownLanguage { .. }, UiLang::En) => "Unknown language",
+            (Message::UnknownLanguage { .. }, UiLang::ZhTw) => "無法辨識的語言",
+            (Message::PayloadTooLarge, UiLang::En) => "Request too large",
+            (Message::PayloadTooLarge, UiLang::ZhTw) => "請求內容過大",
+            (Message::Timeout, UiLang::En) => "Request timed out",
+            (Message::Timeout, UiLang::ZhTw) => "請求逾時",
+            (Message::NotReady(_), UiLang::En) => "Service not ready",
+            (Message::NotReady(_), UiLang::ZhTw) => "服務尚未就緒",
+            (Message::Internal, UiLang::En) => "Internal error",
+            (Message::Internal, UiLang::ZhTw) => "系統內部錯誤",
+            (Message::QueryRequired, UiLang::En) => "Search text required",
+            (Message::QueryRequired, UiLang::ZhTw) => "請輸入搜尋文字",
+        }
+    }
+
+    /// The detailed explanation, with parameters filled in.
+    pub fn render(&self, lang: UiLang) -> String {
+        match (self, lang) {
+            (Message::NotFound, UiLang::En) => "No resource exists at this address.".into(),
+            (Message::NotFound, UiLang::ZhTw) => "此網址沒有對應的資源。".into(),
+            (Message::ConceptNotFound(id), UiLang::En) => {
+                format!("No concept '{id}' exists in the current taxonomy.")
+            }
+            (Message::ConceptNotFound(id), UiLang::ZhTw) => {
+                format!("目前的分類體系中沒有概念「{id}」。")
+            }
+            (Message::BadRequest(why), UiLang::En) => format!("The request is invalid: {why}"),
+            (Message::BadRequest(why), UiLang::ZhTw) => format!("請求無效：{why}"),
+            (
+                Message::UnknownValue {
+                    field,
+                    value,
+                    expected,
+                },
+                UiLang::En,
+            ) => format!(
+                "'{value}' is not a valid value for '{field}' (expected one of: {expected})."
+            ),
+            (
+                Message::UnknownValue {
+                    field,
+                    value,
+                    expected,
+                },
+                UiLang::ZhTw,
+            ) => format!("「{value}」不是「{field}」的有效值（可用值：{expected}）。"),
+            (Message::UnknownLanguage { value, available }, UiLang::En) => {
+                format!("No labels exist in language '{value}' (available: {available}).")
+            }
+            (Message::UnknownLanguage { value, available }, UiLang::ZhTw) => {
+                format!("沒有語言「{value}」的標籤（可用語言：{available}）。")
+            }
+            (Message::PayloadTooLarge, UiLang::En) => {
+                "The request body exceeds the configured limit.".into()
+            }
+            (Message::PayloadTooLarge, UiLang::ZhTw) => "請求內容超過系統設定的上限。".into(),
+            (Message::Timeout, UiLang::En) => {
+                "The request took longer than the configured limit.".into()
+            }
+            (Message::Timeout, UiLang::ZhTw) => "請求處理時間超過系統設定的上限。".into(),
+            (Message::NotReady(why), UiLang::En) => format!("The service is not ready: {why}"),
+            (Message::NotReady(why), UiLang::ZhTw) => format!("服務尚未就緒：{why}"),
+            (Message::Internal, UiLang::En) => {
+                "Something went wrong on our side; the request id identifies it in the logs.".into()
+            }
+            (Message::Internal, UiLang::ZhTw) => {
+                "系統發生錯誤；請提供請求編號以便查詢紀錄。".into()
+            }
+            (Message::QueryRequired, UiLang::En) => "The parameter 'q' must not be empty.".into(),
+            (Message::QueryRequired, UiLang::ZhTw) => "參數「q」不可為空白。".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_language_from_accept_language() {
+        assert_eq!(
+            UiLang::from_accept_language("zh-TW,zh;q=0.9,en;q=0.8"),
+            UiLang::ZhTw
+        );
+        assert_eq!(UiLang::from_accept_language("fr-FR, en;q=0.5"), UiLang::En);
+        assert_eq!(UiLang::from_accept_language(""), UiLang::En);
+    }
+
+    #[test]
+    fn every_message_has_both_languages() {
+        let all = [
+            Message::NotFound,
+            Message::ConceptNotFound("x".into()),
+            Message::BadRequest("x".into()),
+            Message::UnknownValue {
+                field: "kind".into(),
+                value: "x".into(),
+                expected: "a".into(),
+            },
+            Message::UnknownLanguage {
+                value: "x".into(),
+                available: "en".into(),
+            },
+            Message::PayloadTooLarge,
+            Message::Timeout,
+            Message::NotReady("x".into()),
+            Message::Internal,
+            Message::QueryRequired,
+        ];
+        for m in all {
+            assert_ne!(m.title(UiLang::En), m.title(UiLang::ZhTw));
+            assert_ne!(m.render(UiLang::En), m.render(UiLang::ZhTw));
+        }
+    }
+}

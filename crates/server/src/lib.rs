@@ -1,0 +1,180 @@
+//! The OpenPES HTTP server (axum): the only crate that knows HTTP and JSON on the wire.
+//!
+//! [`AppState`] holds the store and the current in-memory taxonomy (swapped whole on reload).
+//! [`router`] assembles the API under `/api/v1`, health probes, the OpenAPI document and its
+//! browsable page, with request ids, structured request logs, a request body limit, a timeout
+//! and problem+json errors for everything that fails.
+
+pub mod dto;
+pub mod error;
+pub mod i18n;
+pub mod openapi;
+pub mod routes;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderName, Request};
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use axum::{Json, Router};
+use openpes_store::{Store, StoreError};
+use openpes_taxonomy::{BuildReport, Taxonomy, TaxonomyError};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Why the taxonomy could not be (re)loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Taxonomy(#[from] TaxonomyError),
+}
+
+/// Limits applied to every request.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Longest time a request may take.
+    pub request_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: 1 << 20,
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+struct Inner {
+    store: Store,
+    taxonomy: RwLock<Arc<Taxonomy>>,
+}
+
+/// Shared state of all handlers.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+impl AppState {
+    /// State over `store` with an already built taxonomy.
+    pub fn new(store: Store, taxonomy: Taxonomy) -> Self {
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                taxonomy: RwLock::new(Arc::new(taxonomy)),
+            }),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The current taxonomy (a cheap shared handle).
+    pub fn taxonomy(&self) -> Arc<Taxonomy> {
+        match self.inner.taxonomy.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Rebuilds the taxonomy from the database and swaps it in.
+    pub async fn reload_taxonomy(&self) -> Result<BuildReport, LoadError> {
+        let (taxonomy, report) = load_taxonomy(self.store()).await?;
+        let mut guard = match self.inner.taxonomy.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *guard = Arc::new(taxonomy);
+        Ok(report)
+    }
+}
+
+/// Builds the read model from everything stored.
+pub async fn load_taxonomy(store: &Store) -> Result<(Taxonomy, BuildReport), LoadError> {
+    let datasets = store.load_datasets().await?;
+    let built = tokio::task::spawn_blocking(move || Taxonomy::build(datasets))
+        .await
+        .map_err(|e| LoadError::Store(StoreError::Corrupt(format!("build task failed: {e}"))))??;
+    Ok(built)
+}
+
+/// The complete application router.
+pub fn router(state: AppState, limits: Limits) -> Router {
+    use routes::taxonomy as t;
+    let request_id = HeaderName::from_static("x-request-id");
+    let api = Router::new()
+        .route("/taxonomy/search", get(t::search))
+        .route("/taxonomy/stats", get(t::stats))
+        .route("/taxonomy/versions", get(t::versions))
+        .route("/taxonomy/hierarchy", get(t::hierarchy_roots))
+        .route("/taxonomy/concepts/by-uri", get(t::concept_by_uri))
+        .route("/taxonomy/concepts/{id}", get(t::concept))
+        .route("/taxonomy/concepts/{id}/skills", get(t::occupation_skills))
+        .route(
+            "/taxonomy/concepts/{id}/occupations",
+            get(t::skill_occupations),
+        )
+        .route("/taxonomy/concepts/{id}/related", get(t::related))
+        .route("/taxonomy/concepts/{id}/hierarchy", get(t::hierarchy_at))
+        .route("/openapi.json", get(openapi_document));
+    Router::new()
+        .route("/healthz", get(routes::health::healthz))
+        .route("/readyz", get(routes::health::readyz))
+        .route("/api/docs", get(api_docs))
+        .route("/", get(|| async { axum::response::Redirect::temporary("/api/docs") }))
+        .nest("/api/v1", api)
+        .with_state(state)
+        // Innermost first: limits, then problem rendering (so that the limits' own answers
+        // become problem+json), then request ids and logs around everything.
+        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(limits.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            limits.request_timeout,
+        ))
+        .layer(axum::middleware::from_fn(error::render_problems))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let id = request
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+async fn openapi_document() -> Json<serde_json::Value> {
+    Json(openapi::openapi_json())
+}
+
+async fn api_docs() -> impl IntoResponse {
+    (
+        [(header::CACHE_CONTROL, "no-cache")],
+        Html(openapi::docs_html(&openapi::openapi_json())),
+    )
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,4 @@
+//! Route handlers, one module per area of the API.
+
+pub mod health;
+pub mod taxonomy;
