@@ -374,12 +374,10 @@ impl SearchIndex {
                 if let Ok(i) = expansion.binary_search_by_key(token, |(id, _, _)| *id) {
                     let (_, quality, how) = expansion[i];
                     // Prefer an uncovered label token, then the better quality.
+                    let rank = |p: usize, q: f32| (!covered[p], q);
                     let better = match best {
                         None => true,
-                        Some((p, q, _)) => {
-                            (covered[p] && !covered[position])
-                                || (quality > q && !covered[position])
-                        }
+                        Some((p, q, _)) => rank(position, quality) > rank(p, q),
                     };
                     if better {
                         best = Some((position, quality, how));

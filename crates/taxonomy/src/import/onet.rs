@@ -58,8 +58,10 @@ pub fn import_onet(
                 .filter(|n| n.chars().next().is_some_and(|c| c.is_ascii_digit()))
         })
         .unwrap_or_else(|| "unknown".to_string());
-    let mut builder = Builder::default();
-    builder.dataset = Dataset::new(SOURCE, version);
+    let mut builder = Builder {
+        dataset: Dataset::new(SOURCE, version),
+        ..Builder::default()
+    };
     builder.dataset.title.insert(
         LANG.into(),
         "O*NET (Occupational Information Network)".into(),
