@@ -37,7 +37,7 @@ impl MatchHow {
 /// The parts of a search score, each in [0, 1], and their weighted sum.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Score {
-    /// Mean quality of the query-token matches (exact 1, prefix 0.7–0.95, typo 0.6).
+    /// Mean quality of the query-token matches (exact 1, prefix 0.6–0.95, typo 0.6).
     pub token_match: f32,
     /// Share of the label's tokens that the query covers.
     pub coverage: f32,
@@ -221,7 +221,14 @@ impl SearchIndex {
     }
 
     /// All ways a query token can match vocabulary tokens, with their quality.
-    fn expand(&self, token: &str, is_last: bool, cjk: bool) -> Vec<(u32, f32, MatchHow)> {
+    /// `prefix_base` is the quality of a prefix match before the length bonus; `None` when the
+    /// token may not match as a prefix.
+    fn expand(
+        &self,
+        token: &str,
+        prefix_base: Option<f32>,
+        cjk: bool,
+    ) -> Vec<(u32, f32, MatchHow)> {
         let mut out: Vec<(u32, f32, MatchHow)> = Vec::new();
         if let Some(id) = self.token_id(token) {
             out.push((id, 1.0, MatchHow::Exact));
@@ -230,7 +237,7 @@ impl SearchIndex {
             return out;
         }
         let len = token.chars().count();
-        if is_last {
+        if let Some(base) = prefix_base {
             let start = self.vocab.partition_point(|t| t.as_ref() < token);
             for (offset, candidate) in self.vocab[start..].iter().enumerate() {
                 if !candidate.starts_with(token) {
@@ -302,8 +309,14 @@ impl SearchIndex {
             .iter()
             .enumerate()
             .map(|(i, t)| {
-                let is_last = still_typing && i + 1 == query_tokens.len();
-                let mut e = self.expand(&t.text, is_last, t.kind == TokenKind::Cjk);
+                // The word being typed is a prefix from its first letter; earlier words may be
+                // abbreviations from two letters on, and count a little less.
+                let prefix_base = if i + 1 == query_tokens.len() {
+                    still_typing.then_some(0.7)
+                } else {
+                    (t.text.chars().count() >= 2).then_some(0.6)
+                };
+                let mut e = self.expand(&t.text, prefix_base, t.kind == TokenKind::Cjk);
                 e.sort_unstable_by_key(|(id, _, _)| *id);
                 e
             })

@@ -410,7 +410,7 @@ mod tests {
         let bad = MINIMAL.replace(r#""kind": "skill""#, r#""kind": "talent""#);
         let err = parse(&bad).unwrap_err().to_string();
         assert!(err.contains("concepts[1].kind"), "{err}");
-        assert!(err.contains("line 6"), "{err}");
+        assert!(err.contains("line 7"), "{err}");
     }
 
     #[test]

@@ -2,10 +2,37 @@
 //! and line of every row at hand for error messages.
 
 use crate::error::ImportError;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// Byte offsets of every line feed read so far.
+type Newlines = Rc<RefCell<Vec<u64>>>;
+
+/// Passes bytes through while recording where the line feeds are, so that line numbers stay
+/// exact even where the CSV parser skips blank lines.
+struct LineTracker {
+    inner: Box<dyn Read>,
+    offset: u64,
+    newlines: Newlines,
+}
+
+impl Read for LineTracker {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut newlines = self.newlines.borrow_mut();
+        for (i, b) in buf[..n].iter().enumerate() {
+            if *b == b'\n' {
+                newlines.push(self.offset + i as u64);
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
 
 /// A delimited file opened for reading row by row.
 pub struct Table {
@@ -13,6 +40,7 @@ pub struct Table {
     reader: csv::Reader<Box<dyn Read>>,
     columns: HashMap<String, usize>,
     record: csv::StringRecord,
+    newlines: Newlines,
 }
 
 /// The current row of a [`Table`].
@@ -57,6 +85,12 @@ impl Table {
         delimiter: u8,
         header_starts_with: Option<&str>,
     ) -> Result<Table, ImportError> {
+        let newlines: Newlines = Rc::default();
+        let input: Box<dyn Read> = Box::new(LineTracker {
+            inner: input,
+            offset: 0,
+            newlines: Rc::clone(&newlines),
+        });
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)
@@ -70,6 +104,7 @@ impl Table {
             reader: csv::ReaderBuilder::new().from_reader(Box::new(std::io::empty())),
             columns: HashMap::new(),
             record: csv::StringRecord::new(),
+            newlines,
         };
         loop {
             let more = reader
@@ -139,7 +174,17 @@ impl Table {
             if self.record.iter().all(|cell| cell.trim().is_empty()) {
                 continue;
             }
-            let line = self.record.position().map_or(0, |p| p.line());
+            let byte = self.record.position().map_or(0, |p| p.byte());
+            let newlines = self.newlines.borrow();
+            let mut before = newlines.partition_point(|&nl| nl < byte);
+            // The parser reports the start of skipped blank lines as the record's start.
+            let mut at = byte;
+            while newlines.get(before) == Some(&at) {
+                before += 1;
+                at += 1;
+            }
+            drop(newlines);
+            let line = 1 + before as u64;
             return Ok(Some(Row { table: self, line }));
         }
     }
