@@ -249,7 +249,7 @@ impl SearchIndex {
                 let ratio = len as f32 / candidate.chars().count() as f32;
                 out.push((
                     (start + offset) as u32,
-                    0.7 + 0.25 * ratio,
+                    base + 0.25 * ratio,
                     MatchHow::Prefix,
                 ));
             }
