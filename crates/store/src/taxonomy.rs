@@ -391,8 +391,15 @@ async fn log_import(
     Ok(())
 }
 
-/// Inserts `rows` into `table` with multi-row `INSERT … VALUES` statements, as many rows per
-/// statement as the backend's bind limit allows (capped at 1,000). Values are bound owned.
+/// Rows per multi-row `INSERT` statement. Measured on full ESCO into SQLite through sqlx
+/// (2026-11-26): 1,000 rows per statement took 15.3 s in all, 100 took 2.4 s, 50 took 1.95 s,
+/// 25 took 2.1 s — argument binding in sqlx grows faster than linearly with the statement's
+/// size, so statements are kept small.
+const ROWS_PER_STATEMENT: usize = 50;
+
+/// Inserts `rows` into `table` with multi-row `INSERT … VALUES` statements of
+/// [`ROWS_PER_STATEMENT`] rows (fewer when the backend's bind limit requires). Values are bound
+/// owned.
 async fn insert_batched<T>(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -401,7 +408,8 @@ async fn insert_batched<T>(
     rows: &[T],
     bind: impl for<'q> Fn(AnyQuery<'q>, &T) -> AnyQuery<'q>,
 ) -> Result<(), StoreError> {
-    let per_statement = (backend.max_binds() / columns.len()).clamp(1, 1000);
+    let started = std::time::Instant::now();
+    let per_statement = (backend.max_binds() / columns.len()).clamp(1, ROWS_PER_STATEMENT);
     let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
     let mut full_sql: Option<String> = None;
     for chunk in rows.chunks(per_statement) {
@@ -416,6 +424,12 @@ async fn insert_batched<T>(
         }
         query.execute(&mut *conn).await?;
     }
+    tracing::debug!(
+        table,
+        rows = rows.len(),
+        millis = started.elapsed().as_millis() as u64,
+        "bulk insert"
+    );
     Ok(())
 }
 

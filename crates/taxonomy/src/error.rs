@@ -42,6 +42,20 @@ pub enum ImportError {
 }
 
 impl ImportError {
+    /// The error for a file that could not be opened or read.
+    pub fn open(path: &std::path::Path, source: std::io::Error) -> Self {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            ImportError::MissingFile {
+                path: path.to_path_buf(),
+            }
+        } else {
+            ImportError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    }
+
     /// An invalid-content error at a location.
     pub fn invalid(
         file: impl Into<PathBuf>,

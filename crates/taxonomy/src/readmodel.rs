@@ -68,6 +68,8 @@ pub struct Taxonomy {
     by_code: HashMap<(String, String), Vec<ConceptId>>,
     /// Short codes and crosswalk codes of every system, for exact code search.
     by_any_code: HashMap<String, Vec<ConceptId>>,
+    /// Folded label text → concepts carrying it (any language, any label kind).
+    by_label: HashMap<String, Vec<ConceptId>>,
     outgoing: Vec<Vec<Edge>>,
     incoming: Vec<Vec<Edge>>,
     sources: Vec<SourceInfo>,
@@ -174,6 +176,15 @@ impl Taxonomy {
             }
         }
 
+        let mut by_label: HashMap<String, Vec<ConceptId>> = HashMap::new();
+        for concept in &concepts {
+            for label in &concept.labels {
+                let ids = by_label.entry(openpes_text::fold(&label.text)).or_default();
+                if ids.last() != Some(&concept.id) {
+                    ids.push(concept.id);
+                }
+            }
+        }
         let mut languages: Vec<String> = concepts
             .iter()
             .flat_map(|c| c.labels.iter().map(|l| l.lang.as_str()))
@@ -198,6 +209,7 @@ impl Taxonomy {
                 by_uri,
                 by_code,
                 by_any_code,
+                by_label,
                 outgoing,
                 incoming,
                 sources,
@@ -240,6 +252,14 @@ impl Taxonomy {
     pub fn by_code(&self, system: &str, code: &str) -> &[ConceptId] {
         self.by_code
             .get(&(system.to_string(), code.to_string()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Concepts with a label equal to `text` after folding (case, width and diacritics
+    /// ignored), in any language and of any label kind, ordered by id.
+    pub fn by_label(&self, text: &str) -> &[ConceptId] {
+        self.by_label
+            .get(&openpes_text::fold(text.trim()))
             .map_or(&[], Vec::as_slice)
     }
 

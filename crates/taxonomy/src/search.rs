@@ -333,15 +333,14 @@ impl SearchIndex {
                     .sum::<usize>()
             })
             .unwrap_or(0);
-        let mut candidates: Vec<u32> = expansions[driver]
+        // An entry may be reached twice (two of its tokens match the driver); the per-concept
+        // maximum below makes that harmless, so no de-duplication pass is needed.
+        let candidates = expansions[driver]
             .iter()
-            .flat_map(|(id, _, _)| self.postings[*id as usize].iter().copied())
-            .collect();
-        candidates.sort_unstable();
-        candidates.dedup();
+            .flat_map(|(id, _, _)| self.postings[*id as usize].iter().copied());
 
         let folded_query = fold(query.trim());
-        let mut best: HashMap<ConceptId, Hit> = HashMap::new();
+        let mut best: HashMap<ConceptId, (Score, u32)> = HashMap::new();
         for entry_id in candidates {
             let entry = &self.entries[entry_id as usize];
             if lang_filter.is_some_and(|l| l != entry.lang)
@@ -349,45 +348,66 @@ impl SearchIndex {
             {
                 continue;
             }
-            let Some(hit) = self.score_entry(entry, &query_tokens, &expansions, &folded_query)
-            else {
+            let Some(score) = self.score_entry(entry, &expansions, &folded_query, None) else {
                 continue;
             };
             match best.get(&entry.concept) {
-                Some(existing) if existing.score.total >= hit.score.total => {}
+                Some((existing, _)) if existing.total >= score.total => {}
                 _ => {
-                    best.insert(entry.concept, hit);
+                    best.insert(entry.concept, (score, entry_id));
                 }
             }
         }
-        let mut hits: Vec<Hit> = best.into_values().collect();
-        hits.sort_unstable_by(|a, b| {
-            b.score
-                .total
-                .total_cmp(&a.score.total)
-                .then(a.concept.cmp(&b.concept))
-        });
-        hits.truncate(limit);
-        hits
+        let mut ranked: Vec<(ConceptId, Score, u32)> =
+            best.into_iter().map(|(c, (s, e))| (c, s, e)).collect();
+        let order = |a: &(ConceptId, Score, u32), b: &(ConceptId, Score, u32)| {
+            b.1.total.total_cmp(&a.1.total).then(a.0.cmp(&b.0))
+        };
+        if ranked.len() > limit {
+            ranked.select_nth_unstable_by(limit - 1, order);
+            ranked.truncate(limit);
+        }
+        ranked.sort_unstable_by(order);
+        // Explain only what is returned.
+        ranked
+            .into_iter()
+            .map(|(concept, score, entry_id)| {
+                let entry = &self.entries[entry_id as usize];
+                let mut matches = Vec::with_capacity(query_tokens.len());
+                self.score_entry(entry, &expansions, &folded_query, Some(&mut matches));
+                for (m, token) in matches.iter_mut().zip(&query_tokens) {
+                    m.query_token = token.text.clone();
+                }
+                Hit {
+                    concept,
+                    label: entry.label as usize,
+                    score,
+                    matches,
+                }
+            })
+            .collect()
     }
 
+    /// Scores one label against the query; `None` when some query token matches none of its
+    /// tokens. When `explain` is given, it receives how each query token matched.
     fn score_entry(
         &self,
         entry: &Entry,
-        query_tokens: &[openpes_text::Token],
         expansions: &[Vec<(u32, f32, MatchHow)>],
         folded_query: &str,
-    ) -> Option<Hit> {
+        mut explain: Option<&mut Vec<TokenMatch>>,
+    ) -> Option<Score> {
         let mut quality_sum = 0.0;
-        let mut matches = Vec::with_capacity(expansions.len());
-        let mut covered = vec![false; entry.tokens.len()];
-        for (query_token, expansion) in query_tokens.iter().zip(expansions) {
+        // Label tokens already matched (labels longer than 64 tokens: the rest never count).
+        let mut covered: u64 = 0;
+        let is_covered = |covered: u64, p: usize| p < 64 && covered & (1 << p) != 0;
+        for expansion in expansions {
             let mut best: Option<(usize, f32, MatchHow)> = None;
             for (position, token) in entry.tokens.iter().enumerate() {
                 if let Ok(i) = expansion.binary_search_by_key(token, |(id, _, _)| *id) {
                     let (_, quality, how) = expansion[i];
                     // Prefer an uncovered label token, then the better quality.
-                    let rank = |p: usize, q: f32| (!covered[p], q);
+                    let rank = |p: usize, q: f32| (!is_covered(covered, p), q);
                     let better = match best {
                         None => true,
                         Some((p, q, _)) => rank(position, quality) > rank(p, q),
@@ -398,16 +418,20 @@ impl SearchIndex {
                 }
             }
             let (position, quality, how) = best?;
-            covered[position] = true;
+            if position < 64 {
+                covered |= 1 << position;
+            }
             quality_sum += quality;
-            matches.push(TokenMatch {
-                query_token: query_token.text.clone(),
-                label_token: self.vocab[entry.tokens[position] as usize].to_string(),
-                how,
-            });
+            if let Some(out) = explain.as_deref_mut() {
+                out.push(TokenMatch {
+                    query_token: String::new(),
+                    label_token: self.vocab[entry.tokens[position] as usize].to_string(),
+                    how,
+                });
+            }
         }
         let token_match = quality_sum / expansions.len() as f32;
-        let coverage = covered.iter().filter(|c| **c).count() as f32 / covered.len() as f32;
+        let coverage = covered.count_ones() as f32 / entry.tokens.len() as f32;
         let label_weight = match entry.label_kind {
             LabelKind::Preferred => 1.0,
             LabelKind::Alternative => 0.7,
@@ -418,12 +442,7 @@ impl SearchIndex {
         } else {
             0.0
         };
-        Some(Hit {
-            concept: entry.concept,
-            label: entry.label as usize,
-            score: Score::new(token_match, coverage, label_weight, phrase),
-            matches,
-        })
+        Some(Score::new(token_match, coverage, label_weight, phrase))
     }
 }
 

@@ -2,6 +2,7 @@
 //! ESCO ↔ O*NET crosswalk). Skipped with a printed reason when the data is absent, except in
 //! CI (`CI=true`), where absence fails.
 
+use openpes_taxonomy::import::bundle::parse_bundles;
 use openpes_taxonomy::import::{esco, onet};
 use openpes_taxonomy::{ConceptKind, LabelKind, RelationKind, SearchOptions, Taxonomy};
 use std::path::PathBuf;
@@ -138,5 +139,71 @@ fn onet_and_the_crosswalk_join_esco_in_one_graph() -> Result<(), Box<dyn std::er
         .is_some_and(|w| w >= onet::ESSENTIAL_IMPORTANCE as f32));
     // Mappings into ESCO resolve (ISCO-level targets and a handful absent from 1.1.1 aside).
     assert!(report.dangling_relations < 200, "{report:?}");
+    Ok(())
+}
+
+/// Taiwan's occupational classification (codes and Traditional Chinese labels, read from the
+/// shared CSV) expressed as an OpenPES bundle loads beside the starter taxonomy and is found by
+/// its Chinese labels and its codes.
+#[test]
+fn taiwan_classification_loads_as_a_bundle() -> Result<(), Box<dyn std::error::Error>> {
+    let Some(data) = shared_data() else {
+        return Ok(());
+    };
+    let mut reader = csv::Reader::from_path(data.join("taiwan/occupations_mol_v6_zh-TW.csv"))?;
+    let mut concepts = Vec::new();
+    for row in reader.records() {
+        let row = row?;
+        let (code, parent, label) = (&row[0], &row[1], &row[3]);
+        let mut concept = serde_json::json!({
+            "id": code, "kind": "occupation_group",
+            "labels": {"zh-TW": {"preferred": label}},
+            "codes": {"tw-occ": code}
+        });
+        if !parent.is_empty() {
+            concept["broader"] = serde_json::json!([parent]);
+        }
+        concepts.push(concept);
+    }
+    let bundle = serde_json::json!({
+        "format": "openpes-taxonomy-bundle/1", "source": "tw-occ", "version": "6",
+        "title": {"zh-TW": "職業標準分類（第6次修正）"},
+        "concepts": concepts
+    })
+    .to_string();
+    let dataset = parse_bundles(&[(PathBuf::from("tw-occ.json"), bundle.as_str())])?;
+    assert_eq!(dataset.concepts.len(), 554);
+    let starter = openpes_taxonomy::starter::starter_dataset()?;
+    let (taxonomy, report) = Taxonomy::build(vec![starter, dataset])?;
+    assert_eq!(report.dangling_relations, 0);
+
+    let nursing = taxonomy.by_code("tw-occ", "2220");
+    assert_eq!(nursing.len(), 1);
+    let ancestors: Vec<_> = taxonomy
+        .ancestors(nursing[0])
+        .into_iter()
+        .filter_map(|a| taxonomy.concept(a).code.clone())
+        .collect();
+    assert_eq!(ancestors, ["222", "22", "2"]);
+    let label = taxonomy.preferred_label(nursing[0], "zh-TW").to_string();
+    assert_eq!(label, "護理及助產專業人員");
+    // The minor group 222 carries the same label, and so may the starter's ISCO group.
+    assert!(taxonomy.by_label(&label).contains(&nursing[0]));
+
+    let options = SearchOptions {
+        lang: Some("zh-TW"),
+        kinds: &[ConceptKind::OccupationGroup],
+        limit: 20,
+    };
+    let hits = taxonomy.search("護理", &options);
+    assert!(
+        hits.iter().take(5).any(|h| h.concept == nursing[0]),
+        "{label}"
+    );
+    for hit in &hits {
+        assert!(taxonomy.concept(hit.concept).labels[hit.label]
+            .text
+            .contains("護理"));
+    }
     Ok(())
 }

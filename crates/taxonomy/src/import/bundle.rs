@@ -90,18 +90,7 @@ struct BundleRelation {
 
 /// Reads one bundle file.
 pub fn import_bundle(path: &Path) -> Result<Dataset, ImportError> {
-    let text = std::fs::read_to_string(path).map_err(|source| {
-        if source.kind() == std::io::ErrorKind::NotFound {
-            ImportError::MissingFile {
-                path: path.to_path_buf(),
-            }
-        } else {
-            ImportError::Io {
-                path: path.to_path_buf(),
-                source,
-            }
-        }
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|source| ImportError::open(path, source))?;
     parse_bundles(&[(path.to_path_buf(), text.as_str())])
 }
 

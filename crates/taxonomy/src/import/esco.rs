@@ -69,12 +69,8 @@ pub fn import_esco(dir: &Path, version: Option<&str>) -> Result<Dataset, ImportE
     ] {
         read_broader(&dir.join(name), &kinds, &mut relations)?;
     }
-    read_occupation_skills(
-        &dir.join("occupationSkillRelations.csv"),
-        &kinds,
-        &mut relations,
-    )?;
-    read_skill_skills(&dir.join("skillSkillRelations.csv"), &kinds, &mut relations)?;
+    read_essential_optional(dir, &OCCUPATION_SKILLS, &kinds, &mut relations)?;
+    read_essential_optional(dir, &SKILL_SKILLS, &kinds, &mut relations)?;
     dataset.relations = relations;
     Ok(dataset)
 }
@@ -257,59 +253,53 @@ fn read_broader(
     Ok(())
 }
 
-fn read_occupation_skills(
-    path: &Path,
-    kinds: &HashMap<&str, ConceptKind>,
-    out: &mut Vec<RelationRecord>,
-) -> Result<(), ImportError> {
-    let mut table = Table::open(path, b',', None)?;
-    table.require_columns(&["occupationUri", "relationType", "skillUri"])?;
-    while let Some(row) = table.next_row()? {
-        let from = row.required("occupationUri")?;
-        let to = row.required("skillUri")?;
-        check_known(
-            &row,
-            "occupationUri",
-            from,
-            kinds,
-            &[ConceptKind::Occupation],
-        )?;
-        check_known(&row, "skillUri", to, kinds, &[ConceptKind::Skill])?;
-        let kind = match row.required("relationType")? {
-            "essential" => RelationKind::Essential,
-            "optional" => RelationKind::Optional,
-            other => {
-                return Err(row.error(
-                    "relationType",
-                    format!("'{other}' is neither 'essential' nor 'optional'"),
-                ))
-            }
-        };
-        out.push(RelationRecord {
-            from: from.to_string(),
-            to: to.to_string(),
-            kind,
-            weight: None,
-        });
-    }
-    Ok(())
+/// The columns and kinds of one essential/optional relation file.
+struct RelationFile {
+    name: &'static str,
+    from_column: &'static str,
+    from_kind: ConceptKind,
+    to_column: &'static str,
+    to_kind: ConceptKind,
+    essential: RelationKind,
+    optional: RelationKind,
 }
 
-fn read_skill_skills(
-    path: &Path,
+const OCCUPATION_SKILLS: RelationFile = RelationFile {
+    name: "occupationSkillRelations.csv",
+    from_column: "occupationUri",
+    from_kind: ConceptKind::Occupation,
+    to_column: "skillUri",
+    to_kind: ConceptKind::Skill,
+    essential: RelationKind::Essential,
+    optional: RelationKind::Optional,
+};
+
+const SKILL_SKILLS: RelationFile = RelationFile {
+    name: "skillSkillRelations.csv",
+    from_column: "originalSkillUri",
+    from_kind: ConceptKind::Skill,
+    to_column: "relatedSkillUri",
+    to_kind: ConceptKind::Skill,
+    essential: RelationKind::SkillEssential,
+    optional: RelationKind::SkillOptional,
+};
+
+fn read_essential_optional(
+    dir: &Path,
+    file: &RelationFile,
     kinds: &HashMap<&str, ConceptKind>,
     out: &mut Vec<RelationRecord>,
 ) -> Result<(), ImportError> {
-    let mut table = Table::open(path, b',', None)?;
-    table.require_columns(&["originalSkillUri", "relationType", "relatedSkillUri"])?;
+    let mut table = Table::open(&dir.join(file.name), b',', None)?;
+    table.require_columns(&[file.from_column, "relationType", file.to_column])?;
     while let Some(row) = table.next_row()? {
-        let from = row.required("originalSkillUri")?;
-        let to = row.required("relatedSkillUri")?;
-        check_known(&row, "originalSkillUri", from, kinds, &[ConceptKind::Skill])?;
-        check_known(&row, "relatedSkillUri", to, kinds, &[ConceptKind::Skill])?;
+        let from = row.required(file.from_column)?;
+        let to = row.required(file.to_column)?;
+        check_known(&row, file.from_column, from, kinds, &[file.from_kind])?;
+        check_known(&row, file.to_column, to, kinds, &[file.to_kind])?;
         let kind = match row.required("relationType")? {
-            "essential" => RelationKind::SkillEssential,
-            "optional" => RelationKind::SkillOptional,
+            "essential" => file.essential,
+            "optional" => file.optional,
             other => {
                 return Err(row.error(
                     "relationType",

@@ -58,18 +58,7 @@ impl Table {
         delimiter: u8,
         header_starts_with: Option<&str>,
     ) -> Result<Table, ImportError> {
-        let file = File::open(path).map_err(|source| {
-            if source.kind() == std::io::ErrorKind::NotFound {
-                ImportError::MissingFile {
-                    path: path.to_path_buf(),
-                }
-            } else {
-                ImportError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                }
-            }
-        })?;
+        let file = File::open(path).map_err(|source| ImportError::open(path, source))?;
         Self::from_reader(
             path,
             Box::new(BufReader::with_capacity(1 << 20, file)),
