@@ -101,10 +101,17 @@ impl AppState {
 
 /// Builds the read model from everything stored.
 pub async fn load_taxonomy(store: &Store) -> Result<(Taxonomy, BuildReport), LoadError> {
+    let started = std::time::Instant::now();
     let datasets = store.load_datasets().await?;
+    let read = started.elapsed();
     let built = tokio::task::spawn_blocking(move || Taxonomy::build(datasets))
         .await
         .map_err(|e| LoadError::Store(StoreError::Corrupt(format!("build task failed: {e}"))))??;
+    tracing::info!(
+        read_millis = read.as_millis() as u64,
+        build_millis = (started.elapsed() - read).as_millis() as u64,
+        "taxonomy read from the database and built"
+    );
     Ok(built)
 }
 

@@ -1,16 +1,17 @@
 //! Persisting the taxonomy.
 //!
 //! Each import replaces one source's rows in a single transaction: either the whole new
-//! version is stored or nothing changes. Re-importing content whose hash is already stored is
+//! version is stored or nothing changes. A concept is one row whose labels, descriptions and
+//! crosswalk codes are JSON documents (they are always read whole, and this keeps start-up
+//! reads to one row per concept); relations are one row each. Re-importing content whose hash is already stored is
 //! recorded as `unchanged` and touches nothing else. Concepts, labels and relations keep their
 //! order, so the read model built from the database is the same on every start.
 
 use crate::{Backend, Store, StoreError};
 use chrono::{DateTime, SecondsFormat, Utc};
+use futures_util::future::try_join;
 use futures_util::TryStreamExt;
-use openpes_taxonomy::{
-    CodeRecord, ConceptRecord, Counts, Dataset, DescriptionRecord, LabelRecord, RelationRecord,
-};
+use openpes_taxonomy::{ConceptRecord, Counts, Dataset, RelationRecord};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, Row};
@@ -229,110 +230,83 @@ impl Store {
                 .ok_or_else(|| StoreError::Corrupt(format!("rows of unknown source '{source}'")))
         };
 
-        let mut rows = sqlx::query(
-            "SELECT source, seq, uri, kind, code, skill_type, reuse_level \
-             FROM taxonomy_concepts ORDER BY source, seq",
+        // Concepts and relations are read concurrently, each on its own connection.
+        let (concepts, relations) = try_join(
+            fetch(
+                pool,
+                "SELECT source, seq, uri, kind, code, skill_type, reuse_level, labels, \
+                 descriptions, codes FROM taxonomy_concepts ORDER BY source, seq",
+                |row| {
+                    let mut concept = ConceptRecord::new(
+                        row.try_get::<String, _>(2)?,
+                        parse(&row.try_get::<String, _>(3)?)?,
+                    );
+                    concept.code = row.try_get(4)?;
+                    concept.skill_type = parse_opt(row.try_get(5)?)?;
+                    concept.reuse_level = parse_opt(row.try_get(6)?)?;
+                    concept.labels = from_json(&row.try_get::<String, _>(7)?, "labels")?;
+                    concept.descriptions =
+                        from_json(&row.try_get::<String, _>(8)?, "descriptions")?;
+                    concept.codes = from_json(&row.try_get::<String, _>(9)?, "codes")?;
+                    Ok((row.try_get::<String, _>(0)?, row.try_get::<i64, _>(1)?, concept))
+                },
+            ),
+            fetch(
+                pool,
+                "SELECT source, from_uri, to_uri, kind, weight FROM taxonomy_relations ORDER BY source, seq",
+                |row| {
+                    let relation = RelationRecord {
+                        from: row.try_get(1)?,
+                        to: row.try_get(2)?,
+                        kind: parse(&row.try_get::<String, _>(3)?)?,
+                        weight: row.try_get(4)?,
+                    };
+                    Ok((row.try_get::<String, _>(0)?, relation))
+                },
+            ),
         )
-        .fetch(pool);
-        while let Some(row) = rows.try_next().await? {
-            let d = &mut datasets[locate(&row.try_get::<String, _>(0)?)?];
-            let seq: i64 = row.try_get(1)?;
-            if seq as usize != d.concepts.len() {
+        .await?;
+
+        for (source, seq, concept) in concepts {
+            let d = &mut datasets[locate(&source)?];
+            if usize::try_from(seq).ok() != Some(d.concepts.len()) {
                 return Err(StoreError::Corrupt(format!(
                     "concept order of source '{}' has a gap at {seq}",
                     d.source
                 )));
             }
-            let mut concept = ConceptRecord::new(
-                row.try_get::<String, _>(2)?,
-                parse(&row.try_get::<String, _>(3)?)?,
-            );
-            concept.code = row.try_get(4)?;
-            concept.skill_type = parse_opt(row.try_get(5)?)?;
-            concept.reuse_level = parse_opt(row.try_get(6)?)?;
             d.concepts.push(concept);
         }
-        drop(rows);
-
-        let mut rows = sqlx::query(
-            "SELECT source, seq, lang, kind, text FROM taxonomy_labels ORDER BY source, seq, ord",
-        )
-        .fetch(pool);
-        while let Some(row) = rows.try_next().await? {
-            let concept = concept_at(
-                &mut datasets,
-                locate(&row.try_get::<String, _>(0)?)?,
-                row.try_get(1)?,
-            )?;
-            concept.labels.push(LabelRecord {
-                lang: row.try_get(2)?,
-                kind: parse(&row.try_get::<String, _>(3)?)?,
-                text: row.try_get(4)?,
-            });
-        }
-        drop(rows);
-
-        let mut rows = sqlx::query(
-            "SELECT source, seq, lang, text FROM taxonomy_descriptions ORDER BY source, seq, ord",
-        )
-        .fetch(pool);
-        while let Some(row) = rows.try_next().await? {
-            let concept = concept_at(
-                &mut datasets,
-                locate(&row.try_get::<String, _>(0)?)?,
-                row.try_get(1)?,
-            )?;
-            concept.descriptions.push(DescriptionRecord {
-                lang: row.try_get(2)?,
-                text: row.try_get(3)?,
-            });
-        }
-        drop(rows);
-
-        let mut rows = sqlx::query(
-            "SELECT source, seq, system, code FROM taxonomy_codes ORDER BY source, seq, ord",
-        )
-        .fetch(pool);
-        while let Some(row) = rows.try_next().await? {
-            let concept = concept_at(
-                &mut datasets,
-                locate(&row.try_get::<String, _>(0)?)?,
-                row.try_get(1)?,
-            )?;
-            concept.codes.push(CodeRecord {
-                system: row.try_get(2)?,
-                code: row.try_get(3)?,
-            });
-        }
-        drop(rows);
-
-        let mut rows = sqlx::query(
-            "SELECT source, from_uri, to_uri, kind, weight FROM taxonomy_relations ORDER BY source, seq",
-        )
-        .fetch(pool);
-        while let Some(row) = rows.try_next().await? {
-            let d = &mut datasets[locate(&row.try_get::<String, _>(0)?)?];
-            d.relations.push(RelationRecord {
-                from: row.try_get(1)?,
-                to: row.try_get(2)?,
-                kind: parse(&row.try_get::<String, _>(3)?)?,
-                weight: row.try_get(4)?,
-            });
+        for (source, relation) in relations {
+            datasets[locate(&source)?].relations.push(relation);
         }
         Ok(datasets)
     }
 }
 
-fn concept_at(
-    datasets: &mut [Dataset],
-    dataset: usize,
-    seq: i64,
-) -> Result<&mut ConceptRecord, StoreError> {
-    let d = &mut datasets[dataset];
-    let source = d.source.clone();
-    d.concepts
-        .get_mut(usize::try_from(seq).unwrap_or(usize::MAX))
-        .ok_or_else(|| StoreError::Corrupt(format!("row for missing concept {seq} of '{source}'")))
+/// Runs a query and converts every row.
+async fn fetch<T>(
+    pool: &sqlx::AnyPool,
+    sql: &'static str,
+    convert: impl Fn(&AnyRow) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let started = std::time::Instant::now();
+    let mut out = Vec::new();
+    let mut rows = sqlx::query(sql).fetch(pool);
+    while let Some(row) = rows.try_next().await? {
+        out.push(convert(&row)?);
+    }
+    tracing::debug!(
+        sql,
+        rows = out.len(),
+        millis = started.elapsed().as_millis() as u64,
+        "read"
+    );
+    Ok(out)
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
 }
 
 fn parse<T: std::str::FromStr>(value: &str) -> Result<T, StoreError>
@@ -354,9 +328,6 @@ where
 async fn delete_source(conn: &mut AnyConnection, source: &str) -> Result<(), StoreError> {
     for table in [
         "taxonomy_relations",
-        "taxonomy_codes",
-        "taxonomy_descriptions",
-        "taxonomy_labels",
         "taxonomy_concepts",
         "taxonomy_sources",
     ] {
@@ -461,12 +432,16 @@ async fn insert_concepts(
     dataset: &Dataset,
 ) -> Result<(), StoreError> {
     let source = dataset.source.as_str();
-    let concepts: Vec<(i64, &ConceptRecord)> = dataset
-        .concepts
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (i as i64, c))
-        .collect();
+    let mut rows = Vec::with_capacity(dataset.concepts.len());
+    for (seq, c) in dataset.concepts.iter().enumerate() {
+        rows.push((
+            seq as i64,
+            c,
+            to_json(&c.labels)?,
+            to_json(&c.descriptions)?,
+            to_json(&c.codes)?,
+        ));
+    }
     insert_batched(
         conn,
         backend,
@@ -479,9 +454,12 @@ async fn insert_concepts(
             "code",
             "skill_type",
             "reuse_level",
+            "labels",
+            "descriptions",
+            "codes",
         ],
-        &concepts,
-        |q, (seq, c)| {
+        &rows,
+        |q, (seq, c, labels, descriptions, codes)| {
             q.bind(c.uri.clone())
                 .bind(source.to_string())
                 .bind(*seq)
@@ -489,77 +467,9 @@ async fn insert_concepts(
                 .bind(c.code.clone())
                 .bind(c.skill_type.map(|s| s.as_str()))
                 .bind(c.reuse_level.map(|r| r.as_str()))
-        },
-    )
-    .await?;
-
-    let labels: Vec<(i64, i64, &LabelRecord)> = concepts
-        .iter()
-        .flat_map(|(seq, c)| {
-            c.labels
-                .iter()
-                .enumerate()
-                .map(|(o, l)| (*seq, o as i64, l))
-        })
-        .collect();
-    insert_batched(
-        conn,
-        backend,
-        "taxonomy_labels",
-        &["source", "seq", "ord", "lang", "kind", "text"],
-        &labels,
-        |q, (seq, ord, l)| {
-            q.bind(source.to_string())
-                .bind(*seq)
-                .bind(*ord)
-                .bind(l.lang.clone())
-                .bind(l.kind.as_str())
-                .bind(l.text.clone())
-        },
-    )
-    .await?;
-
-    let descriptions: Vec<(i64, i64, &DescriptionRecord)> = concepts
-        .iter()
-        .flat_map(|(seq, c)| {
-            c.descriptions
-                .iter()
-                .enumerate()
-                .map(|(o, d)| (*seq, o as i64, d))
-        })
-        .collect();
-    insert_batched(
-        conn,
-        backend,
-        "taxonomy_descriptions",
-        &["source", "seq", "ord", "lang", "text"],
-        &descriptions,
-        |q, (seq, ord, d)| {
-            q.bind(source.to_string())
-                .bind(*seq)
-                .bind(*ord)
-                .bind(d.lang.clone())
-                .bind(d.text.clone())
-        },
-    )
-    .await?;
-
-    let codes: Vec<(i64, i64, &CodeRecord)> = concepts
-        .iter()
-        .flat_map(|(seq, c)| c.codes.iter().enumerate().map(|(o, k)| (*seq, o as i64, k)))
-        .collect();
-    insert_batched(
-        conn,
-        backend,
-        "taxonomy_codes",
-        &["source", "seq", "ord", "system", "code"],
-        &codes,
-        |q, (seq, ord, k)| {
-            q.bind(source.to_string())
-                .bind(*seq)
-                .bind(*ord)
-                .bind(k.system.clone())
-                .bind(k.code.clone())
+                .bind(labels.clone())
+                .bind(descriptions.clone())
+                .bind(codes.clone())
         },
     )
     .await

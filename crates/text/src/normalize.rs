@@ -10,6 +10,10 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Returns the folded (normalised, lower-cased, mark-free) form of `text`.
 pub fn fold(text: &str) -> String {
+    // ASCII is already in normal form and has no marks: lower-casing is all there is to do.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.nfkd() {
         fold_char_into(c, &mut out);

@@ -1,5 +1,6 @@
--- Taxonomy: one row per imported source (dataset), its concepts, labels, descriptions,
--- crosswalk codes and relations. Relations refer to concepts by URI and may cross sources.
+-- Taxonomy: one row per imported source (dataset); one row per concept holding its labels,
+-- descriptions and crosswalk codes as JSON documents (read whole, never queried piecemeal);
+-- one row per relation. Relations refer to concepts by URI and may cross sources.
 CREATE TABLE taxonomy_sources (
     source       TEXT PRIMARY KEY,
     version      TEXT NOT NULL,
@@ -16,37 +17,12 @@ CREATE TABLE taxonomy_concepts (
     kind        TEXT NOT NULL,
     code        TEXT,
     skill_type  TEXT,
-    reuse_level TEXT
+    reuse_level TEXT,
+    labels       TEXT NOT NULL,      -- JSON array of {lang, kind, text}, in order
+    descriptions TEXT NOT NULL,      -- JSON array of {lang, text}
+    codes        TEXT NOT NULL       -- JSON array of {system, code} (crosswalk codes)
 );
 CREATE INDEX taxonomy_concepts_source ON taxonomy_concepts(source, seq);
-
-CREATE TABLE taxonomy_labels (
-    source TEXT NOT NULL REFERENCES taxonomy_sources(source) ON DELETE CASCADE,
-    seq    INTEGER NOT NULL,             -- concept order within the source
-    ord    INTEGER NOT NULL,             -- position within the concept
-    lang   TEXT NOT NULL,
-    kind   TEXT NOT NULL,
-    text   TEXT NOT NULL
-);
-CREATE INDEX taxonomy_labels_source ON taxonomy_labels(source, seq, ord);
-
-CREATE TABLE taxonomy_descriptions (
-    source TEXT NOT NULL REFERENCES taxonomy_sources(source) ON DELETE CASCADE,
-    seq    INTEGER NOT NULL,
-    ord    INTEGER NOT NULL,             -- position within the concept
-    lang   TEXT NOT NULL,
-    text   TEXT NOT NULL
-);
-CREATE INDEX taxonomy_descriptions_source ON taxonomy_descriptions(source, seq, ord);
-
-CREATE TABLE taxonomy_codes (
-    source TEXT NOT NULL REFERENCES taxonomy_sources(source) ON DELETE CASCADE,
-    seq    INTEGER NOT NULL,
-    ord    INTEGER NOT NULL,             -- position within the concept
-    system TEXT NOT NULL,
-    code   TEXT NOT NULL
-);
-CREATE INDEX taxonomy_codes_source ON taxonomy_codes(source, seq, ord);
 
 CREATE TABLE taxonomy_relations (
     source   TEXT NOT NULL REFERENCES taxonomy_sources(source) ON DELETE CASCADE,
