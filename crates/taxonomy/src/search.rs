@@ -45,14 +45,14 @@ pub struct Score {
     pub label_weight: f32,
     /// 1 when the label contains the whole query as typed (after folding), else 0.
     pub phrase: f32,
-    /// Weighted sum: 0.55 token_match + 0.25 coverage + 0.1 label_weight + 0.1 phrase.
+    /// Weighted sum: 0.6 token_match + 0.15 coverage + 0.15 label_weight + 0.1 phrase.
     pub total: f32,
 }
 
 impl Score {
-    pub const W_TOKEN_MATCH: f32 = 0.55;
-    pub const W_COVERAGE: f32 = 0.25;
-    pub const W_LABEL: f32 = 0.1;
+    pub const W_TOKEN_MATCH: f32 = 0.6;
+    pub const W_COVERAGE: f32 = 0.15;
+    pub const W_LABEL: f32 = 0.15;
     pub const W_PHRASE: f32 = 0.1;
 
     fn new(token_match: f32, coverage: f32, label_weight: f32, phrase: f32) -> Score {
