@@ -27,6 +27,10 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// Longest time a request may take, in seconds.
     pub request_timeout_secs: u64,
+    /// Sustained requests per second allowed to one client IP (0 switches limiting off).
+    pub requests_per_second: u32,
+    /// Requests one client may send at once above the sustained rate.
+    pub burst: u32,
 }
 
 /// `[database]`: where data lives.
@@ -56,6 +60,8 @@ impl Default for Config {
                 bind: "127.0.0.1:8080".into(),
                 max_body_bytes: 1 << 20,
                 request_timeout_secs: 30,
+                requests_per_second: 50,
+                burst: 100,
             },
             database: DatabaseConfig {
                 url: None,

@@ -116,6 +116,8 @@ async fn serve(config: &Config) -> Result<()> {
     let limits = openpes_server::Limits {
         max_body_bytes: config.server.max_body_bytes,
         request_timeout: std::time::Duration::from_secs(config.server.request_timeout_secs),
+        requests_per_second: config.server.requests_per_second,
+        burst: config.server.burst,
     };
     let router = openpes_server::router(state, limits);
     let listener = tokio::net::TcpListener::bind(&config.server.bind)

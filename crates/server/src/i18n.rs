@@ -48,6 +48,7 @@ pub enum Message {
         available: String,
     },
     PayloadTooLarge,
+    TooManyRequests,
     Timeout,
     NotReady(String),
     Internal,
@@ -65,6 +66,7 @@ impl Message {
             Message::UnknownLanguage { .. } => "unknown_language",
             Message::PayloadTooLarge => "payload_too_large",
             Message::Timeout => "timeout",
+            Message::TooManyRequests => "too_many_requests",
             Message::NotReady(_) => "not_ready",
             Message::Internal => "internal_error",
             Message::QueryRequired => "query_required",
@@ -86,6 +88,8 @@ impl Message {
             (Message::UnknownLanguage { .. }, UiLang::ZhTw) => "無法辨識的語言",
             (Message::PayloadTooLarge, UiLang::En) => "Request too large",
             (Message::PayloadTooLarge, UiLang::ZhTw) => "請求內容過大",
+            (Message::TooManyRequests, UiLang::En) => "Too many requests",
+            (Message::TooManyRequests, UiLang::ZhTw) => "請求過於頻繁",
             (Message::Timeout, UiLang::En) => "Request timed out",
             (Message::Timeout, UiLang::ZhTw) => "請求逾時",
             (Message::NotReady(_), UiLang::En) => "Service not ready",
@@ -138,6 +142,13 @@ impl Message {
                 "The request body exceeds the configured limit.".into()
             }
             (Message::PayloadTooLarge, UiLang::ZhTw) => "請求內容超過系統設定的上限。".into(),
+            (Message::TooManyRequests, UiLang::En) => {
+                "This client sent more requests than allowed; retry after the time in the Retry-After header."
+                    .into()
+            }
+            (Message::TooManyRequests, UiLang::ZhTw) => {
+                "此用戶端的請求次數超過上限；請依 Retry-After 標頭的秒數稍後再試。".into()
+            }
             (Message::Timeout, UiLang::En) => {
                 "The request took longer than the configured limit.".into()
             }
@@ -186,6 +197,7 @@ mod tests {
                 available: "en".into(),
             },
             Message::PayloadTooLarge,
+            Message::TooManyRequests,
             Message::Timeout,
             Message::NotReady("x".into()),
             Message::Internal,

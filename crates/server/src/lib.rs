@@ -2,13 +2,14 @@
 //!
 //! [`AppState`] holds the store and the current in-memory taxonomy (swapped whole on reload).
 //! [`router`] assembles the API under `/api/v1`, health probes, the OpenAPI document and its
-//! browsable page, with request ids, structured request logs, a request body limit, a timeout
-//! and problem+json errors for everything that fails.
+//! browsable page, with request ids, structured request logs, a request body limit, a timeout,
+//! a per-client rate limit and problem+json errors for everything that fails.
 
 pub mod dto;
 pub mod error;
 pub mod i18n;
 pub mod openapi;
+pub mod rate_limit;
 pub mod routes;
 
 use axum::extract::DefaultBodyLimit;
@@ -41,6 +42,10 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// Longest time a request may take.
     pub request_timeout: Duration,
+    /// Sustained requests per second allowed to one client IP (0: no limit).
+    pub requests_per_second: u32,
+    /// Requests one client may send at once above the sustained rate.
+    pub burst: u32,
 }
 
 impl Default for Limits {
@@ -48,6 +53,8 @@ impl Default for Limits {
         Limits {
             max_body_bytes: 1 << 20,
             request_timeout: Duration::from_secs(30),
+            requests_per_second: 50,
+            burst: 100,
         }
     }
 }
@@ -149,6 +156,13 @@ pub fn router(state: AppState, limits: Limits) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             limits.request_timeout,
         ))
+        .layer(match rate_limit::ClientRateLimit::new(limits.requests_per_second, limits.burst) {
+            Some(limit) => tower::util::Either::Left(axum::middleware::from_fn_with_state(
+                limit,
+                rate_limit::limit_rate,
+            )),
+            None => tower::util::Either::Right(tower::layer::util::Identity::new()),
+        })
         .layer(axum::middleware::from_fn(error::render_problems))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(
@@ -181,7 +195,10 @@ pub async fn serve(
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

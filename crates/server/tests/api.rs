@@ -20,19 +20,26 @@ async fn start(
     dir: Option<tempfile::TempDir>,
     backend: &'static str,
 ) -> Result<Server, Box<dyn std::error::Error>> {
+    let limits = Limits {
+        max_body_bytes: 64 * 1024,
+        ..Limits::default()
+    };
+    start_with(url, dir, backend, limits).await
+}
+
+async fn start_with(
+    url: String,
+    dir: Option<tempfile::TempDir>,
+    backend: &'static str,
+    limits: Limits,
+) -> Result<Server, Box<dyn std::error::Error>> {
     let store = Store::connect(&url).await?;
     let starter = openpes_taxonomy::starter::starter_dataset()?;
     store
         .save_dataset(&starter, &[], chrono::Utc::now())
         .await?;
     let (taxonomy, _) = load_taxonomy(&store).await?;
-    let app = router(
-        AppState::new(store, taxonomy),
-        Limits {
-            max_body_bytes: 64 * 1024,
-            ..Limits::default()
-        },
-    );
+    let app = router(AppState::new(store, taxonomy), limits);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {
@@ -376,5 +383,44 @@ async fn stats_versions_and_openapi() -> TestResult {
         assert!(page.contains("/api/v1/taxonomy/search"));
         assert!(page.contains("<html"));
     }
+    Ok(())
+}
+
+#[tokio::test]
+async fn clients_over_their_rate_are_told_when_to_retry() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let limits = Limits {
+        requests_per_second: 1,
+        burst: 3,
+        ..Limits::default()
+    };
+    let s = start_with(
+        Store::sqlite_url_in(dir.path()),
+        Some(dir),
+        "sqlite",
+        limits,
+    )
+    .await?;
+    let url = format!("{}/api/v1/taxonomy/stats", s.base);
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        statuses.push(reqwest::get(&url).await?.status().as_u16());
+    }
+    assert_eq!(statuses[..3], [200, 200, 200], "{statuses:?}");
+    assert_eq!(statuses[4], 429, "{statuses:?}");
+    let response = reqwest::get(&url).await?;
+    assert_eq!(response.status().as_u16(), 429);
+    let retry_after: u64 = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .ok_or("no Retry-After")?;
+    assert!((1..=2).contains(&retry_after));
+    let body: Value = response.json().await?;
+    assert_eq!(body["code"].as_str(), Some("too_many_requests"));
+    // Probes are never limited.
+    let (status, _, _) = get(&format!("{}/healthz", s.base)).await?;
+    assert_eq!(status, 200);
     Ok(())
 }
