@@ -220,14 +220,6 @@ impl Taxonomy {
         ))
     }
 
-    /// An empty taxonomy (before anything is imported).
-    pub fn empty() -> Taxonomy {
-        match Taxonomy::build(Vec::new()) {
-            Ok((taxonomy, _)) => taxonomy,
-            Err(_) => unreachable!("an empty taxonomy has no duplicate concepts"),
-        }
-    }
-
     /// All concepts, ordered by id.
     pub fn concepts(&self) -> &[Concept] {
         &self.concepts

@@ -140,7 +140,7 @@ fn page_bounds(
             })
         })?,
     };
-    let end = (start + limit).min(total);
+    let end = start.saturating_add(limit).min(total);
     let next = (end < total).then(|| end.to_string());
     Ok((start.min(total), end, next))
 }
@@ -442,6 +442,9 @@ mod tests {
         let (s, e, _) = page_bounds(Some(2), Some("99"), 5).map_err(|e| format!("{e:?}"))?;
         assert_eq!((s, e), (5, 5));
         assert!(page_bounds(None, Some("abc"), 5).is_err());
+        let huge = usize::MAX.to_string();
+        let (s, e, next) = page_bounds(Some(10), Some(&huge), 5).map_err(|e| format!("{e:?}"))?;
+        assert_eq!((s, e, next), (5, 5, None));
         Ok(())
     }
 
