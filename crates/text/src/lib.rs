@@ -3,11 +3,18 @@
 //! original input, and a classification of scripts so that CJK text (which has no spaces) can be
 //! indexed character by character.
 //!
-//! The crate is deliberately small and dependency-light; language-specific analysis (stemming,
-//! Chinese word segmentation, language detection) builds on these primitives.
+//! Language-specific analysis builds on these primitives: Snowball stemming ([`LanguageStemmer`]),
+//! Chinese word segmentation with jieba ([`Segmenter`]) and language detection
+//! ([`detect_language`]).
 
+mod detect;
 mod normalize;
+mod segment;
+mod stem;
 mod tokenize;
 
+pub use detect::detect_language;
 pub use normalize::{fold, fold_char_into};
+pub use segment::{Segmenter, Word};
+pub use stem::LanguageStemmer;
 pub use tokenize::{is_cjk, tokenize, Token, TokenKind};
