@@ -58,7 +58,10 @@ fn main() -> Result<()> {
     let config = Config::load(
         cli.config.as_deref(),
         |key| std::env::var(key).ok(),
-        std::env::vars().collect(),
+        // Variables that are not valid Unicode cannot be settings; they are ignored.
+        std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect(),
         &overrides,
     )?;
     init_logging(&config, matches!(cli.command, Command::Serve { .. }))?;

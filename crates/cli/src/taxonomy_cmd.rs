@@ -86,12 +86,15 @@ pub async fn ensure_taxonomy(store: &Store) -> Result<()> {
     }
     let dataset = openpes_taxonomy::starter::starter_dataset()
         .context("the built-in starter taxonomy is invalid")?;
-    store
-        .save_dataset(&dataset, &[], chrono::Utc::now())
-        .await
-        .context("cannot store the starter taxonomy")?;
-    tracing::info!("stored the built-in starter taxonomy");
-    Ok(())
+    match store.save_dataset(&dataset, &[], chrono::Utc::now()).await {
+        Ok(_) => {
+            tracing::info!("stored the built-in starter taxonomy");
+            Ok(())
+        }
+        // Another process (a second node, a concurrent command) stored a taxonomy first.
+        Err(_) if store.has_taxonomy().await? => Ok(()),
+        Err(e) => Err(e).context("cannot store the starter taxonomy"),
+    }
 }
 
 async fn open_store(config: &Config) -> Result<Store> {

@@ -245,8 +245,15 @@ fn serve_answers_with_the_starter_taxonomy() -> TestResult {
         let address = address.ok_or("server did not report its address")?;
         let (status, body) = http_get(&address, "/api/v1/taxonomy/search?q=%E8%AD%B7%E7%90%86")?;
         assert_eq!(status, 200);
-        // The body may be chunked; the label is in it either way.
-        assert!(body.contains("護理"), "{body}");
+        let found: Value = serde_json::from_str(&body)?;
+        let first = found["results"][0]["matched_label"].as_str().unwrap_or("");
+        assert!(first.contains("護理"), "{body}");
+        let (_, body) = http_get(&address, "/api/v1/taxonomy/search?q=nurse&kind=occupation")?;
+        let found: Value = serde_json::from_str(&body)?;
+        let label = found["results"][0]["concept"]["label"]
+            .as_str()
+            .unwrap_or("");
+        assert!(label.contains("nurse"), "{body}");
         let (status, _) = http_get(&address, "/readyz")?;
         assert_eq!(status, 200);
         Ok(())

@@ -93,9 +93,7 @@ pub async fn render_problems(request: Request, next: Next) -> Response {
         None if status == StatusCode::PAYLOAD_TOO_LARGE => Message::PayloadTooLarge,
         None if status == StatusCode::REQUEST_TIMEOUT => Message::Timeout,
         None if status == StatusCode::NOT_FOUND && is_empty(&response) => Message::NotFound,
-        None if status == StatusCode::METHOD_NOT_ALLOWED => {
-            Message::BadRequest("method not allowed".into())
-        }
+        None if status == StatusCode::METHOD_NOT_ALLOWED => Message::MethodNotAllowed,
         None => return response,
     };
     let problem = Problem {

@@ -32,6 +32,24 @@ impl UiLang {
     }
 }
 
+/// A part of the system a readiness message names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Component {
+    Database,
+    Taxonomy,
+}
+
+impl Component {
+    fn name(self, lang: UiLang) -> &'static str {
+        match (self, lang) {
+            (Component::Database, UiLang::En) => "the database does not answer",
+            (Component::Database, UiLang::ZhTw) => "資料庫沒有回應",
+            (Component::Taxonomy, UiLang::En) => "no taxonomy is loaded",
+            (Component::Taxonomy, UiLang::ZhTw) => "尚未載入分類體系",
+        }
+    }
+}
+
 /// A message with its parameters; rendered in a language by [`Message::render`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
@@ -50,9 +68,19 @@ pub enum Message {
     PayloadTooLarge,
     TooManyRequests,
     Timeout,
-    NotReady(String),
+    NotReady(Component),
     Internal,
     QueryRequired,
+    QueryTooLong {
+        limit: usize,
+    },
+    BadCursor(String),
+    WrongKind {
+        id: u32,
+        actual: String,
+        expected: String,
+    },
+    MethodNotAllowed,
 }
 
 impl Message {
@@ -70,6 +98,10 @@ impl Message {
             Message::NotReady(_) => "not_ready",
             Message::Internal => "internal_error",
             Message::QueryRequired => "query_required",
+            Message::QueryTooLong { .. } => "query_too_long",
+            Message::BadCursor(_) => "bad_cursor",
+            Message::WrongKind { .. } => "wrong_kind",
+            Message::MethodNotAllowed => "method_not_allowed",
         }
     }
 
@@ -98,6 +130,14 @@ impl Message {
             (Message::Internal, UiLang::ZhTw) => "系統內部錯誤",
             (Message::QueryRequired, UiLang::En) => "Search text required",
             (Message::QueryRequired, UiLang::ZhTw) => "請輸入搜尋文字",
+            (Message::QueryTooLong { .. }, UiLang::En) => "Search text too long",
+            (Message::QueryTooLong { .. }, UiLang::ZhTw) => "搜尋文字過長",
+            (Message::BadCursor(_), UiLang::En) => "Invalid cursor",
+            (Message::BadCursor(_), UiLang::ZhTw) => "無效的分頁游標",
+            (Message::WrongKind { .. }, UiLang::En) => "Wrong kind of concept",
+            (Message::WrongKind { .. }, UiLang::ZhTw) => "概念類型不符",
+            (Message::MethodNotAllowed, UiLang::En) => "Method not allowed",
+            (Message::MethodNotAllowed, UiLang::ZhTw) => "不支援此請求方法",
         }
     }
 
@@ -153,8 +193,10 @@ impl Message {
                 "The request took longer than the configured limit.".into()
             }
             (Message::Timeout, UiLang::ZhTw) => "請求處理時間超過系統設定的上限。".into(),
-            (Message::NotReady(why), UiLang::En) => format!("The service is not ready: {why}"),
-            (Message::NotReady(why), UiLang::ZhTw) => format!("服務尚未就緒：{why}"),
+            (Message::NotReady(why), UiLang::En) => {
+                format!("The service is not ready: {}.", why.name(lang))
+            }
+            (Message::NotReady(why), UiLang::ZhTw) => format!("服務尚未就緒：{}。", why.name(lang)),
             (Message::Internal, UiLang::En) => {
                 "Something went wrong on our side; the request id identifies it in the logs.".into()
             }
@@ -163,6 +205,38 @@ impl Message {
             }
             (Message::QueryRequired, UiLang::En) => "The parameter 'q' must not be empty.".into(),
             (Message::QueryRequired, UiLang::ZhTw) => "參數「q」不可為空白。".into(),
+            (Message::QueryTooLong { limit }, UiLang::En) => {
+                format!("The parameter 'q' may have at most {limit} characters.")
+            }
+            (Message::QueryTooLong { limit }, UiLang::ZhTw) => {
+                format!("參數「q」最多 {limit} 個字元。")
+            }
+            (Message::BadCursor(c), UiLang::En) => format!(
+                "'{c}' is not a cursor; pass the next_cursor value of a previous page."
+            ),
+            (Message::BadCursor(c), UiLang::ZhTw) => {
+                format!("「{c}」不是有效的游標；請使用上一頁回傳的 next_cursor。")
+            }
+            (
+                Message::WrongKind {
+                    id,
+                    actual,
+                    expected,
+                },
+                UiLang::En,
+            ) => format!("Concept {id} is a {actual}; this request needs a {expected}."),
+            (
+                Message::WrongKind {
+                    id,
+                    actual,
+                    expected,
+                },
+                UiLang::ZhTw,
+            ) => format!("概念 {id} 的類型是 {actual}；此請求需要 {expected}。"),
+            (Message::MethodNotAllowed, UiLang::En) => {
+                "This address does not accept this HTTP method.".into()
+            }
+            (Message::MethodNotAllowed, UiLang::ZhTw) => "此網址不接受這個 HTTP 方法。".into(),
         }
     }
 }
@@ -199,9 +273,17 @@ mod tests {
             Message::PayloadTooLarge,
             Message::TooManyRequests,
             Message::Timeout,
-            Message::NotReady("x".into()),
+            Message::NotReady(Component::Database),
             Message::Internal,
             Message::QueryRequired,
+            Message::QueryTooLong { limit: 1 },
+            Message::BadCursor("x".into()),
+            Message::WrongKind {
+                id: 1,
+                actual: "skill".into(),
+                expected: "occupation".into(),
+            },
+            Message::MethodNotAllowed,
         ];
         for m in all {
             assert_ne!(m.title(UiLang::En), m.title(UiLang::ZhTw));

@@ -192,6 +192,17 @@ async fn bad_parameters_are_problems_that_name_the_value() -> TestResult {
             "{body}"
         );
 
+        let long = "a".repeat(201);
+        let (status, _, body) = get(&format!("{}/api/v1/taxonomy/search?q={long}", s.base)).await?;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (400, Some("query_too_long"))
+        );
+        // Many words are fine: only the first sixteen are used.
+        let many = vec!["rn"; 40].join("%20");
+        let (status, _, _) = get(&format!("{}/api/v1/taxonomy/search?q={many}", s.base)).await?;
+        assert_eq!(status, 200);
+
         let (status, _, body) = get(&format!("{}/api/v1/taxonomy/search?q=%20", s.base)).await?;
         assert_eq!(
             (status, body["code"].as_str()),

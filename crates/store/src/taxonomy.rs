@@ -212,8 +212,39 @@ impl Store {
     }
 
     /// Loads every stored source back as datasets (ordered by source key), for the read model.
+    ///
+    /// Concepts and relations are read concurrently on separate connections, so the read is
+    /// checked afterwards: when an import committed meanwhile (the sources' content hashes
+    /// changed, or rows of an unknown source were seen), the whole read is repeated.
     pub async fn load_datasets(&self) -> Result<Vec<Dataset>, StoreError> {
-        let sources = self.sources().await?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let before = self.sources().await?;
+            let loaded = self.load_datasets_once(&before).await;
+            let after = self.sources().await?;
+            let hashes = |s: &[StoredSource]| -> Vec<(String, String)> {
+                s.iter()
+                    .map(|x| (x.source.clone(), x.content_hash.clone()))
+                    .collect()
+            };
+            if hashes(&before) == hashes(&after) {
+                return loaded;
+            }
+            if attempt >= 5 {
+                return Err(StoreError::Conflict(
+                    "the taxonomy kept changing while it was being read".into(),
+                ));
+            }
+            tracing::info!(attempt, "taxonomy changed during the read; reading again");
+        }
+    }
+
+    async fn load_datasets_once(
+        &self,
+        sources: &[StoredSource],
+    ) -> Result<Vec<Dataset>, StoreError> {
+        let sources = sources.to_vec();
         let mut datasets: Vec<Dataset> = Vec::with_capacity(sources.len());
         let mut position: HashMap<String, usize> = HashMap::new();
         for s in sources {

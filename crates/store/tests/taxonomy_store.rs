@@ -142,6 +142,28 @@ async fn a_failing_import_leaves_the_database_unchanged() -> TestResult {
 }
 
 #[tokio::test]
+async fn a_failing_real_import_keeps_the_starter() -> TestResult {
+    for (store, _dir) in fresh_stores().await? {
+        let starter = dataset("starter", "1", "welder");
+        store.save_dataset(&starter, &[], at(0)).await?;
+        let mut broken = dataset("esco", "1.1.1", "welder");
+        let duplicate = broken.concepts[1].clone();
+        broken.concepts.push(duplicate);
+        assert!(store
+            .save_dataset(&broken, &["starter"], at(1))
+            .await
+            .is_err());
+        assert_eq!(
+            store.load_datasets().await?,
+            vec![starter],
+            "{:?}",
+            store.backend()
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
 async fn importing_a_real_source_replaces_the_starter() -> TestResult {
     for (store, _dir) in fresh_stores().await? {
         store

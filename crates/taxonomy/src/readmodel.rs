@@ -430,8 +430,10 @@ impl Taxonomy {
             .chain(self.incoming[skill.0 as usize].iter().filter(is_related))
             .copied()
             .collect();
-        sort_edges(&mut edges);
+        // One entry per related skill: the essential relation wins over the optional one.
+        edges.sort_by_key(|e| (e.target, e.kind));
         edges.dedup_by_key(|e| e.target);
+        sort_edges(&mut edges);
         edges
     }
 
@@ -484,7 +486,11 @@ impl Taxonomy {
                     phrase: 1.0,
                     total: 1.0,
                 },
-                matches: Vec::new(),
+                matches: vec![crate::search::TokenMatch {
+                    query_token: code.to_string(),
+                    label_token: code.to_string(),
+                    how: crate::search::MatchHow::Code,
+                }],
             })
         });
         let mut merged: Vec<Hit> = code_hits.collect();

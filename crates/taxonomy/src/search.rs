@@ -22,6 +22,8 @@ pub enum MatchHow {
     Exact,
     Prefix,
     Typo,
+    /// The whole query equals the concept's short code or a crosswalk code.
+    Code,
 }
 
 impl MatchHow {
@@ -30,6 +32,7 @@ impl MatchHow {
             MatchHow::Exact => "exact",
             MatchHow::Prefix => "prefix",
             MatchHow::Typo => "typo",
+            MatchHow::Code => "code",
         }
     }
 }
@@ -129,6 +132,10 @@ pub struct LabelInput<'a> {
 }
 
 const MIN_TYPO_LEN: usize = 4;
+/// Longer tokens are not expanded for typos (no label word is this long; bounds the work).
+const MAX_TYPO_LEN: usize = 32;
+/// Query words beyond this many are ignored.
+pub const MAX_QUERY_TOKENS: usize = 16;
 
 impl SearchIndex {
     /// Builds the index from all labels.
@@ -254,7 +261,7 @@ impl SearchIndex {
                 ));
             }
         }
-        if len >= MIN_TYPO_LEN {
+        if (MIN_TYPO_LEN..=MAX_TYPO_LEN).contains(&len) {
             let mut typo_ids: Vec<u32> = Vec::new();
             // The query has one extra character: a deletion of it is a vocabulary token.
             // Same length (substitution, transposition): both share a deletion.
@@ -292,10 +299,12 @@ impl SearchIndex {
     /// Searches labels; see the module documentation for the rules.
     pub fn search(&self, query: &str, options: &SearchOptions<'_>) -> Vec<Hit> {
         let limit = options.limit.max(1);
-        let query_tokens = tokenize(query);
+        let mut query_tokens = tokenize(query);
         if query_tokens.is_empty() {
             return Vec::new();
         }
+        // Bounded work whatever the input: at most MAX_QUERY_TOKENS words are used.
+        query_tokens.truncate(MAX_QUERY_TOKENS);
         let still_typing = !query.ends_with(char::is_whitespace);
         let lang_filter = match options.lang {
             Some(lang) => match self.langs.iter().position(|l| l == lang) {

@@ -30,14 +30,14 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
         tracing::warn!(error = %e, "readiness: database does not answer");
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            Message::NotReady("database".into()),
+            Message::NotReady(crate::i18n::Component::Database),
         ));
     }
     let concepts = state.taxonomy().concepts().len();
     if concepts == 0 {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            Message::NotReady("taxonomy".into()),
+            Message::NotReady(crate::i18n::Component::Taxonomy),
         ));
     }
     Ok(Json(Health {

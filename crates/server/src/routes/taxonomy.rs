@@ -18,6 +18,8 @@ pub const MAX_PAGE: usize = 1000;
 const DEFAULT_PAGE: usize = 100;
 const MAX_SEARCH_RESULTS: usize = 100;
 const DEFAULT_SEARCH_RESULTS: usize = 10;
+/// Longest accepted search text, in characters.
+pub const MAX_QUERY_CHARS: usize = 200;
 
 /// Parameters of the typeahead search.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -132,13 +134,9 @@ fn page_bounds(
     let limit = limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
     let start = match cursor {
         None | Some("") => 0,
-        Some(c) => c.parse::<usize>().map_err(|_| {
-            ApiError::bad_request(Message::UnknownValue {
-                field: "cursor".into(),
-                value: c.to_string(),
-                expected: "a next_cursor value from a previous page".into(),
-            })
-        })?,
+        Some(c) => c
+            .parse::<usize>()
+            .map_err(|_| ApiError::bad_request(Message::BadCursor(c.to_string())))?,
     };
     let end = start.saturating_add(limit).min(total);
     let next = (end < total).then(|| end.to_string());
@@ -157,6 +155,11 @@ pub async fn search(
     let taxonomy = state.taxonomy();
     if params.q.trim().is_empty() {
         return Err(ApiError::bad_request(Message::QueryRequired));
+    }
+    if params.q.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::bad_request(Message::QueryTooLong {
+            limit: MAX_QUERY_CHARS,
+        }));
     }
     let lang = params.lang.as_deref().filter(|l| !l.is_empty());
     if let Some(lang) = lang {
@@ -251,10 +254,10 @@ fn require_kind(taxonomy: &Taxonomy, id: ConceptId, kind: ConceptKind) -> Result
     if actual == kind {
         Ok(())
     } else {
-        Err(ApiError::bad_request(Message::UnknownValue {
-            field: "id".into(),
-            value: format!("{} ({actual})", id.0),
-            expected: format!("the id of a {kind}"),
+        Err(ApiError::bad_request(Message::WrongKind {
+            id: id.0,
+            actual: actual.as_str().to_string(),
+            expected: kind.as_str().to_string(),
         }))
     }
 }

@@ -121,6 +121,14 @@ pub fn parse_bundles(documents: &[(PathBuf, &str)]) -> Result<Dataset, ImportErr
         ));
     };
     let (source, version) = (first.source.clone(), first.version.clone());
+    if matches!(source.as_str(), "esco" | "onet") {
+        return Err(ImportError::invalid(
+            first_path,
+            None,
+            Some("source"),
+            format!("'{source}' is reserved for the {source} importer; choose another key"),
+        ));
+    }
     if !is_source_key(&source) {
         return Err(ImportError::invalid(
             first_path,
@@ -132,6 +140,7 @@ pub fn parse_bundles(documents: &[(PathBuf, &str)]) -> Result<Dataset, ImportErr
 
     // Pass 1: ids → URIs over all documents.
     let mut uris: HashMap<&str, (String, ConceptKind)> = HashMap::new();
+    let mut seen_uris: HashMap<String, String> = HashMap::new();
     for (path, file) in &files {
         if file.format != FORMAT {
             return Err(ImportError::invalid(
@@ -160,7 +169,7 @@ pub fn parse_bundles(documents: &[(PathBuf, &str)]) -> Result<Dataset, ImportErr
                 .uri
                 .clone()
                 .unwrap_or_else(|| format!("urn:openpes:{source}:{}", concept.id));
-            if uris.insert(&concept.id, (uri, concept.kind)).is_some() {
+            if uris.contains_key(concept.id.as_str()) {
                 return Err(ImportError::invalid(
                     path,
                     None,
@@ -168,6 +177,15 @@ pub fn parse_bundles(documents: &[(PathBuf, &str)]) -> Result<Dataset, ImportErr
                     format!("duplicate id '{}'", concept.id),
                 ));
             }
+            if let Some(other) = seen_uris.insert(uri.clone(), concept.id.clone()) {
+                return Err(ImportError::invalid(
+                    path,
+                    None,
+                    Some(&format!("concepts[{i}].uri")),
+                    format!("URI {uri} is also the URI of '{other}'"),
+                ));
+            }
+            uris.insert(&concept.id, (uri, concept.kind));
         }
     }
 
@@ -382,6 +400,25 @@ mod tests {
         assert_eq!(d.relations.len(), 1);
         assert_eq!(d.relations[0].kind, RelationKind::Essential);
         assert_eq!(d.relations[0].to, "urn:openpes:demo:s1");
+        Ok(())
+    }
+
+    /// The example in docs/taxonomy-bundle.md is a valid bundle.
+    #[test]
+    fn the_documented_example_imports() -> Result<(), Box<dyn std::error::Error>> {
+        let doc = include_str!("../../../../docs/taxonomy-bundle.md");
+        let example = doc
+            .split("```json")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .ok_or("no json example in the doc")?
+            .replace('…', "");
+        let d = parse(&example)?;
+        assert_eq!(d.source, "tw-occ");
+        assert!(d
+            .relations
+            .iter()
+            .any(|r| r.kind == RelationKind::Essential));
         Ok(())
     }
 

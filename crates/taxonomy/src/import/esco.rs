@@ -321,6 +321,75 @@ fn read_essential_optional(
 mod tests {
     use super::*;
 
+    /// A two-language export: English defines the concepts, Chinese adds its labels.
+    #[test]
+    fn every_language_file_adds_labels() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text);
+        let occupation_header = "conceptType,conceptUri,iscoGroup,preferredLabel,altLabels,hiddenLabels,description,code\n";
+        write("occupations_en.csv", &format!("{occupation_header}Occupation,urn:o:1,2221,nurse,\"staff nurse\nward nurse\",,Cares.,2221.1\n"))?;
+        write(
+            "occupations_zh.csv",
+            &format!("{occupation_header}Occupation,urn:o:1,2221,護理師,護士,,照護病人。,2221.1\n"),
+        )?;
+        let group_header = "conceptType,conceptUri,code,preferredLabel,altLabels,description\n";
+        write(
+            "ISCOGroups_en.csv",
+            &format!("{group_header}ISCOGroup,urn:g:2221,2221,Nursing professionals,,\n"),
+        )?;
+        write(
+            "skillGroups_en.csv",
+            "conceptType,conceptUri,preferredLabel,code\n",
+        )?;
+        write("skills_en.csv", "conceptType,conceptUri,skillType,reuseLevel,preferredLabel\nKnowledgeSkillCompetence,urn:s:1,skill/competence,sector-specific,give injections\n")?;
+        write("skills_zh.csv", "conceptType,conceptUri,skillType,reuseLevel,preferredLabel\nKnowledgeSkillCompetence,urn:s:1,skill/competence,sector-specific,注射\n")?;
+        write("broaderRelationsOccPillar.csv", "conceptType,conceptUri,broaderType,broaderUri\nOccupation,urn:o:1,ISCOGroup,urn:g:2221\n")?;
+        write(
+            "broaderRelationsSkillPillar.csv",
+            "conceptType,conceptUri,broaderType,broaderUri\n",
+        )?;
+        write("occupationSkillRelations.csv", "occupationUri,relationType,skillType,skillUri\nurn:o:1,essential,skill/competence,urn:s:1\n")?;
+        write(
+            "skillSkillRelations.csv",
+            "originalSkillUri,originalSkillType,relationType,relatedSkillType,relatedSkillUri\n",
+        )?;
+
+        let d = import_esco(dir.path(), Some("test"))?;
+        assert_eq!(d.concepts.len(), 3);
+        let nurse = d
+            .concepts
+            .iter()
+            .find(|c| c.uri == "urn:o:1")
+            .ok_or("nurse")?;
+        let labels: Vec<(&str, LabelKind, &str)> = nurse
+            .labels
+            .iter()
+            .map(|l| (l.lang.as_str(), l.kind, l.text.as_str()))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                ("en", LabelKind::Preferred, "nurse"),
+                ("en", LabelKind::Alternative, "staff nurse"),
+                ("en", LabelKind::Alternative, "ward nurse"),
+                ("zh", LabelKind::Preferred, "護理師"),
+                ("zh", LabelKind::Alternative, "護士"),
+            ]
+        );
+        assert_eq!(nurse.descriptions.len(), 2);
+        assert_eq!(d.relations.len(), 2);
+        let skill = d
+            .concepts
+            .iter()
+            .find(|c| c.uri == "urn:s:1")
+            .ok_or("skill")?;
+        assert!(skill
+            .labels
+            .iter()
+            .any(|l| l.lang == "zh" && l.text == "注射"));
+        Ok(())
+    }
+
     #[test]
     fn version_is_read_from_the_directory_name() {
         assert_eq!(

@@ -209,7 +209,8 @@ impl Builder {
             concept.add_description(LANG, description);
         }
         self.add(concept);
-        // Walk up the content model: 2.A.1.a → 2.A.1 → 2.A (→ 2 is the whole domain, skipped).
+        // Walk up the content model: 2.A.1.a → 2.A.1 → 2.A → 2 (the domain, "Worker
+        // Requirements"), each a skill group.
         let mut child = uri.clone();
         let mut current = id;
         while let Some((parent, _)) = current.rsplit_once('.') {

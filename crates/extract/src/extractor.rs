@@ -1,0 +1,460 @@
+//! Text → skills and occupations, with evidence spans, scores in [0, 1] and how each was found.
+//!
+//! Labels found in the text (see [`crate::dictionary`]) are the primary evidence. For vacancies,
+//! sentences are read for cues: a negation before a mention drops it ("no experience with SAP
+//! needed"); "nice to have", "a plus", 加分 … make a requirement optional; mentions under a
+//! benefits or company heading are not requirements. Sentences that name no label are ranked
+//! against the taxonomy's text ([`crate::ranker`]) so that paraphrases still find their skills.
+
+use crate::analyze::{Analyzer, Term};
+use crate::dictionary::{Dictionary, LabelMatch, MatchKind};
+use crate::ranker::Ranker;
+use openpes_taxonomy::{ConceptId, ConceptKind, Taxonomy};
+use std::collections::HashMap;
+
+/// What kind of text is being read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    Cv,
+    Vacancy,
+    Title,
+    /// Decide from the text: one short line is a title, text with requirement words a
+    /// vacancy, anything else a CV.
+    Auto,
+}
+
+/// Whether a vacancy asks for a skill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement {
+    Essential,
+    Optional,
+    /// Not a vacancy, or no cue either way.
+    Unspecified,
+}
+
+/// How a concept was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    /// One of its labels, word for word.
+    ExactLabel,
+    /// One of its labels, reordered, inflected differently or with words between.
+    LabelVariant,
+    /// No label, but the sentence is similar to its description and labels.
+    SimilarText,
+}
+
+/// One extracted concept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub concept: ConceptId,
+    pub score: f32,
+    pub evidence: Evidence,
+    /// Index of the matched label (the preferred label for similar-text evidence).
+    pub label: Option<usize>,
+    /// Byte ranges of the evidence in the input.
+    pub spans: Vec<(usize, usize)>,
+    pub requirement: Requirement,
+}
+
+/// The result of an extraction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extraction {
+    pub language: String,
+    pub kind: TextKind,
+    pub skills: Vec<Found>,
+    pub occupations: Vec<Found>,
+}
+
+/// Why text could not be read.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ExtractError {
+    #[error("the text is empty")]
+    Empty,
+    #[error("the text has {size} bytes; the limit is {limit}")]
+    TooLarge { size: usize, limit: usize },
+}
+
+/// Largest text accepted by default (bytes).
+pub const DEFAULT_MAX_BYTES: usize = 1 << 20;
+
+const NEGATIONS: &[&str] = &["no", "not", "without", "never", "non", "nor", "none"];
+const CJK_NEGATIONS: &[&str] = &["不", "無", "免", "非", "毋"];
+const OPTIONAL_CUES: &[&[&str]] = &[
+    &["nice", "to", "have"],
+    &["a", "plus"],
+    &["is", "a", "plus"],
+    &["plus"],
+    &["preferred"],
+    &["preferably"],
+    &["desirable"],
+    &["advantage"],
+    &["advantageous"],
+    &["bonus"],
+    &["ideally"],
+    &["optional"],
+];
+const CJK_OPTIONAL_CUES: &[&str] = &["加分", "尤佳", "為佳", "優先", "佳"];
+const SECTION_SKIP_CUES: &[&str] = &[
+    "benefits",
+    "perks",
+    "we offer",
+    "what we offer",
+    "about us",
+    "about the company",
+    "who we are",
+    "our company",
+    "福利",
+    "公司簡介",
+    "公司介紹",
+    "我們提供",
+    "關於我們",
+];
+
+/// The extraction engine over one taxonomy.
+pub struct Extractor {
+    dictionary: Dictionary,
+    skills: Ranker,
+    occupations: Ranker,
+    ranking_lang: String,
+    max_bytes: usize,
+}
+
+impl Extractor {
+    /// Builds the dictionary over all labels and the rankers over `ranking_lang` text.
+    pub fn build(taxonomy: &Taxonomy, ranking_lang: &str) -> Extractor {
+        Extractor {
+            dictionary: Dictionary::build(taxonomy),
+            skills: Ranker::build(taxonomy, &[ConceptKind::Skill], ranking_lang),
+            occupations: Ranker::build(taxonomy, &[ConceptKind::Occupation], ranking_lang),
+            ranking_lang: ranking_lang.to_string(),
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
+    }
+
+    /// Sets the largest accepted text.
+    pub fn with_max_bytes(mut self, max_bytes: usize) -> Self {
+        self.max_bytes = max_bytes;
+        self
+    }
+
+    /// Number of label patterns in the dictionary.
+    pub fn dictionary_len(&self) -> usize {
+        self.dictionary.len()
+    }
+
+    fn check(&self, text: &str) -> Result<(), ExtractError> {
+        if text.trim().is_empty() {
+            return Err(ExtractError::Empty);
+        }
+        if text.len() > self.max_bytes {
+            return Err(ExtractError::TooLarge {
+                size: text.len(),
+                limit: self.max_bytes,
+            });
+        }
+        Ok(())
+    }
+
+    /// Extracts skills and occupations from `text`. `lang` overrides language detection.
+    pub fn extract(
+        &self,
+        taxonomy: &Taxonomy,
+        text: &str,
+        kind: TextKind,
+        lang: Option<&str>,
+    ) -> Result<Extraction, ExtractError> {
+        self.check(text)?;
+        let language = lang
+            .map(str::to_string)
+            .or_else(|| openpes_text::detect_language(text))
+            .unwrap_or_else(|| self.ranking_lang.clone());
+        let terms = Analyzer::new(&language).analyze(text);
+        let kind = match kind {
+            TextKind::Auto => guess_kind(text, &terms),
+            other => other,
+        };
+        let cues = SentenceCues::read(text);
+        let matches = drop_contained(self.dictionary.find(&terms));
+
+        let mut skills: HashMap<ConceptId, Found> = HashMap::new();
+        let mut occupations: HashMap<ConceptId, Found> = HashMap::new();
+        let mut sentences_with_skills = vec![false; cues.optional.len()];
+        // (Sentences naming an occupation are not ranked for skills either.)
+        for m in matches {
+            // A sentence that names a label, even negated, is not ranked by similarity.
+            sentences_with_skills[m.sentence] = true;
+            if cues.negated(&terms, m.first_term) {
+                continue;
+            }
+            let concept_kind = taxonomy.concept(m.concept).kind;
+            if kind == TextKind::Vacancy
+                && concept_kind == ConceptKind::Skill
+                && cues.skipped[m.sentence]
+            {
+                continue;
+            }
+            let requirement = match kind {
+                TextKind::Vacancy if cues.optional[m.sentence] => Requirement::Optional,
+                TextKind::Vacancy => Requirement::Essential,
+                _ => Requirement::Unspecified,
+            };
+            let evidence = match m.kind {
+                MatchKind::Exact => Evidence::ExactLabel,
+                MatchKind::Variant => Evidence::LabelVariant,
+            };
+            let target = match concept_kind {
+                ConceptKind::Skill => &mut skills,
+                _ => &mut occupations,
+            };
+            merge(target, &m, evidence, requirement);
+        }
+
+        // Sentences that name no skill: rank by similarity (not for titles).
+        if kind != TextKind::Title && language == self.ranking_lang {
+            for (sentence, text_of) in sentence_texts(text, &cues.bounds) {
+                if sentences_with_skills[sentence]
+                    || cues.skipped[sentence]
+                    || text_of.split_whitespace().count() < 4
+                {
+                    continue;
+                }
+                if let Some((concept, score)) = self.skills.rank(text_of.trim(), 1).first() {
+                    if *score >= SIMILAR_TEXT_MIN {
+                        let start = text_of.as_ptr() as usize - text.as_ptr() as usize;
+                        let found = skills.entry(*concept).or_insert(Found {
+                            concept: *concept,
+                            score: *score,
+                            evidence: Evidence::SimilarText,
+                            label: None,
+                            spans: Vec::new(),
+                            requirement: if kind == TextKind::Vacancy {
+                                if cues.optional[sentence] {
+                                    Requirement::Optional
+                                } else {
+                                    Requirement::Essential
+                                }
+                            } else {
+                                Requirement::Unspecified
+                            },
+                        });
+                        found.spans.push((start, start + text_of.len()));
+                    }
+                }
+            }
+        }
+        if kind == TextKind::Title && language == self.ranking_lang {
+            for (concept, score) in self.occupations.rank(text, 5) {
+                occupations.entry(concept).or_insert(Found {
+                    concept,
+                    score: score * 0.9,
+                    evidence: Evidence::SimilarText,
+                    label: None,
+                    spans: vec![(0, text.len())],
+                    requirement: Requirement::Unspecified,
+                });
+            }
+        }
+        Ok(Extraction {
+            language,
+            kind,
+            skills: sorted(skills),
+            occupations: sorted(occupations),
+        })
+    }
+
+    /// Skills ranked for one sentence: labels found in it first, then by similarity. For
+    /// evaluation and for suggestions.
+    pub fn rank_skills(&self, text: &str, limit: usize) -> Vec<(ConceptId, f32)> {
+        self.rank_with(&self.skills, text, limit)
+    }
+
+    /// Occupations ranked for a job title (or title and description).
+    pub fn rank_occupations(&self, text: &str, limit: usize) -> Vec<(ConceptId, f32)> {
+        self.rank_with(&self.occupations, text, limit)
+    }
+
+    fn rank_with(&self, ranker: &Ranker, text: &str, limit: usize) -> Vec<(ConceptId, f32)> {
+        let terms = Analyzer::new(&self.ranking_lang).analyze(text);
+        let mut scores: HashMap<ConceptId, f32> = HashMap::new();
+        for (concept, score) in ranker.rank(text, limit.max(1) * 5) {
+            scores.insert(concept, score);
+        }
+        // A label found in the text adds its share of the text's words to the similarity.
+        let total = terms.len().max(1) as f32;
+        for m in self.dictionary.find(&terms) {
+            let covered = terms
+                .iter()
+                .filter(|t| t.start >= m.start && t.end <= m.end)
+                .count() as f32;
+            let bonus = m.score * (0.5 + 0.5 * covered / total);
+            if ranker.covers(m.concept) {
+                let entry = scores.entry(m.concept).or_insert(0.0);
+                *entry = entry.max(0.0) + bonus;
+            }
+        }
+        let mut ranked: Vec<(ConceptId, f32)> = scores.into_iter().collect();
+        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(limit);
+        ranked
+    }
+}
+
+/// Minimum cosine similarity for a sentence's best skill to be reported without a label.
+const SIMILAR_TEXT_MIN: f32 = 0.45;
+
+fn merge(
+    target: &mut HashMap<ConceptId, Found>,
+    m: &LabelMatch,
+    evidence: Evidence,
+    requirement: Requirement,
+) {
+    let found = target.entry(m.concept).or_insert(Found {
+        concept: m.concept,
+        score: m.score,
+        evidence,
+        label: Some(m.label),
+        spans: Vec::new(),
+        requirement,
+    });
+    if m.score > found.score {
+        found.score = m.score;
+        found.evidence = evidence;
+        found.label = Some(m.label);
+    }
+    if requirement == Requirement::Essential {
+        found.requirement = Requirement::Essential;
+    }
+    if !found.spans.contains(&(m.start, m.end)) {
+        found.spans.push((m.start, m.end));
+    }
+}
+
+fn sorted(found: HashMap<ConceptId, Found>) -> Vec<Found> {
+    let mut out: Vec<Found> = found.into_values().collect();
+    for f in &mut out {
+        f.spans.sort_unstable();
+    }
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
+    out
+}
+
+/// Drops a match whose span lies inside a longer match of the same kind of evidence
+/// ("management" inside "project management").
+fn drop_contained(mut matches: Vec<LabelMatch>) -> Vec<LabelMatch> {
+    matches.sort_by_key(|m| (std::cmp::Reverse(m.end - m.start), m.start, m.concept));
+    let mut kept: Vec<LabelMatch> = Vec::new();
+    for m in matches {
+        let inside = kept
+            .iter()
+            .any(|k| k.start <= m.start && m.end <= k.end && (k.end - k.start) > (m.end - m.start));
+        if !inside {
+            kept.push(m);
+        }
+    }
+    kept
+}
+
+fn guess_kind(text: &str, terms: &[Term]) -> TextKind {
+    if !text.trim().contains('\n') && terms.len() <= 8 {
+        return TextKind::Title;
+    }
+    let lower = text.to_lowercase();
+    let vacancy_words = [
+        "requirements",
+        "we are looking",
+        "we're looking",
+        "responsibilities",
+        "apply",
+        "qualifications",
+        "job description",
+        "徵",
+        "應徵",
+        "工作內容",
+        "條件要求",
+        "職缺",
+    ];
+    if vacancy_words.iter().any(|w| lower.contains(w)) {
+        TextKind::Vacancy
+    } else {
+        TextKind::Cv
+    }
+}
+
+/// Per-sentence cues of a text.
+struct SentenceCues {
+    bounds: Vec<usize>,
+    optional: Vec<bool>,
+    skipped: Vec<bool>,
+}
+
+impl SentenceCues {
+    fn read(text: &str) -> SentenceCues {
+        let bounds = crate::analyze::sentence_boundaries(text);
+        let count = bounds.len() + 1;
+        let mut optional = vec![false; count];
+        let mut skipped = vec![false; count];
+        let mut in_skipped_section = false;
+        for (i, (_, sentence)) in sentence_texts(text, &bounds).enumerate() {
+            let lower = sentence.to_lowercase();
+            let words: Vec<&str> = lower
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            optional[i] = OPTIONAL_CUES
+                .iter()
+                .any(|cue| words.windows(cue.len()).any(|w| w == *cue))
+                || CJK_OPTIONAL_CUES.iter().any(|cue| sentence.contains(cue));
+            let heading = SECTION_SKIP_CUES.iter().any(|cue| lower.contains(cue));
+            let looks_like_heading = sentence.trim_end().ends_with(':')
+                || sentence.trim_end().ends_with('：')
+                || words.len() <= 4;
+            if heading && looks_like_heading {
+                in_skipped_section = true;
+            } else if looks_like_heading && sentence.trim_end().ends_with([':', '：']) {
+                // Another heading ends the benefits or company section.
+                in_skipped_section = false;
+            }
+            skipped[i] = in_skipped_section || heading;
+        }
+        SentenceCues {
+            bounds,
+            optional,
+            skipped,
+        }
+    }
+
+    /// True when a negation word stands within three words before the term, in its sentence.
+    fn negated(&self, terms: &[Term], first: usize) -> bool {
+        let sentence = terms[first].sentence;
+        let from = first.saturating_sub(3);
+        terms[from..first].iter().any(|t| {
+            t.sentence == sentence
+                && (NEGATIONS.contains(&t.word.as_str())
+                    || CJK_NEGATIONS.contains(&t.word.as_str()))
+        }) || terms[first].start >= 3
+            && CJK_NEGATIONS.iter().any(|n| {
+                terms
+                    .get(first.wrapping_sub(1))
+                    .is_some_and(|t| t.word == *n)
+            })
+    }
+}
+
+/// (sentence index, text) for every sentence.
+fn sentence_texts<'a>(
+    text: &'a str,
+    bounds: &'a [usize],
+) -> impl Iterator<Item = (usize, &'a str)> + 'a {
+    let mut starts = vec![0];
+    starts.extend(bounds.iter().copied());
+    let ends: Vec<usize> = bounds
+        .iter()
+        .copied()
+        .chain(std::iter::once(text.len()))
+        .collect();
+    starts
+        .into_iter()
+        .zip(ends)
+        .enumerate()
+        .map(move |(i, (s, e))| (i, text.get(s..e).unwrap_or("")))
+}

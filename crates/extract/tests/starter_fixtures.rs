@@ -1,0 +1,147 @@
+//! Extraction against the built-in starter taxonomy with our own English and Traditional
+//! Chinese job-ad fixtures: labels despite inflection and order, optional and negated
+//! mentions, benefits sections, exact spans, and clear errors for bad input.
+
+use openpes_extract::{Evidence, ExtractError, Extractor, Requirement, TextKind};
+use openpes_taxonomy::{starter::starter_dataset, Taxonomy};
+
+fn setup() -> Result<(Taxonomy, Extractor), Box<dyn std::error::Error>> {
+    let (taxonomy, _) = Taxonomy::build(vec![starter_dataset()?])?;
+    let extractor = Extractor::build(&taxonomy, "en");
+    Ok((taxonomy, extractor))
+}
+
+fn uri_of<'a>(taxonomy: &'a Taxonomy, found: &openpes_extract::Found) -> &'a str {
+    &taxonomy.concept(found.concept).uri
+}
+
+#[test]
+fn english_vacancy_requirements_optional_and_negated() -> Result<(), Box<dyn std::error::Error>> {
+    let (taxonomy, extractor) = setup()?;
+    let text = "Registered nurse wanted for our surgical ward.\n\
+                Requirements: you administer medications safely and monitor the vital signs of patients.\n\
+                First aid certificate is a plus.\n\
+                No forklift operation required.\n\
+                Benefits:\n\
+                Free courses in Microsoft Excel.";
+    let result = extractor.extract(&taxonomy, text, TextKind::Vacancy, None)?;
+    assert_eq!(result.language, "en");
+    let skills: Vec<(&str, Requirement)> = result
+        .skills
+        .iter()
+        .map(|f| (uri_of(&taxonomy, f), f.requirement))
+        .collect();
+    let has = |id: &str| {
+        skills
+            .iter()
+            .find(|(u, _)| u.ends_with(id))
+            .map(|(_, r)| *r)
+    };
+    assert_eq!(
+        has("skill/administer-medication"),
+        Some(Requirement::Essential),
+        "{skills:?}"
+    );
+    assert_eq!(
+        has("skill/vital-signs-monitoring"),
+        Some(Requirement::Essential),
+        "{skills:?}"
+    );
+    assert_eq!(
+        has("skill/first-aid"),
+        Some(Requirement::Optional),
+        "{skills:?}"
+    );
+    assert_eq!(has("skill/forklift-operation"), None, "negated: {skills:?}");
+    assert_eq!(
+        has("skill/microsoft-excel"),
+        None,
+        "benefits section: {skills:?}"
+    );
+    assert!(result
+        .occupations
+        .iter()
+        .any(|f| uri_of(&taxonomy, f).ends_with("occupation/registered-nurse")));
+    // Spans are inside the input, on character boundaries, and cover the evidence.
+    for found in result.skills.iter().chain(&result.occupations) {
+        for (start, end) in &found.spans {
+            assert!(start < end && *end <= text.len());
+            assert!(text.is_char_boundary(*start) && text.is_char_boundary(*end));
+        }
+        assert!((0.0..=1.0).contains(&found.score));
+    }
+    let medication = result
+        .skills
+        .iter()
+        .find(|f| uri_of(&taxonomy, f).ends_with("skill/administer-medication"))
+        .ok_or("medication")?;
+    // "administer medications" meets the label "administer medication" through stems.
+    assert_eq!(medication.evidence, Evidence::ExactLabel);
+    let (start, end) = medication.spans[0];
+    assert_eq!(&text[start..end], "administer medications");
+    Ok(())
+}
+
+#[test]
+fn traditional_chinese_job_ad() -> Result<(), Box<dyn std::error::Error>> {
+    let (taxonomy, extractor) = setup()?;
+    let text = "徵求倉儲人員，需會堆高機操作，有急救證照者加分。";
+    let result = extractor.extract(&taxonomy, text, TextKind::Auto, None)?;
+    assert_eq!(result.language, "zh-TW");
+    assert_eq!(result.kind, TextKind::Vacancy);
+    let forklift = result
+        .skills
+        .iter()
+        .find(|f| uri_of(&taxonomy, f).ends_with("skill/forklift-operation"))
+        .ok_or("堆高機操作 not found")?;
+    assert_eq!(
+        forklift.requirement,
+        Requirement::Essential,
+        "{:?}",
+        result.skills
+    );
+    let (start, end) = forklift.spans[0];
+    assert_eq!(&text[start..end], "堆高機操作");
+    let first_aid = result
+        .skills
+        .iter()
+        .find(|f| uri_of(&taxonomy, f).ends_with("skill/first-aid"))
+        .ok_or("急救 not found")?;
+    assert_eq!(first_aid.requirement, Requirement::Optional);
+    Ok(())
+}
+
+#[test]
+fn bad_input_gets_clear_errors() -> Result<(), Box<dyn std::error::Error>> {
+    let (taxonomy, extractor) = setup()?;
+    assert_eq!(
+        extractor
+            .extract(&taxonomy, "  \n", TextKind::Cv, None)
+            .err(),
+        Some(ExtractError::Empty)
+    );
+    let small = extractor.with_max_bytes(10);
+    let err = small
+        .extract(&taxonomy, "a much longer text", TextKind::Cv, None)
+        .err();
+    assert_eq!(
+        err,
+        Some(ExtractError::TooLarge {
+            size: 18,
+            limit: 10
+        })
+    );
+    Ok(())
+}
+
+#[test]
+fn title_ranking_puts_the_named_occupation_first() -> Result<(), Box<dyn std::error::Error>> {
+    let (taxonomy, extractor) = setup()?;
+    let ranked = extractor.rank_occupations("Senior forklift driver (night shift)", 5);
+    let first = ranked.first().ok_or("nothing ranked")?;
+    assert!(taxonomy
+        .concept(first.0)
+        .uri
+        .ends_with("occupation/forklift-driver"));
+    Ok(())
+}
