@@ -2,6 +2,7 @@
 //! (`taxonomy import|stats|search`).
 
 mod config;
+mod extract_cmd;
 mod taxonomy_cmd;
 
 use anyhow::{Context, Result};
@@ -42,6 +43,24 @@ enum Command {
         #[command(subcommand)]
         command: taxonomy_cmd::TaxonomyCommand,
     },
+    /// Extract skills and occupations from text (a file, or standard input) as JSON.
+    Extract {
+        /// What the text is.
+        #[arg(long, value_enum, default_value = "auto")]
+        kind: extract_cmd::KindArg,
+        /// Language of the text (default: detected).
+        #[arg(long)]
+        lang: Option<String>,
+        #[command(flatten)]
+        taxonomy: extract_cmd::TaxonomyArg,
+        /// The text file; `-` or nothing for standard input.
+        file: Option<PathBuf>,
+    },
+    /// Evaluate extraction on gold files; prints one JSON object of metrics.
+    Eval {
+        #[command(subcommand)]
+        command: extract_cmd::EvalCommand,
+    },
 }
 
 fn main() -> Result<()> {
@@ -73,6 +92,16 @@ fn main() -> Result<()> {
         match cli.command {
             Command::Serve { .. } => serve(&config).await,
             Command::Taxonomy { command } => taxonomy_cmd::run(&config, command).await,
+            Command::Extract {
+                kind,
+                lang,
+                taxonomy,
+                file,
+            } => {
+                extract_cmd::extract(&config, &taxonomy, kind, lang.as_deref(), file.as_deref())
+                    .await
+            }
+            Command::Eval { command } => extract_cmd::eval(&config, command).await,
         }
     })
 }

@@ -8,7 +8,7 @@
 
 use crate::analyze::{Analyzer, Term};
 use crate::dictionary::{Dictionary, LabelMatch, MatchKind};
-use crate::ranker::Ranker;
+use crate::ranker::{Granularity, Ranker};
 use openpes_taxonomy::{ConceptId, ConceptKind, Taxonomy};
 use std::collections::HashMap;
 
@@ -115,6 +115,7 @@ pub struct Extractor {
     dictionary: Dictionary,
     skills: Ranker,
     occupations: Ranker,
+    occupation_labels: Ranker,
     ranking_lang: String,
     max_bytes: usize,
 }
@@ -124,8 +125,24 @@ impl Extractor {
     pub fn build(taxonomy: &Taxonomy, ranking_lang: &str) -> Extractor {
         Extractor {
             dictionary: Dictionary::build(taxonomy),
-            skills: Ranker::build(taxonomy, &[ConceptKind::Skill], ranking_lang),
-            occupations: Ranker::build(taxonomy, &[ConceptKind::Occupation], ranking_lang),
+            skills: Ranker::build(
+                taxonomy,
+                &[ConceptKind::Skill],
+                ranking_lang,
+                Granularity::Concept,
+            ),
+            occupations: Ranker::build(
+                taxonomy,
+                &[ConceptKind::Occupation],
+                ranking_lang,
+                Granularity::Concept,
+            ),
+            occupation_labels: Ranker::build(
+                taxonomy,
+                &[ConceptKind::Occupation],
+                ranking_lang,
+                Granularity::Label,
+            ),
             ranking_lang: ranking_lang.to_string(),
             max_bytes: DEFAULT_MAX_BYTES,
         }
@@ -268,9 +285,21 @@ impl Extractor {
         self.rank_with(&self.skills, text, limit)
     }
 
-    /// Occupations ranked for a job title (or title and description).
+    /// Occupations ranked for a job title: the best-matching single label counts most, the
+    /// whole profile (labels, description, group) adds a third.
     pub fn rank_occupations(&self, text: &str, limit: usize) -> Vec<(ConceptId, f32)> {
-        self.rank_with(&self.occupations, text, limit)
+        let pool = limit.max(1) * 5;
+        let mut scores: HashMap<ConceptId, f32> = HashMap::new();
+        for (concept, score) in self.rank_with(&self.occupation_labels, text, pool) {
+            *scores.entry(concept).or_insert(0.0) += score;
+        }
+        for (concept, score) in self.rank_with(&self.occupations, text, pool) {
+            *scores.entry(concept).or_insert(0.0) += score / 3.0;
+        }
+        let mut ranked: Vec<(ConceptId, f32)> = scores.into_iter().collect();
+        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(limit);
+        ranked
     }
 
     fn rank_with(&self, ranker: &Ranker, text: &str, limit: usize) -> Vec<(ConceptId, f32)> {
@@ -286,7 +315,7 @@ impl Extractor {
                 .iter()
                 .filter(|t| t.start >= m.start && t.end <= m.end)
                 .count() as f32;
-            let bonus = m.score * (0.5 + 0.5 * covered / total);
+            let bonus = m.score * covered / total;
             if ranker.covers(m.concept) {
                 let entry = scores.entry(m.concept).or_insert(0.0);
                 *entry = entry.max(0.0) + bonus;

@@ -1,0 +1,302 @@
+//! `openpes extract` and `openpes eval skills|titles|ads`: extraction from the command line and
+//! its evaluation on gold files. Each prints one JSON object.
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use openpes_extract::metrics::{hit_at_k, reciprocal_rank, rp_at_k};
+use openpes_extract::{Evidence, Extractor, Requirement, TextKind};
+use openpes_taxonomy::import::{esco, onet};
+use openpes_taxonomy::{ConceptId, ConceptKind, LabelKind, Taxonomy};
+use serde_json::json;
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+
+/// Where the taxonomy comes from.
+#[derive(Debug, Clone, Args)]
+pub struct TaxonomyArg {
+    /// `esco:DIR`, `onet:DIR` or `starter`; default: the database's taxonomy.
+    #[arg(long)]
+    pub taxonomy: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Cv,
+    Vacancy,
+    Title,
+    Auto,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Skill ranking per sentence against a gold CSV `sentence,label` (RP@5, RP@10, MRR).
+    Skills {
+        #[command(flatten)]
+        taxonomy: TaxonomyArg,
+        #[arg(long)]
+        gold: PathBuf,
+    },
+    /// Job-title normalisation against a gold CSV `vacancyTitle,conceptUri` (acc@1, acc@5, MRR).
+    Titles {
+        #[command(flatten)]
+        taxonomy: TaxonomyArg,
+        #[arg(long)]
+        gold: PathBuf,
+    },
+    /// Whole-ad occupation classification against `title,description,esco_code`.
+    Ads {
+        #[command(flatten)]
+        taxonomy: TaxonomyArg,
+        #[arg(long)]
+        gold: PathBuf,
+    },
+}
+
+/// Loads the taxonomy named by `--taxonomy`, or the database's.
+pub async fn load_taxonomy(config: &Config, arg: &TaxonomyArg) -> Result<Taxonomy> {
+    let dataset = match arg.taxonomy.as_deref() {
+        None => {
+            let url = config.database_url();
+            let store = openpes_store::Store::connect(&url)
+                .await
+                .with_context(|| format!("cannot open the database {}", crate::redact(&url)))?;
+            crate::taxonomy_cmd::ensure_taxonomy(&store).await?;
+            let (taxonomy, _) = openpes_server::load_taxonomy(&store).await?;
+            store.close().await;
+            return Ok(taxonomy);
+        }
+        Some("starter") => openpes_taxonomy::starter::starter_dataset()?,
+        Some(spec) => match spec.split_once(':') {
+            Some(("esco", dir)) => esco::import_esco(Path::new(dir), None)?,
+            Some(("onet", dir)) => onet::import_onet(Path::new(dir), None, None)?,
+            _ => bail!("--taxonomy must be esco:DIR, onet:DIR or starter, not '{spec}'"),
+        },
+    };
+    let (taxonomy, _) = Taxonomy::build(vec![dataset])?;
+    Ok(taxonomy)
+}
+
+fn read_input(file: Option<&Path>) -> Result<String> {
+    let bytes = match file {
+        Some(p) if p != Path::new("-") => {
+            std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?
+        }
+        _ => {
+            let mut bytes = Vec::new();
+            std::io::stdin().read_to_end(&mut bytes)?;
+            bytes
+        }
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "the input is not valid UTF-8 (first bad byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// `openpes extract`.
+pub async fn extract(
+    config: &Config,
+    taxonomy: &TaxonomyArg,
+    kind: KindArg,
+    lang: Option<&str>,
+    file: Option<&Path>,
+) -> Result<()> {
+    let text = read_input(file)?;
+    let taxonomy = load_taxonomy(config, taxonomy).await?;
+    let extractor = Extractor::build(&taxonomy, "en");
+    let kind = match kind {
+        KindArg::Cv => TextKind::Cv,
+        KindArg::Vacancy => TextKind::Vacancy,
+        KindArg::Title => TextKind::Title,
+        KindArg::Auto => TextKind::Auto,
+    };
+    let result = extractor.extract(&taxonomy, &text, kind, lang)?;
+    let display = lang.unwrap_or(&result.language).to_string();
+    let describe = |found: &openpes_extract::Found| {
+        let concept = taxonomy.concept(found.concept);
+        json!({
+            "uri": concept.uri,
+            "code": concept.code,
+            "label": taxonomy.preferred_label(found.concept, &display),
+            "matched_label": found.label.and_then(|i| concept.labels.get(i)).map(|l| l.text.clone()),
+            "score": (f64::from(found.score) * 1000.0).round() / 1000.0,
+            "evidence": match found.evidence {
+                Evidence::ExactLabel => "exact_label",
+                Evidence::LabelVariant => "label_variant",
+                Evidence::SimilarText => "similar_text",
+            },
+            "requirement": match found.requirement {
+                Requirement::Essential => "essential",
+                Requirement::Optional => "optional",
+                Requirement::Unspecified => "unspecified",
+            },
+            "spans": found.spans.iter().map(|(s, e)| json!({"start": s, "end": e, "text": &text[*s..*e]})).collect::<Vec<_>>(),
+        })
+    };
+    let out = json!({
+        "language": result.language,
+        "kind": format!("{:?}", result.kind).to_lowercase(),
+        "skills": result.skills.iter().map(describe).collect::<Vec<_>>(),
+        "occupations": result.occupations.iter().map(describe).collect::<Vec<_>>(),
+    });
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// Reads a gold CSV into rows of the named columns, naming the file and line on errors.
+fn read_gold(path: &Path, columns: &[&str]) -> Result<Vec<Vec<String>>> {
+    let mut reader = csv::Reader::from_path(path)
+        .with_context(|| format!("cannot read the gold file {}", path.display()))?;
+    let headers = reader.headers()?.clone();
+    let index: Vec<usize> = columns
+        .iter()
+        .map(|c| {
+            headers
+                .iter()
+                .position(|h| h == *c)
+                .with_context(|| format!("{}: no column '{c}'", path.display()))
+        })
+        .collect::<Result<_>>()?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.with_context(|| format!("{}: malformed row", path.display()))?;
+        rows.push(
+            index
+                .iter()
+                .map(|i| record.get(*i).unwrap_or("").trim().to_string())
+                .collect(),
+        );
+    }
+    Ok(rows)
+}
+
+/// `openpes eval …`.
+pub async fn eval(config: &Config, command: EvalCommand) -> Result<()> {
+    let result = match command {
+        EvalCommand::Skills { taxonomy, gold } => {
+            let taxonomy = load_taxonomy(config, &taxonomy).await?;
+            eval_skills(&taxonomy, &gold)?
+        }
+        EvalCommand::Titles { taxonomy, gold } => {
+            let taxonomy = load_taxonomy(config, &taxonomy).await?;
+            eval_titles(&taxonomy, &gold)?
+        }
+        EvalCommand::Ads { taxonomy, gold } => {
+            let taxonomy = load_taxonomy(config, &taxonomy).await?;
+            eval_ads(&taxonomy, &gold)?
+        }
+    };
+    println!("{}", serde_json::to_string(&result)?);
+    Ok(())
+}
+
+fn eval_skills(taxonomy: &Taxonomy, gold: &Path) -> Result<serde_json::Value> {
+    let by_label: HashMap<&str, ConceptId> = taxonomy
+        .concepts()
+        .iter()
+        .filter(|c| c.kind == ConceptKind::Skill)
+        .flat_map(|c| {
+            c.labels
+                .iter()
+                .filter(|l| l.kind == LabelKind::Preferred && l.lang == "en")
+                .map(move |l| (l.text.as_str(), c.id))
+        })
+        .collect();
+    let mut order: Vec<String> = Vec::new();
+    let mut golds: HashMap<String, Vec<ConceptId>> = HashMap::new();
+    for row in read_gold(gold, &["sentence", "label"])? {
+        let Some(id) = by_label.get(row[1].as_str()) else {
+            continue;
+        };
+        let entry = golds.entry(row[0].clone()).or_insert_with(|| {
+            order.push(row[0].clone());
+            Vec::new()
+        });
+        if !entry.contains(id) {
+            entry.push(*id);
+        }
+    }
+    let extractor = Extractor::build(taxonomy, "en");
+    let (mut rp5, mut rp10, mut mrr) = (0.0, 0.0, 0.0);
+    for sentence in &order {
+        let gold = &golds[sentence];
+        let ranked: Vec<ConceptId> = extractor
+            .rank_skills(sentence, 10)
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect();
+        rp5 += rp_at_k(&ranked, gold, 5);
+        rp10 += rp_at_k(&ranked, gold, 10);
+        mrr += reciprocal_rank(&ranked, gold);
+    }
+    let n = order.len().max(1) as f64;
+    Ok(
+        json!({"n": order.len(), "rp5": round4(rp5 / n), "rp10": round4(rp10 / n), "mrr": round4(mrr / n)}),
+    )
+}
+
+fn eval_titles(taxonomy: &Taxonomy, gold: &Path) -> Result<serde_json::Value> {
+    let extractor = Extractor::build(taxonomy, "en");
+    let (mut n, mut acc1, mut acc5, mut mrr) = (0usize, 0.0, 0.0, 0.0);
+    for row in read_gold(gold, &["vacancyTitle", "conceptUri"])? {
+        let Some(target) = taxonomy.by_uri(&row[1]) else {
+            continue;
+        };
+        let ranked: Vec<ConceptId> = extractor
+            .rank_occupations(&row[0], 10)
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect();
+        n += 1;
+        acc1 += hit_at_k(&ranked, &[target], 1);
+        acc5 += hit_at_k(&ranked, &[target], 5);
+        mrr += reciprocal_rank(&ranked, &[target]);
+    }
+    let d = n.max(1) as f64;
+    Ok(json!({"n": n, "acc1": round4(acc1 / d), "acc5": round4(acc5 / d), "mrr": round4(mrr / d)}))
+}
+
+fn eval_ads(taxonomy: &Taxonomy, gold: &Path) -> Result<serde_json::Value> {
+    let extractor = Extractor::build(taxonomy, "en");
+    let (mut n, mut e1, mut e5, mut i1, mut i5) = (0usize, 0.0, 0.0, 0.0, 0.0);
+    for row in read_gold(gold, &["title", "description", "esco_code"])? {
+        // The title speaks loudest; the description adds evidence at half weight.
+        let mut scores: HashMap<ConceptId, f32> = HashMap::new();
+        for (c, s) in extractor.rank_occupations(&row[0], 50) {
+            *scores.entry(c).or_insert(0.0) += s;
+        }
+        let full = format!("{} {}", row[0], row[1]);
+        for (c, s) in extractor.rank_occupations(&full, 50) {
+            *scores.entry(c).or_insert(0.0) += 0.5 * s;
+        }
+        let mut ranked: Vec<(ConceptId, f32)> = scores.into_iter().collect();
+        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let codes: Vec<String> = ranked
+            .iter()
+            .take(5)
+            .map(|(c, _)| taxonomy.concept(*c).code.clone().unwrap_or_default())
+            .collect();
+        let gold_code = row[2].as_str();
+        let isco = |code: &str| code.get(..4).unwrap_or(code).to_string();
+        n += 1;
+        e1 += f64::from(codes.first().is_some_and(|c| c == gold_code));
+        e5 += f64::from(codes.iter().any(|c| c == gold_code));
+        i1 += f64::from(codes.first().is_some_and(|c| isco(c) == isco(gold_code)));
+        i5 += f64::from(codes.iter().any(|c| isco(c) == isco(gold_code)));
+    }
+    let d = n.max(1) as f64;
+    Ok(json!({
+        "n": n,
+        "esco_acc1": round4(e1 / d), "esco_acc5": round4(e5 / d),
+        "isco4_acc1": round4(i1 / d), "isco4_acc5": round4(i5 / d),
+    }))
+}
