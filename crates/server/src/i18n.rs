@@ -81,6 +81,10 @@ pub enum Message {
         expected: String,
     },
     MethodNotAllowed,
+    EmptyText,
+    TextTooLarge {
+        limit: usize,
+    },
 }
 
 impl Message {
@@ -102,6 +106,8 @@ impl Message {
             Message::BadCursor(_) => "bad_cursor",
             Message::WrongKind { .. } => "wrong_kind",
             Message::MethodNotAllowed => "method_not_allowed",
+            Message::EmptyText => "empty_text",
+            Message::TextTooLarge { .. } => "text_too_large",
         }
     }
 
@@ -138,6 +144,10 @@ impl Message {
             (Message::WrongKind { .. }, UiLang::ZhTw) => "概念類型不符",
             (Message::MethodNotAllowed, UiLang::En) => "Method not allowed",
             (Message::MethodNotAllowed, UiLang::ZhTw) => "不支援此請求方法",
+            (Message::EmptyText, UiLang::En) => "Empty text",
+            (Message::EmptyText, UiLang::ZhTw) => "文字內容為空",
+            (Message::TextTooLarge { .. }, UiLang::En) => "Text too large",
+            (Message::TextTooLarge { .. }, UiLang::ZhTw) => "文字內容過長",
         }
     }
 
@@ -237,6 +247,14 @@ impl Message {
                 "This address does not accept this HTTP method.".into()
             }
             (Message::MethodNotAllowed, UiLang::ZhTw) => "此網址不接受這個 HTTP 方法。".into(),
+            (Message::EmptyText, UiLang::En) => "The field 'text' has no content to read.".into(),
+            (Message::EmptyText, UiLang::ZhTw) => "欄位「text」沒有可讀取的內容。".into(),
+            (Message::TextTooLarge { limit }, UiLang::En) => {
+                format!("The text may have at most {limit} bytes.")
+            }
+            (Message::TextTooLarge { limit }, UiLang::ZhTw) => {
+                format!("文字內容最多 {limit} 位元組。")
+            }
         }
     }
 }
@@ -284,6 +302,8 @@ mod tests {
                 expected: "occupation".into(),
             },
             Message::MethodNotAllowed,
+            Message::EmptyText,
+            Message::TextTooLarge { limit: 1 },
         ];
         for m in all {
             assert_ne!(m.title(UiLang::En), m.title(UiLang::ZhTw));

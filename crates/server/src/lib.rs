@@ -17,6 +17,7 @@ use axum::http::{header, HeaderName, Request};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::{Json, Router};
+use openpes_extract::Extractor;
 use openpes_store::{Store, StoreError};
 use openpes_taxonomy::{BuildReport, Taxonomy, TaxonomyError};
 use std::sync::{Arc, RwLock};
@@ -59,9 +60,28 @@ impl Default for Limits {
     }
 }
 
+/// The taxonomy and the extractor built from it, swapped together.
+struct Loaded {
+    taxonomy: Arc<Taxonomy>,
+    extractor: Arc<Extractor>,
+}
+
+impl Loaded {
+    fn new(taxonomy: Taxonomy) -> Loaded {
+        let extractor = Extractor::build(&taxonomy, EXTRACTION_LANG);
+        Loaded {
+            taxonomy: Arc::new(taxonomy),
+            extractor: Arc::new(extractor),
+        }
+    }
+}
+
+/// The language whose descriptions the extractor's similarity ranking reads.
+pub const EXTRACTION_LANG: &str = "en";
+
 struct Inner {
     store: Store,
-    taxonomy: RwLock<Arc<Taxonomy>>,
+    loaded: RwLock<Arc<Loaded>>,
 }
 
 /// Shared state of all handlers.
@@ -71,13 +91,20 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State over `store` with an already built taxonomy.
+    /// State over `store` with an already built taxonomy (the extractor is built here).
     pub fn new(store: Store, taxonomy: Taxonomy) -> Self {
         AppState {
             inner: Arc::new(Inner {
                 store,
-                taxonomy: RwLock::new(Arc::new(taxonomy)),
+                loaded: RwLock::new(Arc::new(Loaded::new(taxonomy))),
             }),
+        }
+    }
+
+    fn loaded(&self) -> Arc<Loaded> {
+        match self.inner.loaded.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
         }
     }
 
@@ -88,20 +115,28 @@ impl AppState {
 
     /// The current taxonomy (a cheap shared handle).
     pub fn taxonomy(&self) -> Arc<Taxonomy> {
-        match self.inner.taxonomy.read() {
-            Ok(guard) => Arc::clone(&guard),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
+        Arc::clone(&self.loaded().taxonomy)
+    }
+
+    /// The current taxonomy with the extractor built from it (always a matching pair).
+    pub fn extraction(&self) -> (Arc<Taxonomy>, Arc<Extractor>) {
+        let loaded = self.loaded();
+        (Arc::clone(&loaded.taxonomy), Arc::clone(&loaded.extractor))
     }
 
     /// Rebuilds the taxonomy from the database and swaps it in.
     pub async fn reload_taxonomy(&self) -> Result<BuildReport, LoadError> {
         let (taxonomy, report) = load_taxonomy(self.store()).await?;
-        let mut guard = match self.inner.taxonomy.write() {
+        let loaded = tokio::task::spawn_blocking(move || Loaded::new(taxonomy))
+            .await
+            .map_err(|e| {
+                LoadError::Store(StoreError::Corrupt(format!("build task failed: {e}")))
+            })?;
+        let mut guard = match self.inner.loaded.write() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
-        *guard = Arc::new(taxonomy);
+        *guard = Arc::new(loaded);
         Ok(report)
     }
 }
@@ -140,6 +175,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         )
         .route("/taxonomy/concepts/{id}/related", get(t::related))
         .route("/taxonomy/concepts/{id}/hierarchy", get(t::hierarchy_at))
+        .route("/extract", axum::routing::post(routes::extract::extract))
         .route("/openapi.json", get(openapi_document));
     Router::new()
         .route("/healthz", get(routes::health::healthz))

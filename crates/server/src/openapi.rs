@@ -29,11 +29,13 @@ use utoipa::OpenApi;
         routes::taxonomy::hierarchy_at,
         routes::taxonomy::stats,
         routes::taxonomy::versions,
+        routes::extract::extract,
     ),
     components(schemas(error::Problem, dto::ConceptRef, dto::ConceptDetail, dto::SearchResponse)),
     tags(
         (name = "health", description = "Liveness and readiness"),
-        (name = "taxonomy", description = "Occupations, skills, hierarchies and relations")
+        (name = "taxonomy", description = "Occupations, skills, hierarchies and relations"),
+        (name = "extraction", description = "Text to taxonomy concepts, explained")
     )
 )]
 pub struct ApiDoc;

@@ -435,3 +435,70 @@ async fn clients_over_their_rate_are_told_when_to_retry() -> TestResult {
     assert_eq!(status, 200);
     Ok(())
 }
+
+#[tokio::test]
+async fn extract_explains_what_it_found() -> TestResult {
+    for s in servers().await? {
+        let client = reqwest::Client::new();
+        let url = format!("{}/api/v1/extract", s.base);
+        let text = "徵求倉儲人員，需會堆高機操作，有急救證照者加分。";
+        let response = client
+            .post(&url)
+            .json(&serde_json::json!({"text": text, "kind": "vacancy"}))
+            .send()
+            .await?;
+        assert_eq!(response.status().as_u16(), 200);
+        let body: Value = response.json().await?;
+        assert_eq!(body["language"], "zh-TW");
+        let skills = body["skills"].as_array().ok_or("skills")?;
+        let forklift = skills
+            .iter()
+            .find(|k| k["concept"]["label"] == "堆高機操作")
+            .ok_or("堆高機操作 missing")?;
+        assert_eq!(forklift["requirement"], "essential");
+        assert_eq!(forklift["evidence"], "exact_label");
+        let span = &forklift["spans"][0];
+        let (start, end) = (
+            span["start"].as_u64().ok_or("start")? as usize,
+            span["end"].as_u64().ok_or("end")? as usize,
+        );
+        assert_eq!(&text[start..end], "堆高機操作");
+        assert!(skills
+            .iter()
+            .any(|k| k["concept"]["label"] == "急救" && k["requirement"] == "optional"));
+
+        let english = client
+            .post(&url)
+            .json(&serde_json::json!({"text": "Forklift driver", "kind": "title"}))
+            .send()
+            .await?
+            .json::<Value>()
+            .await?;
+        assert_eq!(
+            english["occupations"][0]["concept"]["label"],
+            "forklift driver"
+        );
+
+        for (body, code) in [
+            (serde_json::json!({"text": "  "}), "empty_text"),
+            (
+                serde_json::json!({"text": "x", "kind": "poem"}),
+                "unknown_value",
+            ),
+            (serde_json::json!({"txt": "x"}), "bad_request"),
+        ] {
+            let response = client.post(&url).json(&body).send().await?;
+            assert_eq!(response.status().as_u16(), 400, "{body}");
+            let problem: Value = response.json().await?;
+            assert_eq!(problem["code"], code, "{problem}");
+        }
+        let huge = "word ".repeat(20_000);
+        let response = client
+            .post(&url)
+            .json(&serde_json::json!({ "text": huge }))
+            .send()
+            .await?;
+        assert_eq!(response.status().as_u16(), 413);
+    }
+    Ok(())
+}

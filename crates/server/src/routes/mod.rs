@@ -1,4 +1,5 @@
 //! Route handlers, one module per area of the API.
 
+pub mod extract;
 pub mod health;
 pub mod taxonomy;

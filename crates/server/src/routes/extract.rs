@@ -1,0 +1,159 @@
+//! `POST /api/v1/extract`: text → skills and occupations with evidence spans, scores,
+//! requirement (essential / optional) and how each was found.
+
+use crate::dto::ConceptRef;
+use crate::error::ApiError;
+use crate::i18n::Message;
+use crate::AppState;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use openpes_extract::{Evidence, ExtractError, Found, Requirement, TextKind};
+use openpes_taxonomy::Taxonomy;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// What to extract from.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtractRequest {
+    /// The text: a CV, a vacancy, a course description or a job title.
+    pub text: String,
+    /// `cv`, `vacancy`, `title` or `auto` (default).
+    pub kind: Option<String>,
+    /// Language of the text (default: detected), e.g. `en`, `zh-TW`.
+    pub lang: Option<String>,
+}
+
+/// A byte range of the input and the text it covers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvidenceSpan {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// One extracted concept, explained.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExtractedConcept {
+    pub concept: ConceptRef,
+    /// Score in [0, 1]: the label's match quality (preferred 1, alternative 0.95, hidden 0.8;
+    /// exact 1, variant 0.85), or the cosine similarity for `similar_text`.
+    pub score: f32,
+    /// `exact_label`, `label_variant` or `similar_text`.
+    pub evidence: String,
+    /// The label found in the text, if any.
+    pub matched_label: Option<String>,
+    /// `essential`, `optional` or `unspecified`.
+    pub requirement: String,
+    pub spans: Vec<EvidenceSpan>,
+}
+
+/// The result of an extraction.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExtractResponse {
+    /// The language the text was read as.
+    pub language: String,
+    /// What the text was read as: `cv`, `vacancy` or `title`.
+    pub kind: String,
+    pub skills: Vec<ExtractedConcept>,
+    pub occupations: Vec<ExtractedConcept>,
+}
+
+fn parse_kind(kind: Option<&str>) -> Result<TextKind, ApiError> {
+    match kind.unwrap_or("auto") {
+        "auto" => Ok(TextKind::Auto),
+        "cv" => Ok(TextKind::Cv),
+        "vacancy" => Ok(TextKind::Vacancy),
+        "title" => Ok(TextKind::Title),
+        other => Err(ApiError::bad_request(Message::UnknownValue {
+            field: "kind".into(),
+            value: other.to_string(),
+            expected: "cv, vacancy, title, auto".into(),
+        })),
+    }
+}
+
+fn describe(taxonomy: &Taxonomy, text: &str, found: &Found, lang: &str) -> ExtractedConcept {
+    let concept = taxonomy.concept(found.concept);
+    ExtractedConcept {
+        concept: ConceptRef::new(taxonomy, found.concept, lang),
+        score: found.score,
+        evidence: match found.evidence {
+            Evidence::ExactLabel => "exact_label",
+            Evidence::LabelVariant => "label_variant",
+            Evidence::SimilarText => "similar_text",
+        }
+        .to_string(),
+        matched_label: found
+            .label
+            .and_then(|i| concept.labels.get(i))
+            .map(|l| l.text.clone()),
+        requirement: match found.requirement {
+            Requirement::Essential => "essential",
+            Requirement::Optional => "optional",
+            Requirement::Unspecified => "unspecified",
+        }
+        .to_string(),
+        spans: found
+            .spans
+            .iter()
+            .map(|(start, end)| EvidenceSpan {
+                start: *start,
+                end: *end,
+                text: text.get(*start..*end).unwrap_or("").to_string(),
+            })
+            .collect(),
+    }
+}
+
+/// Extract skills and occupations from text.
+#[utoipa::path(post, path = "/api/v1/extract", tag = "extraction", request_body = ExtractRequest,
+    responses(
+        (status = 200, description = "Extracted concepts, explained", body = ExtractResponse),
+        (status = 400, description = "Empty text, bad JSON or an unknown kind", body = crate::error::Problem),
+        (status = 413, description = "Text over the size limit", body = crate::error::Problem)))]
+pub async fn extract(
+    State(state): State<AppState>,
+    body: Result<Json<ExtractRequest>, JsonRejection>,
+) -> Result<Json<ExtractResponse>, ApiError> {
+    let Json(request) =
+        body.map_err(|e| ApiError::bad_request(Message::BadRequest(e.body_text())))?;
+    let kind = parse_kind(request.kind.as_deref())?;
+    let (taxonomy, extractor) = state.extraction();
+    let text = request.text;
+    let lang = request.lang.clone();
+    let (result, text) = tokio::task::spawn_blocking(move || {
+        let result = extractor.extract(&taxonomy, &text, kind, lang.as_deref());
+        (result.map(|r| (r, taxonomy)), text)
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))?;
+    let (result, taxonomy) = result.map_err(|e| match e {
+        ExtractError::Empty => ApiError::bad_request(Message::EmptyText),
+        ExtractError::TooLarge { limit, .. } => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Message::TextTooLarge { limit },
+        ),
+    })?;
+    let display = request
+        .lang
+        .as_deref()
+        .unwrap_or(&result.language)
+        .to_string();
+    Ok(Json(ExtractResponse {
+        language: result.language.clone(),
+        kind: format!("{:?}", result.kind).to_lowercase(),
+        skills: result
+            .skills
+            .iter()
+            .map(|f| describe(&taxonomy, &text, f, &display))
+            .collect(),
+        occupations: result
+            .occupations
+            .iter()
+            .map(|f| describe(&taxonomy, &text, f, &display))
+            .collect(),
+    }))
+}
