@@ -300,3 +300,76 @@ fn eval_ads(taxonomy: &Taxonomy, gold: &Path) -> Result<serde_json::Value> {
         "isco4_acc1": round4(i1 / d), "isco4_acc5": round4(i5 / d),
     }))
 }
+
+/// `openpes bench extract`: index build time, then extraction throughput over the ads of a CSV
+/// with `title,description` columns, on one thread; prints one JSON object.
+pub async fn bench_extract(config: &Config, taxonomy: &TaxonomyArg, input: &Path) -> Result<()> {
+    let ads = read_gold(input, &["title", "description"])?;
+    let taxonomy = load_taxonomy(config, taxonomy).await?;
+    let started = std::time::Instant::now();
+    let extractor = Extractor::build(&taxonomy, "en");
+    let build_seconds = started.elapsed().as_secs_f64();
+
+    let texts: Vec<String> = ads
+        .iter()
+        .map(|row| format!("{}\n{}", row[0], row[1]))
+        .collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let started = std::time::Instant::now();
+    let (mut skills, mut occupations) = (0usize, 0usize);
+    for text in &texts {
+        if let Ok(result) = extractor.extract(&taxonomy, text, TextKind::Vacancy, Some("en")) {
+            skills += result.skills.len();
+            occupations += result.occupations.len();
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64().max(1e-9);
+
+    // The dictionary pass alone (analysis + label matching).
+    let started = std::time::Instant::now();
+    let mut labels = 0usize;
+    for text in &texts {
+        labels += extractor.find_labels(text, "en").len();
+    }
+    let dictionary_seconds = started.elapsed().as_secs_f64().max(1e-9);
+
+    // Sentence ranking alone (the similarity part).
+    let sentences: Vec<&str> = texts
+        .iter()
+        .flat_map(|t| t.split(['.', '\n']))
+        .filter(|s| s.split_whitespace().count() >= 4)
+        .take(5_000)
+        .collect();
+    let started = std::time::Instant::now();
+    for sentence in &sentences {
+        std::hint::black_box(extractor.rank_skills(sentence, 10));
+    }
+    let ranking_seconds = started.elapsed().as_secs_f64().max(1e-9);
+
+    let out = json!({
+        "ads": texts.len(),
+        "bytes": bytes,
+        "dictionary_labels": extractor.dictionary_len(),
+        "index_build_seconds": round4(build_seconds),
+        "extract_seconds": round4(seconds),
+        "mb_per_s": round4(bytes as f64 / 1e6 / seconds),
+        "ads_per_s": round4(texts.len() as f64 / seconds),
+        "dictionary_mb_per_s": round4(bytes as f64 / 1e6 / dictionary_seconds),
+        "dictionary_matches": labels,
+        "skills_found": skills,
+        "occupations_found": occupations,
+        "sentences_ranked": sentences.len(),
+        "sentences_per_s": round4(sentences.len() as f64 / ranking_seconds),
+        "peak_memory_mb": peak_memory_mb(),
+    });
+    println!("{}", serde_json::to_string(&out)?);
+    Ok(())
+}
+
+/// Peak resident memory of this process in MB (Linux `VmHWM`), if known.
+fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some((kb / 1024.0 * 10.0).round() / 10.0)
+}

@@ -61,6 +61,22 @@ enum Command {
         #[command(subcommand)]
         command: extract_cmd::EvalCommand,
     },
+    /// Measure speed and memory; prints one JSON object.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Extraction throughput over a CSV of ads with `title,description` columns.
+    Extract {
+        #[command(flatten)]
+        taxonomy: extract_cmd::TaxonomyArg,
+        #[arg(long)]
+        input: PathBuf,
+    },
 }
 
 fn main() -> Result<()> {
@@ -102,6 +118,9 @@ fn main() -> Result<()> {
                     .await
             }
             Command::Eval { command } => extract_cmd::eval(&config, command).await,
+            Command::Bench {
+                command: BenchCommand::Extract { taxonomy, input },
+            } => extract_cmd::bench_extract(&config, &taxonomy, &input).await,
         }
     })
 }

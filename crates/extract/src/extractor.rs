@@ -279,6 +279,12 @@ impl Extractor {
         })
     }
 
+    /// Dictionary pass only: every label found in `text` read as `lang` (no cues, no
+    /// similarity). For benchmarks and for callers that want raw matches.
+    pub fn find_labels(&self, text: &str, lang: &str) -> Vec<LabelMatch> {
+        self.dictionary.find(&Analyzer::new(lang).analyze(text))
+    }
+
     /// Skills ranked for one sentence: labels found in it first, then by similarity. For
     /// evaluation and for suggestions.
     pub fn rank_skills(&self, text: &str, limit: usize) -> Vec<(ConceptId, f32)> {
