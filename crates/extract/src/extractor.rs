@@ -123,26 +123,28 @@ pub struct Extractor {
 impl Extractor {
     /// Builds the dictionary over all labels and the rankers over `ranking_lang` text.
     pub fn build(taxonomy: &Taxonomy, ranking_lang: &str) -> Extractor {
+        // The dictionary and the rankers are independent: build them on two threads.
+        let (dictionary, (skills, occupations, occupation_labels)) = std::thread::scope(|scope| {
+            let dictionary = scope.spawn(|| Dictionary::build(taxonomy));
+            let rank = |kind: ConceptKind, granularity: Granularity| {
+                Ranker::build(taxonomy, &[kind], ranking_lang, granularity)
+            };
+            let rankers = (
+                rank(ConceptKind::Skill, Granularity::Concept),
+                rank(ConceptKind::Occupation, Granularity::Concept),
+                rank(ConceptKind::Occupation, Granularity::Label),
+            );
+            let dictionary = match dictionary.join() {
+                Ok(dictionary) => dictionary,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            (dictionary, rankers)
+        });
         Extractor {
-            dictionary: Dictionary::build(taxonomy),
-            skills: Ranker::build(
-                taxonomy,
-                &[ConceptKind::Skill],
-                ranking_lang,
-                Granularity::Concept,
-            ),
-            occupations: Ranker::build(
-                taxonomy,
-                &[ConceptKind::Occupation],
-                ranking_lang,
-                Granularity::Concept,
-            ),
-            occupation_labels: Ranker::build(
-                taxonomy,
-                &[ConceptKind::Occupation],
-                ranking_lang,
-                Granularity::Label,
-            ),
+            dictionary,
+            skills,
+            occupations,
+            occupation_labels,
             ranking_lang: ranking_lang.to_string(),
             max_bytes: DEFAULT_MAX_BYTES,
         }
