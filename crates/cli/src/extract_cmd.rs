@@ -4,7 +4,7 @@
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use openpes_extract::metrics::{hit_at_k, reciprocal_rank, rp_at_k};
-use openpes_extract::{Evidence, Extractor, Requirement, TextKind};
+use openpes_extract::{Extractor, TextKind};
 use openpes_taxonomy::import::{esco, onet};
 use openpes_taxonomy::{ConceptId, ConceptKind, LabelKind, Taxonomy};
 use serde_json::json;
@@ -125,22 +125,14 @@ pub async fn extract(
             "label": taxonomy.preferred_label(found.concept, &display),
             "matched_label": found.label.and_then(|i| concept.labels.get(i)).map(|l| l.text.clone()),
             "score": (f64::from(found.score) * 1000.0).round() / 1000.0,
-            "evidence": match found.evidence {
-                Evidence::ExactLabel => "exact_label",
-                Evidence::LabelVariant => "label_variant",
-                Evidence::SimilarText => "similar_text",
-            },
-            "requirement": match found.requirement {
-                Requirement::Essential => "essential",
-                Requirement::Optional => "optional",
-                Requirement::Unspecified => "unspecified",
-            },
+            "evidence": found.evidence.as_str(),
+            "requirement": found.requirement.as_str(),
             "spans": found.spans.iter().map(|(s, e)| json!({"start": s, "end": e, "text": &text[*s..*e]})).collect::<Vec<_>>(),
         })
     };
     let out = json!({
         "language": result.language,
-        "kind": format!("{:?}", result.kind).to_lowercase(),
+        "kind": result.kind.as_str(),
         "skills": result.skills.iter().map(describe).collect::<Vec<_>>(),
         "occupations": result.occupations.iter().map(describe).collect::<Vec<_>>(),
     });

@@ -23,6 +23,18 @@ pub enum TextKind {
     Auto,
 }
 
+impl TextKind {
+    /// The stable wire name: `cv`, `vacancy`, `title` or `auto`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextKind::Cv => "cv",
+            TextKind::Vacancy => "vacancy",
+            TextKind::Title => "title",
+            TextKind::Auto => "auto",
+        }
+    }
+}
+
 /// Whether a vacancy asks for a skill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Requirement {
@@ -30,6 +42,17 @@ pub enum Requirement {
     Optional,
     /// Not a vacancy, or no cue either way.
     Unspecified,
+}
+
+impl Requirement {
+    /// The stable wire name: `essential`, `optional` or `unspecified`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Requirement::Essential => "essential",
+            Requirement::Optional => "optional",
+            Requirement::Unspecified => "unspecified",
+        }
+    }
 }
 
 /// How a concept was found.
@@ -41,6 +64,17 @@ pub enum Evidence {
     LabelVariant,
     /// No label, but the sentence is similar to its description and labels.
     SimilarText,
+}
+
+impl Evidence {
+    /// The stable wire name: `exact_label`, `label_variant` or `similar_text`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::ExactLabel => "exact_label",
+            Evidence::LabelVariant => "label_variant",
+            Evidence::SimilarText => "similar_text",
+        }
+    }
 }
 
 /// One extracted concept.

@@ -9,7 +9,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use openpes_extract::{Evidence, ExtractError, Found, Requirement, TextKind};
+use openpes_extract::{ExtractError, Found, TextKind};
 use openpes_taxonomy::Taxonomy;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -80,22 +80,12 @@ fn describe(taxonomy: &Taxonomy, text: &str, found: &Found, lang: &str) -> Extra
     ExtractedConcept {
         concept: ConceptRef::new(taxonomy, found.concept, lang),
         score: found.score,
-        evidence: match found.evidence {
-            Evidence::ExactLabel => "exact_label",
-            Evidence::LabelVariant => "label_variant",
-            Evidence::SimilarText => "similar_text",
-        }
-        .to_string(),
+        evidence: found.evidence.as_str().to_string(),
         matched_label: found
             .label
             .and_then(|i| concept.labels.get(i))
             .map(|l| l.text.clone()),
-        requirement: match found.requirement {
-            Requirement::Essential => "essential",
-            Requirement::Optional => "optional",
-            Requirement::Unspecified => "unspecified",
-        }
-        .to_string(),
+        requirement: found.requirement.as_str().to_string(),
         spans: found
             .spans
             .iter()
@@ -144,7 +134,7 @@ pub async fn extract(
         .to_string();
     Ok(Json(ExtractResponse {
         language: result.language.clone(),
-        kind: format!("{:?}", result.kind).to_lowercase(),
+        kind: result.kind.as_str().to_string(),
         skills: result
             .skills
             .iter()
