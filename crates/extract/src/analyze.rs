@@ -3,7 +3,7 @@
 //! the stemmer of the text's language, and CJK text is kept one character per term (matched
 //! as contiguous sequences). Every term keeps its byte span and sentence number.
 
-use openpes_text::{tokenize, LanguageStemmer, TokenKind};
+use openpes_text::{fold, words, LanguageStemmer, TokenKind, WordSpan};
 
 /// Words that carry no meaning of their own in labels and sentences.
 const STOP_WORDS: &[&str] = &[
@@ -26,6 +26,11 @@ pub struct Term {
     pub word: String,
 }
 
+/// Negation words: a mention within three words after one is dropped.
+pub const NEGATIONS: &[&str] = &[
+    "no", "not", "without", "never", "non", "nor", "none", "不", "無", "免", "非", "毋",
+];
+
 /// Turns text into terms for one language's stemmer.
 pub struct Analyzer {
     stemmer: LanguageStemmer,
@@ -43,34 +48,60 @@ impl Analyzer {
         STOP_WORDS.contains(&word)
     }
 
+    /// The term of one already folded word, or `None` for a stop word. CJK characters and
+    /// numbers are their own terms; other words are stemmed.
+    pub fn term_of(&self, folded: &str, kind: TokenKind) -> Option<String> {
+        match kind {
+            TokenKind::Cjk | TokenKind::Number => Some(folded.to_string()),
+            TokenKind::Word if Self::is_stop_word(folded) => None,
+            TokenKind::Word => Some(self.stemmer.stem(folded)),
+        }
+    }
+
     /// Analyses `text` into terms (stop words dropped).
     pub fn analyze(&self, text: &str) -> Vec<Term> {
         let boundaries = sentence_boundaries(text);
         let mut sentence = 0;
         let mut terms = Vec::new();
-        for token in tokenize(text) {
-            while sentence < boundaries.len() && boundaries[sentence] <= token.start {
+        for word in words(text) {
+            while sentence < boundaries.len() && boundaries[sentence] <= word.start {
                 sentence += 1;
             }
-            let cjk = token.kind == TokenKind::Cjk;
-            if !cjk && Self::is_stop_word(&token.text) {
+            let folded = fold_word(&text[word.start..word.end], word);
+            let Some(stem) = self.term_of(&folded, word.kind) else {
                 continue;
-            }
-            let stem = if cjk || token.kind == TokenKind::Number {
-                token.text.clone()
-            } else {
-                self.stemmer.stem(&token.text)
             };
             terms.push(Term {
                 text: stem,
-                start: token.start,
-                end: token.end,
-                cjk,
+                start: word.start,
+                end: word.end,
+                cjk: word.kind == TokenKind::Cjk,
                 sentence,
-                word: token.text,
+                word: folded,
             });
         }
         terms
+    }
+}
+
+/// The folded form of one word (CJK characters are kept as they are).
+pub fn fold_word(piece: &str, word: WordSpan) -> String {
+    match (word.kind, word.ascii) {
+        (TokenKind::Cjk, _) => piece.to_string(),
+        (_, true) => piece.to_ascii_lowercase(),
+        (_, false) => fold(piece),
+    }
+}
+
+/// True when `c` ends a sentence, list item or line; `next` is the character after it.
+pub fn ends_sentence(c: char, next: Option<char>) -> bool {
+    match c {
+        // The full-width comma separates clauses in Chinese job ads ("需會…，…者加分").
+        '\n' | '\r' | '•' | '·' | '。' | '！' | '？' | '；' | ';' | '!' | '?' | '●' | '■'
+        | '，' => true,
+        // A full stop ends a sentence when followed by a space (not in "e.g" or "3.5").
+        '.' => next.is_none_or(char::is_whitespace),
+        _ => false,
     }
 }
 
@@ -80,15 +111,7 @@ pub fn sentence_boundaries(text: &str) -> Vec<usize> {
     let mut out = Vec::new();
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        let ends = match c {
-            // The full-width comma separates clauses in Chinese job ads ("需會…，…者加分").
-            '\n' | '\r' | '•' | '·' | '。' | '！' | '？' | '；' | ';' | '!' | '?' | '●' | '■'
-            | '，' => true,
-            // A full stop ends a sentence when followed by a space (not in "e.g" or "3.5").
-            '.' => chars.peek().is_none_or(|(_, next)| next.is_whitespace()),
-            _ => false,
-        };
-        if ends {
+        if ends_sentence(c, chars.peek().map(|(_, next)| *next)) {
             out.push(i + c.len_utf8());
         }
     }

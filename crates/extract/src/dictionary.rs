@@ -1,15 +1,24 @@
 //! Dictionary extraction: finds taxonomy labels in text despite inflection (stems), word order
-//! and small gaps ("manage a team" in "team managing"), hyphenation and plurals, and Chinese
-//! labels as contiguous character sequences.
+//! and small gaps ("manage a team" in "team managing"), hyphenation, plurals, one-letter typos
+//! in long words, and Chinese labels as contiguous character sequences.
 //!
 //! Every label of every skill and occupation becomes a pattern of terms (see
-//! [`crate::analyze`]). Each pattern is anchored on its rarest term; scanning the text, a term
-//! that anchors patterns triggers a check of the pattern's other terms in a window of the same
-//! sentence. A match in the label's own order without gaps is `exact`; otherwise `variant`.
+//! [`crate::analyze`]). Each pattern is anchored on its rarest term, and found through the
+//! pair of its two rarest terms: scanning the text, a term that anchors patterns looks for its
+//! partner terms in a window of the same sentence, and only the patterns of pairs present are
+//! checked word by word. A match in the label's own order without gaps is `exact`; otherwise `variant`.
+//!
+//! Scanning is one pass over the bytes ([`openpes_text::words`]). What a word is — its term, or
+//! that it is a stop word, a negation, a typo of a label word — is worked out once per distinct
+//! word and remembered per thread and language, so stemming and typo search are paid once per
+//! vocabulary word rather than once per occurrence.
 
-use crate::analyze::{Analyzer, Term};
+use crate::analyze::{ends_sentence, fold_word, Analyzer, NEGATIONS};
 use openpes_taxonomy::{ConceptId, ConceptKind, LabelKind, Taxonomy};
-use std::collections::HashMap;
+use openpes_text::{words, LanguageStemmer, TokenKind, WordSpan};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::cell::RefCell;
+use thread_local::ThreadLocal;
 
 /// How a label was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +27,8 @@ pub enum MatchKind {
     Exact,
     /// All words, reordered or with up to two other words between them.
     Variant,
+    /// As `Exact` or `Variant`, with a one-letter typo in at least one long word.
+    Typo,
 }
 
 /// One label found in the text.
@@ -30,94 +41,326 @@ pub struct LabelMatch {
     /// Byte range in the input covering the matched words.
     pub start: usize,
     pub end: usize,
-    /// Index of the first matched term, and the sentence.
+    /// Index of the first matched token (in [`Scan::tokens`]), and the sentence.
     pub first_term: usize,
     pub sentence: usize,
     /// Match quality in [0, 1]: label kind and match kind.
     pub score: f32,
 }
 
+/// A word of the scanned text that is not a stop word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanToken {
+    start: u32,
+    end: u32,
+    sentence: u32,
+    /// Dictionary term, or [`NO_TERM`] for words no label uses.
+    pub term: u32,
+    flags: u8,
+}
+
+impl ScanToken {
+    /// Byte offset of the word in the input.
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    /// Byte offset one past the word.
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
+    /// Sentence (or list item, or line) number, as [`crate::analyze::sentence_boundaries`].
+    pub fn sentence(&self) -> usize {
+        self.sentence as usize
+    }
+
+    /// True for a negation word ("no", "without", 不 …).
+    pub fn is_negation(&self) -> bool {
+        self.flags & NEGATION != 0
+    }
+
+    /// True when the word was read as a label word with a one-letter typo.
+    pub fn is_typo(&self) -> bool {
+        self.flags & TYPO != 0
+    }
+}
+
+/// The result of scanning one text.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    /// Words that are not stop words, in order.
+    pub tokens: Vec<ScanToken>,
+    /// Every label match (overlapping matches included).
+    pub matches: Vec<LabelMatch>,
+}
+
+/// Term id of words that no label uses.
+pub const NO_TERM: u32 = u32::MAX;
+
+const STOP: u8 = 1;
+const NEGATION: u8 = 2;
+const TYPO: u8 = 4;
+
+/// Extra words allowed inside a reordered match.
+const MAX_GAP: usize = 2;
+/// Longest label, in terms, that becomes a pattern.
+const MAX_PATTERN_TERMS: usize = 12;
+/// Shortest word (in characters) read as a typo of a label word.
+const MIN_TYPO_CHARS: usize = 5;
+/// Shortest label word (in characters) that typos are matched against.
+const MIN_TYPO_TARGET_CHARS: usize = 6;
+/// Anchors with at most this many partners scan them all against a window signature; those
+/// with more look each window term up by binary search.
+const MAX_LINEAR_PARTNERS: usize = 128;
+/// Words remembered per thread and language before the memory is cleared.
+const MEMO_CAPACITY: usize = 200_000;
+/// Marks a typo variant shared by two label words (not used).
+const AMBIGUOUS: u32 = u32::MAX;
+
+#[derive(Clone, Copy)]
 struct Pattern {
     concept: ConceptId,
     label: u32,
     label_kind: LabelKind,
-    terms: Box<[u32]>,
     cjk: bool,
+    /// Range in `Dictionary::pattern_terms`.
+    terms_from: u32,
+    terms_len: u32,
+}
+
+#[derive(Clone, Copy)]
+struct WordInfo {
+    term: u32,
+    flags: u8,
+}
+
+/// What one thread knows about the words of one language. Words of up to 16 bytes (nearly
+/// all) are keyed by their bytes packed in a `u128`, compared without following a pointer.
+struct Memo {
+    lang: String,
+    stemmer: LanguageStemmer,
+    short: FxHashMap<u128, WordInfo>,
+    long: FxHashMap<Box<str>, WordInfo>,
+}
+
+impl Memo {
+    fn get(&self, word: &str) -> Option<WordInfo> {
+        match pack(word) {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.long.get(word).copied(),
+        }
+    }
+
+    fn insert(&mut self, word: &str, info: WordInfo) {
+        if self.short.len() + self.long.len() > MEMO_CAPACITY {
+            self.short.clear();
+            self.long.clear();
+        }
+        match pack(word) {
+            Some(key) => self.short.insert(key, info),
+            None => self.long.insert(word.into(), info),
+        };
+    }
+}
+
+/// The bytes of a word of up to 16 bytes as one number (words never contain NUL).
+fn pack(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 16 {
+        return None;
+    }
+    let mut packed = [0u8; 16];
+    packed[..bytes.len()].copy_from_slice(bytes);
+    Some(u128::from_le_bytes(packed))
 }
 
 /// The label dictionary of a taxonomy.
 pub struct Dictionary {
-    terms: HashMap<String, u32>,
+    terms: FxHashMap<Box<str>, u32>,
     patterns: Vec<Pattern>,
-    /// Anchor term → patterns anchored on it.
-    anchors: HashMap<u32, Vec<u32>>,
+    pattern_terms: Vec<u32>,
+    /// Single-term and CJK patterns anchored on term `t` are
+    /// `patterns[anchor_offsets[t]..anchor_offsets[t + 1]]`.
+    anchor_offsets: Vec<u32>,
+    /// Longest other (multi-term, alphabetic) pattern anchored on each term, 0 for none.
+    anchor_reach: Vec<u8>,
+    /// The second rarest terms ("partners") of the patterns anchored on term `t`, sorted, are
+    /// `partners[partner_offsets[t]..partner_offsets[t + 1]]`; the patterns of each
+    /// (anchor, partner) pair are the range `partner_patterns[i]` (start, length) of
+    /// `patterns`. Only partners present near the anchor cost anything, so common anchors stay
+    /// cheap.
+    partner_offsets: Vec<u32>,
+    partners: Vec<u32>,
+    partner_patterns: Vec<(u32, u32)>,
+    /// Per pattern, the signature of its terms (see [`term_bit`]): a pattern with a term the
+    /// window lacks is skipped without being read.
+    signatures: Vec<u64>,
+    /// Folded label words long enough for typo matching → their term.
+    typo_targets: FxHashMap<Box<str>, u32>,
+    /// One-deletion variants of those words → their term (or [`AMBIGUOUS`]).
+    typo_variants: FxHashMap<Box<str>, u32>,
+    /// Every folded word of the taxonomy's labels and descriptions: real words, never typos.
+    vocabulary: FxHashSet<Box<str>>,
+    memos: ThreadLocal<RefCell<Vec<Memo>>>,
 }
-
-/// Extra words allowed inside a reordered match.
-const MAX_GAP: usize = 2;
 
 impl Dictionary {
     /// Builds the dictionary from every label of skills and occupations. Labels are analysed
     /// with their own language's stemmer.
     pub fn build(taxonomy: &Taxonomy) -> Dictionary {
-        let mut analyzers: HashMap<String, Analyzer> = HashMap::new();
-        let mut terms: HashMap<String, u32> = HashMap::new();
+        let mut analyzers: FxHashMap<String, Analyzer> = FxHashMap::default();
+        let mut terms: FxHashMap<Box<str>, u32> = FxHashMap::default();
         let mut patterns = Vec::new();
+        let mut pattern_terms: Vec<u32> = Vec::new();
+        let mut typo_targets: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut vocabulary: FxHashSet<Box<str>> = FxHashSet::default();
+        let mut ids: Vec<u32> = Vec::new();
         for concept in taxonomy.concepts() {
             if !matches!(concept.kind, ConceptKind::Skill | ConceptKind::Occupation) {
                 continue;
+            }
+            for description in &concept.descriptions {
+                for word in words(&description.text) {
+                    let folded = fold_word(&description.text[word.start..word.end], word);
+                    vocabulary.insert(folded.into());
+                }
             }
             for (i, label) in concept.labels.iter().enumerate() {
                 let analyzer = analyzers
                     .entry(label.lang.clone())
                     .or_insert_with(|| Analyzer::new(&label.lang));
-                let analysed = analyzer.analyze(&label.text);
-                if analysed.is_empty() || analysed.len() > 12 {
+                ids.clear();
+                let mut cjk = true;
+                for word in words(&label.text) {
+                    let folded = fold_word(&label.text[word.start..word.end], word);
+                    let Some(term) = analyzer.term_of(&folded, word.kind) else {
+                        continue;
+                    };
+                    let next = terms.len() as u32;
+                    let id = *terms.entry(term.into()).or_insert(next);
+                    ids.push(id);
+                    cjk &= word.kind == TokenKind::Cjk;
+                    if word.kind == TokenKind::Word
+                        && folded.chars().count() >= MIN_TYPO_TARGET_CHARS
+                        && folded.chars().all(char::is_alphabetic)
+                    {
+                        typo_targets.insert(folded.as_str().into(), id);
+                    }
+                    vocabulary.insert(folded.into());
+                }
+                if ids.is_empty() || ids.len() > MAX_PATTERN_TERMS {
                     continue;
                 }
-                let cjk = analysed.iter().all(|t| t.cjk);
                 // A single CJK character is too ambiguous to be a label on its own.
-                if cjk && analysed.len() < 2 {
+                if cjk && ids.len() < 2 {
                     continue;
                 }
-                let ids: Box<[u32]> = analysed
-                    .iter()
-                    .map(|t| {
-                        let next = terms.len() as u32;
-                        *terms.entry(t.text.clone()).or_insert(next)
-                    })
-                    .collect();
                 patterns.push(Pattern {
                     concept: concept.id,
                     label: i as u32,
                     label_kind: label.kind,
-                    terms: ids,
                     cjk,
+                    terms_from: pattern_terms.len() as u32,
+                    terms_len: ids.len() as u32,
                 });
+                pattern_terms.extend_from_slice(&ids);
             }
         }
         let mut frequency = vec![0u32; terms.len()];
-        for p in &patterns {
-            for t in p.terms.iter() {
-                frequency[*t as usize] += 1;
+        for t in &pattern_terms {
+            frequency[*t as usize] += 1;
+        }
+        let rarest_two = |own: &[u32]| {
+            let mut sorted = own.to_vec();
+            sorted.sort_by_key(|t| (frequency[*t as usize], *t));
+            (sorted[0], sorted[1])
+        };
+        // Single-term and CJK patterns hang off their anchor (CJK: the first character);
+        // longer alphabetic patterns off the pair of their two rarest terms. Patterns are
+        // stored in that order, so each anchor's and each pair's patterns are one range.
+        let mut anchor_reach = vec![0u8; terms.len()];
+        let mut keyed: Vec<(bool, u32, u32, usize)> = Vec::with_capacity(patterns.len());
+        for (p, pattern) in patterns.iter().enumerate() {
+            let own = &pattern_terms[pattern.terms_from as usize..][..pattern.terms_len as usize];
+            if pattern.cjk || own.len() == 1 {
+                keyed.push((false, own[0], 0, p));
+                continue;
+            }
+            let (anchor, partner) = rarest_two(own);
+            let reach = &mut anchor_reach[anchor as usize];
+            *reach = (*reach).max(own.len() as u8);
+            keyed.push((true, anchor, partner, p));
+        }
+        keyed.sort_unstable();
+        let mut ordered = Vec::with_capacity(patterns.len());
+        let mut ordered_terms = Vec::with_capacity(pattern_terms.len());
+        for (_, _, _, p) in &keyed {
+            let pattern = &patterns[*p];
+            let own = &pattern_terms[pattern.terms_from as usize..][..pattern.terms_len as usize];
+            ordered.push(Pattern {
+                terms_from: ordered_terms.len() as u32,
+                ..*pattern
+            });
+            ordered_terms.extend_from_slice(own);
+        }
+        let (patterns, pattern_terms) = (ordered, ordered_terms);
+        let signatures = patterns
+            .iter()
+            .map(|p| {
+                pattern_terms[p.terms_from as usize..][..p.terms_len as usize]
+                    .iter()
+                    .fold(0u64, |sig, t| sig | term_bit(*t))
+            })
+            .collect();
+        let mut anchor_offsets = vec![0u32; terms.len() + 1];
+        let mut partner_offsets = vec![0u32; terms.len() + 1];
+        let mut partners = Vec::new();
+        let mut partner_patterns: Vec<(u32, u32)> = Vec::new();
+        for (index, (paired, anchor, partner, _)) in keyed.iter().enumerate() {
+            if !paired {
+                anchor_offsets[*anchor as usize + 1] += 1;
+                continue;
+            }
+            match (partners.last(), partner_patterns.last_mut()) {
+                (Some(last), Some(range)) if *last == *partner && keyed[index - 1].1 == *anchor => {
+                    range.1 += 1;
+                }
+                _ => {
+                    partner_offsets[*anchor as usize + 1] += 1;
+                    partners.push(*partner);
+                    partner_patterns.push((index as u32, 1));
+                }
             }
         }
-        let mut anchors: HashMap<u32, Vec<u32>> = HashMap::new();
-        for (i, p) in patterns.iter().enumerate() {
-            let anchor = if p.cjk {
-                p.terms[0]
-            } else {
-                *p.terms
-                    .iter()
-                    .min_by_key(|t| (frequency[**t as usize], **t))
-                    .unwrap_or(&p.terms[0])
-            };
-            anchors.entry(anchor).or_default().push(i as u32);
+        for offsets in [&mut anchor_offsets, &mut partner_offsets] {
+            for i in 1..offsets.len() {
+                offsets[i] += offsets[i - 1];
+            }
+        }
+        let mut typo_variants: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        for (word, term) in &typo_targets {
+            for variant in deletions(word) {
+                let slot = typo_variants.entry(variant.into()).or_insert(*term);
+                if *slot != *term {
+                    *slot = AMBIGUOUS;
+                }
+            }
         }
         Dictionary {
             terms,
             patterns,
-            anchors,
+            pattern_terms,
+            anchor_offsets,
+            anchor_reach,
+            partner_offsets,
+            partners,
+            partner_patterns,
+            signatures,
+            typo_targets,
+            typo_variants,
+            vocabulary,
+            memos: ThreadLocal::new(),
         }
     }
 
@@ -131,95 +374,339 @@ impl Dictionary {
         self.patterns.is_empty()
     }
 
-    /// Term ids of analysed text (`None` for terms no label uses).
-    pub fn term_ids(&self, terms: &[Term]) -> Vec<Option<u32>> {
-        terms
-            .iter()
-            .map(|t| self.terms.get(&t.text).copied())
-            .collect()
+    /// Scans `text`, read as language `lang`: its tokens and every label match.
+    ///
+    /// Offsets are kept in 32 bits: text beyond 4 GiB is not read (callers limit input size
+    /// long before that).
+    pub fn scan(&self, text: &str, lang: &str) -> Scan {
+        let mut limit = text.len().min(u32::MAX as usize);
+        while !text.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let text = &text[..limit];
+        let cell = self.memos.get_or(|| RefCell::new(Vec::new()));
+        let mut memos = cell.borrow_mut();
+        let index = match memos.iter().position(|m| m.lang == lang) {
+            Some(i) => i,
+            None => {
+                memos.push(Memo {
+                    lang: lang.to_string(),
+                    stemmer: LanguageStemmer::for_tag(lang),
+                    short: FxHashMap::default(),
+                    long: FxHashMap::default(),
+                });
+                memos.len() - 1
+            }
+        };
+        let memo = &mut memos[index];
+
+        let mut tokens = Vec::with_capacity(text.len() / 6);
+        let mut sentence = 0u32;
+        let mut gap_from = 0usize;
+        let mut folded = String::new();
+        for word in words(text) {
+            sentence += sentence_ends_in(text, gap_from, word.start) as u32;
+            gap_from = word.end;
+            let piece = &text[word.start..word.end];
+            let key: &str = if word.ascii {
+                folded.clear();
+                folded.push_str(piece);
+                folded.make_ascii_lowercase();
+                &folded
+            } else {
+                folded = fold_word(piece, word);
+                &folded
+            };
+            let info = match memo.get(key) {
+                Some(info) => info,
+                None => {
+                    let info = self.classify(key, word, &memo.stemmer);
+                    memo.insert(key, info);
+                    info
+                }
+            };
+            if info.flags & STOP != 0 {
+                continue;
+            }
+            tokens.push(ScanToken {
+                start: word.start as u32,
+                end: word.end as u32,
+                sentence,
+                term: info.term,
+                flags: info.flags,
+            });
+        }
+        drop(memos);
+        let matches = self.find(&tokens);
+        Scan { tokens, matches }
     }
 
-    /// Every label match in the analysed text.
-    pub fn find(&self, terms: &[Term]) -> Vec<LabelMatch> {
-        let ids = self.term_ids(terms);
-        let mut out = Vec::new();
-        for (position, id) in ids.iter().enumerate() {
-            let Some(id) = id else { continue };
-            let Some(anchored) = self.anchors.get(id) else {
-                continue;
-            };
-            for &p in anchored {
-                let pattern = &self.patterns[p as usize];
-                let found = if pattern.cjk {
-                    match_contiguous(pattern, &ids, position)
+    /// What a folded word is: its term, and whether it is a stop word, a negation or a typo.
+    fn classify(&self, folded: &str, word: WordSpan, stemmer: &LanguageStemmer) -> WordInfo {
+        let mut flags = 0;
+        if NEGATIONS.contains(&folded) {
+            flags |= NEGATION;
+        }
+        let term = match word.kind {
+            TokenKind::Cjk | TokenKind::Number => self.term_id(folded),
+            TokenKind::Word if Analyzer::is_stop_word(folded) => {
+                return WordInfo {
+                    term: NO_TERM,
+                    flags: STOP,
+                }
+            }
+            TokenKind::Word => {
+                let term = self.term_id(&stemmer.stem(folded));
+                if term == NO_TERM {
+                    match self.typo_of(folded) {
+                        Some(term) => {
+                            flags |= TYPO;
+                            term
+                        }
+                        None => NO_TERM,
+                    }
                 } else {
-                    match_window(pattern, &ids, terms, position)
-                };
-                if let Some((first, last, kind)) = found {
-                    let label_weight = match pattern.label_kind {
-                        LabelKind::Preferred => 1.0,
-                        LabelKind::Alternative => 0.95,
-                        LabelKind::Hidden => 0.8,
-                    };
-                    let kind_weight = if kind == MatchKind::Exact { 1.0 } else { 0.85 };
-                    out.push(LabelMatch {
-                        concept: pattern.concept,
-                        label: pattern.label as usize,
-                        kind,
-                        start: terms[first].start,
-                        end: terms[last].end,
-                        first_term: first,
-                        sentence: terms[first].sentence,
-                        score: label_weight * kind_weight,
-                    });
+                    term
+                }
+            }
+        };
+        WordInfo { term, flags }
+    }
+
+    fn term_id(&self, term: &str) -> u32 {
+        self.terms.get(term).copied().unwrap_or(NO_TERM)
+    }
+
+    /// The term of the one label word that `folded` is a one-letter typo of (an extra, missing,
+    /// wrong or swapped letter), if exactly one; never for words the taxonomy itself uses.
+    fn typo_of(&self, folded: &str) -> Option<u32> {
+        if folded.chars().count() < MIN_TYPO_CHARS
+            || !folded.chars().all(char::is_alphabetic)
+            || self.vocabulary.contains(folded)
+        {
+            return None;
+        }
+        let mut found: Option<u32> = None;
+        let mut consider = |term: Option<&u32>| -> bool {
+            match (term.copied(), found) {
+                (None, _) => true,
+                (Some(AMBIGUOUS), _) => false,
+                (Some(t), None) => {
+                    found = Some(t);
+                    true
+                }
+                (Some(t), Some(f)) => t == f,
+            }
+        };
+        // A missing letter: the word is a deletion variant of a label word.
+        if !consider(self.typo_variants.get(folded)) {
+            return None;
+        }
+        for variant in deletions(folded) {
+            // An extra letter (the variant is a label word), or a wrong or swapped letter
+            // (both share a deletion variant).
+            if !consider(self.typo_targets.get(variant.as_str()))
+                || !consider(self.typo_variants.get(variant.as_str()))
+            {
+                return None;
+            }
+        }
+        found
+    }
+
+    /// Every label match among scanned tokens.
+    fn find(&self, tokens: &[ScanToken]) -> Vec<LabelMatch> {
+        let mut out = Vec::new();
+        let mut seen: Vec<u32> = Vec::with_capacity(2 * (MAX_PATTERN_TERMS + MAX_GAP));
+        for (position, token) in tokens.iter().enumerate() {
+            if token.term == NO_TERM {
+                continue;
+            }
+            let t = token.term as usize;
+            let from = self.anchor_offsets[t] as usize;
+            let to = self.anchor_offsets[t + 1] as usize;
+            for p in from..to {
+                self.check(p, tokens, position, &mut out);
+            }
+            let reach = self.anchor_reach[t] as usize;
+            if reach == 0 {
+                continue;
+            }
+            // Patterns whose partner is in the window, in this sentence, are checked.
+            let width = reach + MAX_GAP;
+            let lo = position.saturating_sub(width - 1);
+            let hi = (position + width).min(tokens.len());
+            let window = &tokens[lo..hi];
+            let first = self.partner_offsets[t] as usize;
+            let partners = &self.partners[first..self.partner_offsets[t + 1] as usize];
+            let near = |term: u32| {
+                window
+                    .iter()
+                    .any(|o| o.term == term && o.sentence == token.sentence)
+            };
+            // Signatures of the window's terms reject most partners (256 bits) and patterns
+            // (64 bits) without touching them.
+            let mut signature = 0u64;
+            let mut wide = [0u64; 4];
+            for o in window {
+                if o.term != NO_TERM && o.sentence == token.sentence {
+                    signature |= term_bit(o.term);
+                    let (word, bit) = wide_term_bit(o.term);
+                    wide[word] |= bit;
+                }
+            }
+            let check_pair = |i: usize, out: &mut Vec<LabelMatch>| {
+                let (from, len) = self.partner_patterns[first + i];
+                for p in from as usize..(from + len) as usize {
+                    if self.signatures[p] & !signature == 0 {
+                        self.check(p, tokens, position, out);
+                    }
+                }
+            };
+            if partners.len() <= MAX_LINEAR_PARTNERS {
+                for (i, partner) in partners.iter().enumerate() {
+                    let (word, bit) = wide_term_bit(*partner);
+                    if wide[word] & bit != 0 && near(*partner) {
+                        check_pair(i, &mut out);
+                    }
+                }
+            } else {
+                seen.clear();
+                for other in window {
+                    if other.term == NO_TERM
+                        || other.sentence != token.sentence
+                        || seen.contains(&other.term)
+                    {
+                        continue;
+                    }
+                    seen.push(other.term);
+                    if let Ok(i) = partners.binary_search(&other.term) {
+                        check_pair(i, &mut out);
+                    }
                 }
             }
         }
         out
     }
+
+    /// Checks pattern `p` around the anchor at `position`; pushes the match if found.
+    fn check(&self, p: usize, tokens: &[ScanToken], position: usize, out: &mut Vec<LabelMatch>) {
+        let pattern = &self.patterns[p];
+        let want = &self.pattern_terms[pattern.terms_from as usize..][..pattern.terms_len as usize];
+        let found = if pattern.cjk {
+            match_contiguous(want, tokens, position)
+        } else {
+            match_window(want, tokens, position)
+        };
+        let Some((first, last, mut kind)) = found else {
+            return;
+        };
+        if tokens[first..=last].iter().any(ScanToken::is_typo) {
+            kind = MatchKind::Typo;
+        }
+        let label_weight = match pattern.label_kind {
+            LabelKind::Preferred => 1.0,
+            LabelKind::Alternative => 0.95,
+            LabelKind::Hidden => 0.8,
+        };
+        let kind_weight = match kind {
+            MatchKind::Exact => 1.0,
+            MatchKind::Variant => 0.85,
+            MatchKind::Typo => 0.75,
+        };
+        out.push(LabelMatch {
+            concept: pattern.concept,
+            label: pattern.label as usize,
+            kind,
+            start: tokens[first].start(),
+            end: tokens[last].end(),
+            first_term: first,
+            sentence: tokens[first].sentence(),
+            score: label_weight * kind_weight,
+        });
+    }
 }
 
-/// A CJK pattern must appear as the same characters in a row, starting at `position`.
+/// The bit of a term in a 64-bit signature of a set of terms.
+fn term_bit(term: u32) -> u64 {
+    1 << (term.wrapping_mul(0x9E37_79B9) >> 26)
+}
+
+/// The word and bit of a term in a 256-bit signature.
+fn wide_term_bit(term: u32) -> (usize, u64) {
+    let hash = term.wrapping_mul(0x85EB_CA6B) >> 24;
+    ((hash >> 6) as usize, 1 << (hash & 63))
+}
+
+/// Number of sentence ends in `text[from..to]` (the gap between two words).
+fn sentence_ends_in(text: &str, from: usize, to: usize) -> usize {
+    let gap = &text.as_bytes()[from..to];
+    if gap.len() == 1 && gap[0] == b' ' {
+        return 0;
+    }
+    let mut count = 0;
+    let mut chars = text[from..to].chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied().or_else(|| text[to..].chars().next());
+        if ends_sentence(c, next) {
+            count += 1;
+        }
+    }
+    count
+}
+
+/// Every string made by deleting one character of `word`.
+fn deletions(word: &str) -> impl Iterator<Item = String> + '_ {
+    word.char_indices().map(move |(i, c)| {
+        let mut variant = String::with_capacity(word.len());
+        variant.push_str(&word[..i]);
+        variant.push_str(&word[i + c.len_utf8()..]);
+        variant
+    })
+}
+
+/// A CJK pattern must appear as the same characters in a row, in one sentence, starting at
+/// `position`.
 fn match_contiguous(
-    pattern: &Pattern,
-    ids: &[Option<u32>],
+    want: &[u32],
+    tokens: &[ScanToken],
     position: usize,
 ) -> Option<(usize, usize, MatchKind)> {
-    let end = position + pattern.terms.len();
-    if end > ids.len() {
-        return None;
-    }
-    let same = pattern
-        .terms
+    let end = position + want.len();
+    let got = tokens.get(position..end)?;
+    let sentence = got[0].sentence;
+    let same = want
         .iter()
-        .zip(&ids[position..end])
-        .all(|(want, got)| Some(*want) == *got);
+        .zip(got)
+        .all(|(w, g)| *w == g.term && g.sentence == sentence);
     same.then_some((position, end - 1, MatchKind::Exact))
 }
 
 /// An alphabetic pattern's terms must all appear in a window around the anchor, in the same
 /// sentence, each once.
 fn match_window(
-    pattern: &Pattern,
-    ids: &[Option<u32>],
-    terms: &[Term],
+    want: &[u32],
+    tokens: &[ScanToken],
     anchor: usize,
 ) -> Option<(usize, usize, MatchKind)> {
-    let n = pattern.terms.len();
+    let n = want.len();
     if n == 1 {
         return Some((anchor, anchor, MatchKind::Exact));
     }
     let width = n + MAX_GAP;
-    let sentence = terms[anchor].sentence;
+    let sentence = tokens[anchor].sentence;
     let lo = anchor.saturating_sub(width - 1);
-    let hi = (anchor + width).min(ids.len());
-    let mut positions = Vec::with_capacity(n);
-    for want in pattern.terms.iter() {
+    let hi = (anchor + width).min(tokens.len());
+    let mut positions = [0usize; MAX_PATTERN_TERMS];
+    for (k, term) in want.iter().enumerate() {
         let found = (lo..hi).find(|&i| {
-            ids[i] == Some(*want) && terms[i].sentence == sentence && !positions.contains(&i)
+            tokens[i].term == *term
+                && tokens[i].sentence == sentence
+                && !positions[..k].contains(&i)
         })?;
-        positions.push(found);
+        positions[k] = found;
     }
+    let positions = &positions[..n];
     let first = *positions.iter().min()?;
     let last = *positions.iter().max()?;
     if last - first + 1 > width {
@@ -232,4 +719,32 @@ fn match_window(
         MatchKind::Variant
     };
     Some((first, last, kind))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_words_differ_when_words_differ() {
+        assert_ne!(pack("ab"), pack("ab0"));
+        assert_ne!(pack("護理"), pack("護"));
+        assert_eq!(pack("seventeen_letters"), None);
+        assert!(pack("sixteen_letters_").is_some());
+    }
+
+    #[test]
+    fn deletions_cover_every_position() {
+        let all: Vec<String> = deletions("abc").collect();
+        assert_eq!(all, ["bc", "ac", "ab"]);
+        assert_eq!(deletions("護理").count(), 2);
+    }
+
+    #[test]
+    fn sentence_ends_are_counted_in_gaps() {
+        let text = "one. two\n\nthree e.g four";
+        assert_eq!(sentence_ends_in(text, 3, 5), 1);
+        assert_eq!(sentence_ends_in(text, 8, 10), 2);
+        assert_eq!(sentence_ends_in(text, 15, 16), 0);
+    }
 }

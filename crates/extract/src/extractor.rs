@@ -6,8 +6,7 @@
 //! benefits or company heading are not requirements. Sentences that name no label are ranked
 //! against the taxonomy's text ([`crate::ranker`]) so that paraphrases still find their skills.
 
-use crate::analyze::{Analyzer, Term};
-use crate::dictionary::{Dictionary, LabelMatch, MatchKind};
+use crate::dictionary::{Dictionary, LabelMatch, MatchKind, ScanToken};
 use crate::ranker::{Granularity, Ranker};
 use openpes_taxonomy::{ConceptId, ConceptKind, Taxonomy};
 use std::collections::HashMap;
@@ -62,6 +61,8 @@ pub enum Evidence {
     ExactLabel,
     /// One of its labels, reordered, inflected differently or with words between.
     LabelVariant,
+    /// One of its labels with a one-letter typo in a long word.
+    LabelTypo,
     /// No label, but the sentence is similar to its description and labels.
     SimilarText,
 }
@@ -72,6 +73,7 @@ impl Evidence {
         match self {
             Evidence::ExactLabel => "exact_label",
             Evidence::LabelVariant => "label_variant",
+            Evidence::LabelTypo => "label_typo",
             Evidence::SimilarText => "similar_text",
         }
     }
@@ -111,8 +113,6 @@ pub enum ExtractError {
 /// Largest text accepted by default (bytes).
 pub const DEFAULT_MAX_BYTES: usize = 1 << 20;
 
-const NEGATIONS: &[&str] = &["no", "not", "without", "never", "non", "nor", "none"];
-const CJK_NEGATIONS: &[&str] = &["不", "無", "免", "非", "毋"];
 const OPTIONAL_CUES: &[&[&str]] = &[
     &["nice", "to", "have"],
     &["a", "plus"],
@@ -221,13 +221,13 @@ impl Extractor {
             .map(str::to_string)
             .or_else(|| openpes_text::detect_language(text))
             .unwrap_or_else(|| self.ranking_lang.clone());
-        let terms = Analyzer::new(&language).analyze(text);
+        let scan = self.dictionary.scan(text, &language);
         let kind = match kind {
-            TextKind::Auto => guess_kind(text, &terms),
+            TextKind::Auto => guess_kind(text, scan.tokens.len()),
             other => other,
         };
         let cues = SentenceCues::read(text);
-        let matches = drop_contained(self.dictionary.find(&terms));
+        let matches = drop_contained(scan.matches);
 
         let mut skills: HashMap<ConceptId, Found> = HashMap::new();
         let mut occupations: HashMap<ConceptId, Found> = HashMap::new();
@@ -236,7 +236,7 @@ impl Extractor {
         for m in matches {
             // A sentence that names a label, even negated, is not ranked by similarity.
             sentences_with_skills[m.sentence] = true;
-            if cues.negated(&terms, m.first_term) {
+            if negated(&scan.tokens, m.first_term) {
                 continue;
             }
             let concept_kind = taxonomy.concept(m.concept).kind;
@@ -254,6 +254,7 @@ impl Extractor {
             let evidence = match m.kind {
                 MatchKind::Exact => Evidence::ExactLabel,
                 MatchKind::Variant => Evidence::LabelVariant,
+                MatchKind::Typo => Evidence::LabelTypo,
             };
             let target = match concept_kind {
                 ConceptKind::Skill => &mut skills,
@@ -318,7 +319,7 @@ impl Extractor {
     /// Dictionary pass only: every label found in `text` read as `lang` (no cues, no
     /// similarity). For benchmarks and for callers that want raw matches.
     pub fn find_labels(&self, text: &str, lang: &str) -> Vec<LabelMatch> {
-        self.dictionary.find(&Analyzer::new(lang).analyze(text))
+        self.dictionary.scan(text, lang).matches
     }
 
     /// Skills ranked for one sentence: labels found in it first, then by similarity. For
@@ -345,17 +346,18 @@ impl Extractor {
     }
 
     fn rank_with(&self, ranker: &Ranker, text: &str, limit: usize) -> Vec<(ConceptId, f32)> {
-        let terms = Analyzer::new(&self.ranking_lang).analyze(text);
+        let scan = self.dictionary.scan(text, &self.ranking_lang);
         let mut scores: HashMap<ConceptId, f32> = HashMap::new();
         for (concept, score) in ranker.rank(text, limit.max(1) * 5) {
             scores.insert(concept, score);
         }
         // A label found in the text adds its share of the text's words to the similarity.
-        let total = terms.len().max(1) as f32;
-        for m in self.dictionary.find(&terms) {
-            let covered = terms
+        let total = scan.tokens.len().max(1) as f32;
+        for m in &scan.matches {
+            let covered = scan
+                .tokens
                 .iter()
-                .filter(|t| t.start >= m.start && t.end <= m.end)
+                .filter(|t| t.start() >= m.start && t.end() <= m.end)
                 .count() as f32;
             let bonus = m.score * covered / total;
             if ranker.covers(m.concept) {
@@ -425,8 +427,8 @@ fn drop_contained(mut matches: Vec<LabelMatch>) -> Vec<LabelMatch> {
     kept
 }
 
-fn guess_kind(text: &str, terms: &[Term]) -> TextKind {
-    if !text.trim().contains('\n') && terms.len() <= 8 {
+fn guess_kind(text: &str, words: usize) -> TextKind {
+    if !text.trim().contains('\n') && words <= 8 {
         return TextKind::Title;
     }
     let lower = text.to_lowercase();
@@ -493,22 +495,14 @@ impl SentenceCues {
             skipped,
         }
     }
+}
 
-    /// True when a negation word stands within three words before the term, in its sentence.
-    fn negated(&self, terms: &[Term], first: usize) -> bool {
-        let sentence = terms[first].sentence;
-        let from = first.saturating_sub(3);
-        terms[from..first].iter().any(|t| {
-            t.sentence == sentence
-                && (NEGATIONS.contains(&t.word.as_str())
-                    || CJK_NEGATIONS.contains(&t.word.as_str()))
-        }) || terms[first].start >= 3
-            && CJK_NEGATIONS.iter().any(|n| {
-                terms
-                    .get(first.wrapping_sub(1))
-                    .is_some_and(|t| t.word == *n)
-            })
-    }
+/// True when a negation word stands within three words before the token, in its sentence.
+fn negated(tokens: &[ScanToken], first: usize) -> bool {
+    let sentence = tokens[first].sentence();
+    tokens[first.saturating_sub(3)..first]
+        .iter()
+        .any(|t| t.sentence() == sentence && t.is_negation())
 }
 
 /// (sentence index, text) for every sentence.

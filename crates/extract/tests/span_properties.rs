@@ -65,3 +65,25 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 300,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x5e47_e4ce),
+        ..ProptestConfig::default()
+    })]
+
+    /// The dictionary's one-pass scan numbers sentences exactly as the sentence splitter that
+    /// the vacancy cues use, so a cue always applies to the right mention.
+    #[test]
+    fn scan_and_sentence_splitter_agree(pieces in prop::collection::vec(piece(), 1..40)) {
+        let text: String = pieces.concat();
+        let (_, extractor) = engine();
+        let bounds = openpes_extract::analyze::sentence_boundaries(&text);
+        for m in extractor.find_labels(&text, "en") {
+            let expected = bounds.iter().filter(|b| **b <= m.start).count();
+            prop_assert_eq!(m.sentence, expected);
+            prop_assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
+        }
+    }
+}

@@ -145,3 +145,27 @@ fn title_ranking_puts_the_named_occupation_first() -> Result<(), Box<dyn std::er
         .ends_with("occupation/forklift-driver"));
     Ok(())
 }
+
+#[test]
+fn one_letter_typos_in_long_label_words_are_found_and_marked(
+) -> Result<(), Box<dyn std::error::Error>> {
+    let (taxonomy, extractor) = setup()?;
+    // "forklfit" (swapped letters) and "medicaton" (missing letter).
+    let text = "Experience in forklfit operation. Safe medicaton administration.";
+    let result = extractor.extract(&taxonomy, text, TextKind::Cv, Some("en"))?;
+    for id in ["skill/forklift-operation", "skill/administer-medication"] {
+        let found = result
+            .skills
+            .iter()
+            .find(|f| uri_of(&taxonomy, f).ends_with(id))
+            .ok_or(format!("{id} not found in {:?}", result.skills))?;
+        assert_eq!(found.evidence, Evidence::LabelTypo, "{id}");
+        assert!(found.score < 0.9, "a typo match scores below an exact one");
+    }
+    // Short words and words the taxonomy itself uses are never "corrected".
+    let exact = extractor.find_labels("Forklift operation", "en");
+    assert!(exact
+        .iter()
+        .all(|m| m.kind != openpes_extract::dictionary::MatchKind::Typo));
+    Ok(())
+}

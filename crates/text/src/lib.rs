@@ -12,9 +12,11 @@ mod normalize;
 mod segment;
 mod stem;
 mod tokenize;
+mod words;
 
 pub use detect::detect_language;
 pub use normalize::{fold, fold_char_into};
 pub use segment::{Segmenter, Word};
 pub use stem::LanguageStemmer;
 pub use tokenize::{is_cjk, tokenize, Token, TokenKind};
+pub use words::{words, WordSpan, Words};

@@ -41,7 +41,7 @@ pub struct ExtractedConcept {
     /// Score in [0, 1]: the label's match quality (preferred 1, alternative 0.95, hidden 0.8;
     /// exact 1, variant 0.85), or the cosine similarity for `similar_text`.
     pub score: f32,
-    /// `exact_label`, `label_variant` or `similar_text`.
+    /// `exact_label`, `label_variant`, `label_typo` or `similar_text`.
     pub evidence: String,
     /// The label found in the text, if any.
     pub matched_label: Option<String>,
