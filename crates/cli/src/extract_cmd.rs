@@ -261,17 +261,7 @@ fn eval_ads(taxonomy: &Taxonomy, gold: &Path) -> Result<serde_json::Value> {
     let extractor = Extractor::build(taxonomy, "en");
     let (mut n, mut e1, mut e5, mut i1, mut i5) = (0usize, 0.0, 0.0, 0.0, 0.0);
     for row in read_gold(gold, &["title", "description", "esco_code"])? {
-        // The title speaks loudest; the description adds evidence at half weight.
-        let mut scores: HashMap<ConceptId, f32> = HashMap::new();
-        for (c, s) in extractor.rank_occupations(&row[0], 50) {
-            *scores.entry(c).or_insert(0.0) += s;
-        }
-        let full = format!("{} {}", row[0], row[1]);
-        for (c, s) in extractor.rank_occupations(&full, 50) {
-            *scores.entry(c).or_insert(0.0) += 0.5 * s;
-        }
-        let mut ranked: Vec<(ConceptId, f32)> = scores.into_iter().collect();
-        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let ranked = extractor.rank_occupations_for_ad(&row[0], &row[1], 5);
         let codes: Vec<String> = ranked
             .iter()
             .take(5)

@@ -149,6 +149,7 @@ pub struct Extractor {
     dictionary: Dictionary,
     skills: Ranker,
     occupations: Ranker,
+    /// Occupation labels as character trigrams, for job titles.
     occupation_labels: Ranker,
     ranking_lang: String,
     max_bytes: usize,
@@ -159,20 +160,27 @@ impl Extractor {
     pub fn build(taxonomy: &Taxonomy, ranking_lang: &str) -> Extractor {
         // The dictionary and the rankers are independent: build them on two threads.
         let (dictionary, (skills, occupations, occupation_labels)) = std::thread::scope(|scope| {
-            let dictionary = scope.spawn(|| Dictionary::build(taxonomy));
+            let dictionary = scope.spawn(|| {
+                (
+                    Dictionary::build(taxonomy),
+                    Ranker::build(
+                        taxonomy,
+                        &[ConceptKind::Occupation],
+                        ranking_lang,
+                        Granularity::LabelTrigrams,
+                    ),
+                )
+            });
             let rank = |kind: ConceptKind, granularity: Granularity| {
                 Ranker::build(taxonomy, &[kind], ranking_lang, granularity)
             };
-            let rankers = (
-                rank(ConceptKind::Skill, Granularity::Concept),
-                rank(ConceptKind::Occupation, Granularity::Concept),
-                rank(ConceptKind::Occupation, Granularity::Label),
-            );
-            let dictionary = match dictionary.join() {
-                Ok(dictionary) => dictionary,
+            let skills = rank(ConceptKind::Skill, Granularity::Concept);
+            let occupations = rank(ConceptKind::Occupation, Granularity::Concept);
+            let (dictionary, labels) = match dictionary.join() {
+                Ok(built) => built,
                 Err(panic) => std::panic::resume_unwind(panic),
             };
-            (dictionary, rankers)
+            (dictionary, (skills, occupations, labels))
         });
         Extractor {
             dictionary,
@@ -296,14 +304,35 @@ impl Extractor {
                 }
             }
         }
-        if kind == TextKind::Title && language == self.ranking_lang {
-            for (concept, score) in self.occupations.rank(text, 5) {
+        // Titles and vacancies are classified as a whole: the title line (with, for a
+        // vacancy, the rest of the text at half weight) against every occupation.
+        let classify = matches!(kind, TextKind::Title | TextKind::Vacancy);
+        if classify && language == self.ranking_lang {
+            // The title is the first line with text in it (check() ensured there is one).
+            let trimmed = text.trim_end();
+            let title_start = trimmed.len() - trimmed.trim_start().len();
+            let title_end = trimmed[title_start..]
+                .find('\n')
+                .map_or(trimmed.len(), |i| title_start + i);
+            let (title, description) = (&text[title_start..title_end], &text[title_end..]);
+            let ranked = if kind == TextKind::Title {
+                self.rank_occupations(text, 5)
+                    .into_iter()
+                    .map(|(c, s)| (c, s / TITLE_SCORE_MAX))
+                    .collect::<Vec<_>>()
+            } else {
+                self.rank_occupations_for_ad(title, description, 3)
+                    .into_iter()
+                    .map(|(c, s)| (c, s / AD_SCORE_MAX))
+                    .collect()
+            };
+            for (concept, score) in ranked {
                 occupations.entry(concept).or_insert(Found {
                     concept,
-                    score: score * 0.9,
+                    score: score.min(1.0),
                     evidence: Evidence::SimilarText,
                     label: None,
-                    spans: vec![(0, text.len())],
+                    spans: vec![(title_start, title_end)],
                     requirement: Requirement::Unspecified,
                 });
             }
@@ -328,12 +357,37 @@ impl Extractor {
         self.rank_with(&self.skills, text, limit)
     }
 
-    /// Occupations ranked for a job title: the best-matching single label counts most, the
-    /// whole profile (labels, description, group) adds a third.
+    /// Occupations ranked for a whole job ad: the title counts fully, the profile similarity
+    /// of title and description together adds half (ISCO-08 unit group follows from the occupation's code).
+    pub fn rank_occupations_for_ad(
+        &self,
+        title: &str,
+        description: &str,
+        limit: usize,
+    ) -> Vec<(ConceptId, f32)> {
+        let pool = limit.max(10) * 5;
+        let mut scores: HashMap<ConceptId, f32> = HashMap::new();
+        for (concept, score) in self.rank_occupations(title, pool) {
+            *scores.entry(concept).or_insert(0.0) += score;
+        }
+        // Character trigrams pay off on short titles only; the whole text is compared by stems.
+        let full = format!("{title} {description}");
+        for (concept, score) in self.rank_with(&self.occupations, &full, pool) {
+            *scores.entry(concept).or_insert(0.0) += 0.5 * score;
+        }
+        let mut ranked: Vec<(ConceptId, f32)> = scores.into_iter().collect();
+        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(limit);
+        ranked
+    }
+
+    /// Occupations ranked for a job title: the best-matching single label, compared by
+    /// character trigrams, counts fully; the similarity of the whole profile (labels,
+    /// description, group, and labels found word for word) adds a third.
     pub fn rank_occupations(&self, text: &str, limit: usize) -> Vec<(ConceptId, f32)> {
         let pool = limit.max(1) * 5;
         let mut scores: HashMap<ConceptId, f32> = HashMap::new();
-        for (concept, score) in self.rank_with(&self.occupation_labels, text, pool) {
+        for (concept, score) in self.occupation_labels.rank(text, pool) {
             *scores.entry(concept).or_insert(0.0) += score;
         }
         for (concept, score) in self.rank_with(&self.occupations, text, pool) {
@@ -371,6 +425,12 @@ impl Extractor {
         ranked
     }
 }
+
+/// Highest raw title score a perfect match reaches (label 1 + profile 1/3): reported scores
+/// are fractions of it, capped at 1.
+const TITLE_SCORE_MAX: f32 = 4.0 / 3.0;
+/// Highest raw whole-ad score a perfect match reaches (title, plus half of the text's).
+const AD_SCORE_MAX: f32 = TITLE_SCORE_MAX + 0.5;
 
 /// Minimum cosine similarity for a sentence's best skill to be reported without a label.
 const SIMILAR_TEXT_MIN: f32 = 0.45;

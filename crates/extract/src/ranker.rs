@@ -5,6 +5,7 @@
 //!   description and the labels of its direct broader groups; for sentences that paraphrase.
 //! - [`Granularity::Label`]: one document per label; a concept scores as its best label; for
 //!   short texts such as job titles.
+//! - [`Granularity::LabelTrigrams`]: as `Label`, with character trigrams instead of stems.
 //!
 //! Learned from the taxonomy itself; an embedding model can take this module's place behind
 //! the same `rank` signature later.
@@ -18,6 +19,29 @@ use std::collections::HashMap;
 pub enum Granularity {
     Concept,
     Label,
+    /// One document per label, with character trigrams of its words instead of stems: robust
+    /// to typos, compounds and unusual inflections in short texts.
+    LabelTrigrams,
+}
+
+/// The features of a text: stems, or character trigrams of the folded words (each word
+/// padded with spaces, so "nurse" gives " nu", "nur", "urs", "rse", "se ").
+fn features(analyzer: &Analyzer, text: &str, granularity: Granularity) -> Vec<String> {
+    let terms = analyzer.analyze(text);
+    if granularity != Granularity::LabelTrigrams {
+        return terms.into_iter().map(|t| t.text).collect();
+    }
+    let mut out = Vec::new();
+    for term in terms {
+        let padded: Vec<char> = std::iter::once(' ')
+            .chain(term.word.chars())
+            .chain(std::iter::once(' '))
+            .collect();
+        for gram in padded.windows(3) {
+            out.push(gram.iter().collect());
+        }
+    }
+    out
 }
 
 /// A TF-IDF index over the concepts of some kinds, in one language.
@@ -31,6 +55,7 @@ pub struct Ranker {
     documents: Vec<ConceptId>,
     /// Concepts with a document, sorted.
     concepts: Vec<ConceptId>,
+    granularity: Granularity,
 }
 
 impl Ranker {
@@ -45,9 +70,9 @@ impl Ranker {
         let mut terms: HashMap<String, u32> = HashMap::new();
         let mut documents: Vec<(ConceptId, HashMap<u32, f32>)> = Vec::new();
         let mut add = |text: &str, weight: f32, tf: &mut HashMap<u32, f32>| {
-            for term in analyzer.analyze(text) {
+            for feature in features(&analyzer, text, granularity) {
                 let next = terms.len() as u32;
-                let id = *terms.entry(term.text).or_insert(next);
+                let id = *terms.entry(feature).or_insert(next);
                 *tf.entry(id).or_insert(0.0) += weight;
             }
         };
@@ -57,7 +82,7 @@ impl Ranker {
             }
             let labels = concept.labels.iter().filter(|l| l.lang == lang);
             match granularity {
-                Granularity::Label => {
+                Granularity::Label | Granularity::LabelTrigrams => {
                     for label in labels {
                         let mut tf = HashMap::new();
                         add(&label.text, 1.0, &mut tf);
@@ -122,6 +147,7 @@ impl Ranker {
             postings,
             documents: owners,
             concepts,
+            granularity,
         }
     }
 
@@ -134,8 +160,8 @@ impl Ranker {
     /// (ties by concept id). A concept with several documents scores as its best one.
     pub fn rank(&self, text: &str, limit: usize) -> Vec<(ConceptId, f32)> {
         let mut tf: HashMap<u32, f32> = HashMap::new();
-        for term in self.analyzer.analyze(text) {
-            if let Some(id) = self.terms.get(&term.text) {
+        for feature in features(&self.analyzer, text, self.granularity) {
+            if let Some(id) = self.terms.get(&feature) {
                 *tf.entry(*id).or_insert(0.0) += 1.0;
             }
         }
@@ -147,14 +173,21 @@ impl Ranker {
         if norm == 0.0 {
             return Vec::new();
         }
-        let mut by_document: HashMap<u32, f32> = HashMap::new();
+        // Dense accumulators: documents touched are remembered to read them back.
+        let mut by_document = vec![0f32; self.documents.len()];
+        let mut touched: Vec<u32> = Vec::new();
         for (t, w) in &query {
             for (doc, dw) in &self.postings[*t as usize] {
-                *by_document.entry(*doc).or_insert(0.0) += w / norm * dw;
+                let slot = &mut by_document[*doc as usize];
+                if *slot == 0.0 {
+                    touched.push(*doc);
+                }
+                *slot += w / norm * dw;
             }
         }
         let mut scores: HashMap<ConceptId, f32> = HashMap::new();
-        for (doc, score) in by_document {
+        for doc in touched {
+            let score = by_document[doc as usize];
             let best = scores.entry(self.documents[doc as usize]).or_insert(0.0);
             *best = best.max(score);
         }

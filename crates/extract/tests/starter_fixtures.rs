@@ -169,3 +169,31 @@ fn one_letter_typos_in_long_label_words_are_found_and_marked(
         .all(|m| m.kind != openpes_extract::dictionary::MatchKind::Typo));
     Ok(())
 }
+
+#[test]
+fn a_vacancy_is_classified_from_its_title_line() -> Result<(), Box<dyn std::error::Error>> {
+    let (taxonomy, extractor) = setup()?;
+    // A misspelt title ("forklfit") that no label matches word for word.
+    let text = "\n  Senior forklfit driver\nYou load and unload trucks in our warehouse.\n\
+                Requirements: a valid licence.";
+    let result = extractor.extract(&taxonomy, text, TextKind::Vacancy, Some("en"))?;
+    let first = result.occupations.first().ok_or("no occupation")?;
+    assert!(
+        uri_of(&taxonomy, first).ends_with("occupation/forklift-driver"),
+        "{:?}",
+        result.occupations
+    );
+    assert!((0.0..=1.0).contains(&first.score));
+    // The evidence lies in the title line.
+    let (start, end) = first.spans[0];
+    assert!(
+        text[start..end].contains("forklfit driver"),
+        "{start}..{end}"
+    );
+    // The classification proposes more than the one label found.
+    assert!(result
+        .occupations
+        .iter()
+        .any(|f| f.evidence == Evidence::SimilarText));
+    Ok(())
+}

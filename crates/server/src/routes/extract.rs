@@ -39,7 +39,7 @@ pub struct EvidenceSpan {
 pub struct ExtractedConcept {
     pub concept: ConceptRef,
     /// Score in [0, 1]: the label's match quality (preferred 1, alternative 0.95, hidden 0.8;
-    /// exact 1, variant 0.85), or the cosine similarity for `similar_text`.
+    /// exact 1, variant 0.85, typo 0.75), or the cosine similarity for `similar_text`.
     pub score: f32,
     /// `exact_label`, `label_variant`, `label_typo` or `similar_text`.
     pub evidence: String,
