@@ -9,6 +9,7 @@
 use crate::dictionary::{Dictionary, LabelMatch, MatchKind, ScanToken};
 use crate::ranker::{Granularity, Ranker};
 use openpes_taxonomy::{ConceptId, ConceptKind, Taxonomy};
+use openpes_text::{is_cjk, Segmenter};
 use std::collections::HashMap;
 
 /// What kind of text is being read.
@@ -147,6 +148,9 @@ const SECTION_SKIP_CUES: &[&str] = &[
 /// The extraction engine over one taxonomy.
 pub struct Extractor {
     dictionary: Dictionary,
+    /// jieba with every Chinese label added, when the taxonomy has Chinese labels: a Chinese
+    /// label counts only where it is a whole word of the text.
+    chinese: Option<Segmenter>,
     skills: Ranker,
     occupations: Ranker,
     /// Occupation labels as character trigrams, for job titles.
@@ -159,34 +163,37 @@ impl Extractor {
     /// Builds the dictionary over all labels and the rankers over `ranking_lang` text.
     pub fn build(taxonomy: &Taxonomy, ranking_lang: &str) -> Extractor {
         // The dictionary and the rankers are independent: build them on two threads.
-        let (dictionary, (skills, occupations, occupation_labels)) = std::thread::scope(|scope| {
-            let dictionary = scope.spawn(|| {
-                (
-                    Dictionary::build(taxonomy),
-                    Ranker::build(
-                        taxonomy,
-                        &[ConceptKind::Occupation],
-                        ranking_lang,
-                        Granularity::LabelTrigrams,
-                    ),
-                )
+        let (dictionary, (skills, occupations, occupation_labels, chinese)) =
+            std::thread::scope(|scope| {
+                let dictionary = scope.spawn(|| {
+                    (
+                        Dictionary::build(taxonomy),
+                        Ranker::build(
+                            taxonomy,
+                            &[ConceptKind::Occupation],
+                            ranking_lang,
+                            Granularity::LabelTrigrams,
+                        ),
+                    )
+                });
+                let rank = |kind: ConceptKind, granularity: Granularity| {
+                    Ranker::build(taxonomy, &[kind], ranking_lang, granularity)
+                };
+                let skills = rank(ConceptKind::Skill, Granularity::Concept);
+                let occupations = rank(ConceptKind::Occupation, Granularity::Concept);
+                let chinese = chinese_segmenter(taxonomy);
+                let (dictionary, labels) = match dictionary.join() {
+                    Ok(built) => built,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                };
+                (dictionary, (skills, occupations, labels, chinese))
             });
-            let rank = |kind: ConceptKind, granularity: Granularity| {
-                Ranker::build(taxonomy, &[kind], ranking_lang, granularity)
-            };
-            let skills = rank(ConceptKind::Skill, Granularity::Concept);
-            let occupations = rank(ConceptKind::Occupation, Granularity::Concept);
-            let (dictionary, labels) = match dictionary.join() {
-                Ok(built) => built,
-                Err(panic) => std::panic::resume_unwind(panic),
-            };
-            (dictionary, (skills, occupations, labels))
-        });
         Extractor {
             dictionary,
             skills,
             occupations,
             occupation_labels,
+            chinese,
             ranking_lang: ranking_lang.to_string(),
             max_bytes: DEFAULT_MAX_BYTES,
         }
@@ -235,7 +242,7 @@ impl Extractor {
             other => other,
         };
         let cues = SentenceCues::read(text);
-        let matches = drop_contained(scan.matches);
+        let matches = drop_contained(self.whole_chinese_words(text, scan.matches));
 
         let mut skills: HashMap<ConceptId, Found> = HashMap::new();
         let mut occupations: HashMap<ConceptId, Found> = HashMap::new();
@@ -345,6 +352,30 @@ impl Extractor {
         })
     }
 
+    /// Drops matches of Chinese labels that begin or end inside a word of the text, as jieba
+    /// (with the labels added) segments it: 中文 in 高中文憑, 刀工 in 剪刀工具.
+    fn whole_chinese_words(&self, text: &str, matches: Vec<LabelMatch>) -> Vec<LabelMatch> {
+        let Some(segmenter) = &self.chinese else {
+            return matches;
+        };
+        let starts_cjk = |m: &LabelMatch| text[m.start..].chars().next().is_some_and(is_cjk);
+        if !matches.iter().any(starts_cjk) {
+            return matches;
+        }
+        let mut boundaries: Vec<usize> = segmenter
+            .segment(text)
+            .iter()
+            .flat_map(|w| [w.start, w.end])
+            .collect();
+        boundaries.sort_unstable();
+        boundaries.dedup();
+        let at_boundary = |i: usize| boundaries.binary_search(&i).is_ok();
+        matches
+            .into_iter()
+            .filter(|m| !starts_cjk(m) || (at_boundary(m.start) && at_boundary(m.end)))
+            .collect()
+    }
+
     /// Dictionary pass only: every label found in `text` read as `lang` (no cues, no
     /// similarity). For benchmarks and for callers that want raw matches.
     pub fn find_labels(&self, text: &str, lang: &str) -> Vec<LabelMatch> {
@@ -431,6 +462,23 @@ impl Extractor {
 const TITLE_SCORE_MAX: f32 = 4.0 / 3.0;
 /// Highest raw whole-ad score a perfect match reaches (title, plus half of the text's).
 const AD_SCORE_MAX: f32 = TITLE_SCORE_MAX + 0.5;
+
+/// jieba extended with the taxonomy's Chinese labels, or `None` when it has none.
+fn chinese_segmenter(taxonomy: &Taxonomy) -> Option<Segmenter> {
+    let mut labels = taxonomy
+        .concepts()
+        .iter()
+        .filter(|c| matches!(c.kind, ConceptKind::Skill | ConceptKind::Occupation))
+        .flat_map(|c| c.labels.iter())
+        .filter(|l| l.lang.starts_with("zh"))
+        .peekable();
+    labels.peek()?;
+    let mut segmenter = Segmenter::default();
+    for label in labels {
+        segmenter.add_word(&label.text);
+    }
+    Some(segmenter)
+}
 
 /// Minimum cosine similarity for a sentence's best skill to be reported without a label.
 const SIMILAR_TEXT_MIN: f32 = 0.45;

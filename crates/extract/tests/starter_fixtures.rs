@@ -197,3 +197,28 @@ fn a_vacancy_is_classified_from_its_title_line() -> Result<(), Box<dyn std::erro
         .any(|f| f.evidence == Evidence::SimilarText));
     Ok(())
 }
+
+#[test]
+fn chinese_labels_count_only_as_whole_words() -> Result<(), Box<dyn std::error::Error>> {
+    let (taxonomy, extractor) = setup()?;
+    // 中文 (Chinese language) hides in 高中|文憑 and 刀工 (knife skills) in 剪刀|工具: both
+    // run across a word boundary and must not be found; 堆高機操作 is a whole word.
+    let text = "需高中文憑，會使用剪刀工具與堆高機操作。";
+    let result = extractor.extract(&taxonomy, text, TextKind::Vacancy, Some("zh-TW"))?;
+    let found: Vec<&str> = result
+        .skills
+        .iter()
+        .flat_map(|f| f.spans.iter().map(|(s, e)| &text[*s..*e]))
+        .collect();
+    assert!(found.contains(&"堆高機操作"), "{found:?}");
+    assert!(!found.contains(&"中文"), "{found:?}");
+    assert!(!found.contains(&"刀工"), "{found:?}");
+    // Without segmentation the characters are there: the raw dictionary pass finds them.
+    let raw: Vec<String> = extractor
+        .find_labels(text, "zh-TW")
+        .iter()
+        .map(|m| text[m.start..m.end].to_string())
+        .collect();
+    assert!(raw.iter().any(|t| t == "中文"), "{raw:?}");
+    Ok(())
+}
