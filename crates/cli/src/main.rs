@@ -164,6 +164,7 @@ async fn serve(config: &Config) -> Result<()> {
         "taxonomy loaded"
     );
     let state = openpes_server::AppState::new(store.clone(), taxonomy);
+    state.load_matching().await?;
     let limits = openpes_server::Limits {
         max_body_bytes: config.server.max_body_bytes,
         request_timeout: std::time::Duration::from_secs(config.server.request_timeout_secs),

@@ -73,6 +73,17 @@ pub struct Problem {
     pub instance: String,
     /// The request id, also in the `x-request-id` header and the logs.
     pub request_id: String,
+    /// For invalid records: every field that is wrong, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+/// One invalid field of a record.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// Path of the field, e.g. `essential_skills[2]` or `line 7: title`.
+    pub field: String,
+    pub message: String,
 }
 
 /// Middleware that renders [`ApiError`]s — and bare error statuses from layers and the router —
@@ -104,6 +115,16 @@ pub async fn render_problems(request: Request, next: Next) -> Response {
         code: message.code().to_string(),
         instance: path,
         request_id,
+        errors: match &message {
+            Message::InvalidRecord(errors) => errors
+                .iter()
+                .map(|(field, message)| FieldProblem {
+                    field: field.clone(),
+                    message: message.clone(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
     };
     let mut out = (status, axum::Json(problem)).into_response();
     out.headers_mut().insert(

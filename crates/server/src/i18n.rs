@@ -85,6 +85,16 @@ pub enum Message {
     TextTooLarge {
         limit: usize,
     },
+    /// A record with invalid fields: (field, problem) pairs, listed in the problem's `errors`.
+    InvalidRecord(Vec<(String, String)>),
+    RecordNotFound {
+        kind: &'static str,
+        id: String,
+    },
+    IdMismatch {
+        path: String,
+        body: String,
+    },
 }
 
 impl Message {
@@ -108,6 +118,9 @@ impl Message {
             Message::MethodNotAllowed => "method_not_allowed",
             Message::EmptyText => "empty_text",
             Message::TextTooLarge { .. } => "text_too_large",
+            Message::InvalidRecord(_) => "invalid_record",
+            Message::RecordNotFound { .. } => "record_not_found",
+            Message::IdMismatch { .. } => "id_mismatch",
         }
     }
 
@@ -148,6 +161,12 @@ impl Message {
             (Message::EmptyText, UiLang::ZhTw) => "文字內容為空",
             (Message::TextTooLarge { .. }, UiLang::En) => "Text too large",
             (Message::TextTooLarge { .. }, UiLang::ZhTw) => "文字內容過長",
+            (Message::InvalidRecord(_), UiLang::En) => "Invalid record",
+            (Message::InvalidRecord(_), UiLang::ZhTw) => "資料內容有誤",
+            (Message::RecordNotFound { .. }, UiLang::En) => "Record not found",
+            (Message::RecordNotFound { .. }, UiLang::ZhTw) => "找不到此筆資料",
+            (Message::IdMismatch { .. }, UiLang::En) => "Id mismatch",
+            (Message::IdMismatch { .. }, UiLang::ZhTw) => "識別碼不一致",
         }
     }
 
@@ -255,7 +274,46 @@ impl Message {
             (Message::TextTooLarge { limit }, UiLang::ZhTw) => {
                 format!("文字內容最多 {limit} 位元組。")
             }
+            (Message::InvalidRecord(errors), UiLang::En) => format!(
+                "{} field(s) are invalid: {}. Nothing was stored.",
+                errors.len(),
+                fields_of(errors)
+            ),
+            (Message::InvalidRecord(errors), UiLang::ZhTw) => format!(
+                "共 {} 個欄位有誤：{}。未儲存任何資料。",
+                errors.len(),
+                fields_of(errors)
+            ),
+            (Message::RecordNotFound { kind, id }, UiLang::En) => {
+                format!("There is no {kind} with id '{id}'.")
+            }
+            (Message::RecordNotFound { kind, id }, UiLang::ZhTw) => {
+                format!("找不到識別碼為「{id}」的{}。", kind_zh(kind))
+            }
+            (Message::IdMismatch { path, body }, UiLang::En) => {
+                format!("The address names '{path}' but the body's id is '{body}'.")
+            }
+            (Message::IdMismatch { path, body }, UiLang::ZhTw) => {
+                format!("網址中的識別碼為「{path}」，但內容中的 id 為「{body}」。")
+            }
         }
+    }
+}
+
+fn fields_of(errors: &[(String, String)]) -> String {
+    errors
+        .iter()
+        .map(|(field, _)| field.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn kind_zh(kind: &str) -> &'static str {
+    match kind {
+        "seeker" => "求職者",
+        "vacancy" => "職缺",
+        "employer" => "雇主",
+        _ => "資料",
     }
 }
 
@@ -304,6 +362,15 @@ mod tests {
             Message::MethodNotAllowed,
             Message::EmptyText,
             Message::TextTooLarge { limit: 1 },
+            Message::InvalidRecord(vec![("id".into(), "bad".into())]),
+            Message::RecordNotFound {
+                kind: "seeker",
+                id: "x".into(),
+            },
+            Message::IdMismatch {
+                path: "a".into(),
+                body: "b".into(),
+            },
         ];
         for m in all {
             assert_ne!(m.title(UiLang::En), m.title(UiLang::ZhTw));

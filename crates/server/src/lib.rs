@@ -18,6 +18,7 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::{Json, Router};
 use openpes_extract::Extractor;
+use openpes_matching::MatchIndex;
 use openpes_store::{Store, StoreError};
 use openpes_taxonomy::{BuildReport, Taxonomy, TaxonomyError};
 use std::sync::{Arc, RwLock};
@@ -60,17 +61,20 @@ impl Default for Limits {
     }
 }
 
-/// The taxonomy and the extractor built from it, swapped together.
+/// The taxonomy and what is built on it (the extractor, the matching index), swapped together.
 struct Loaded {
     taxonomy: Arc<Taxonomy>,
     extractor: Arc<Extractor>,
+    matching: Arc<RwLock<MatchIndex>>,
 }
 
 impl Loaded {
     fn new(taxonomy: Taxonomy) -> Loaded {
         let extractor = Extractor::build(&taxonomy, EXTRACTION_LANG);
+        let taxonomy = Arc::new(taxonomy);
         Loaded {
-            taxonomy: Arc::new(taxonomy),
+            matching: Arc::new(RwLock::new(MatchIndex::new(Arc::clone(&taxonomy)))),
+            taxonomy,
             extractor: Arc::new(extractor),
         }
     }
@@ -124,6 +128,40 @@ impl AppState {
         (Arc::clone(&loaded.taxonomy), Arc::clone(&loaded.extractor))
     }
 
+    /// The matching index over the current taxonomy.
+    pub fn matching(&self) -> Arc<RwLock<MatchIndex>> {
+        Arc::clone(&self.loaded().matching)
+    }
+
+    /// Fills the matching index with every stored seeker and vacancy. Records whose concepts
+    /// the current taxonomy lacks are skipped and counted (they stay stored).
+    pub async fn load_matching(&self) -> Result<MatchingLoad, LoadError> {
+        let seekers = self.store().seekers().await?;
+        let vacancies = self.store().vacancies().await?;
+        let index = self.matching();
+        let mut index = index.write().unwrap_or_else(|p| p.into_inner());
+        let mut load = MatchingLoad::default();
+        for seeker in &seekers {
+            match index.upsert_seeker(seeker) {
+                Ok(()) => load.seekers += 1,
+                Err(_) => load.skipped += 1,
+            }
+        }
+        for vacancy in &vacancies {
+            match index.upsert_vacancy(vacancy) {
+                Ok(()) => load.vacancies += 1,
+                Err(_) => load.skipped += 1,
+            }
+        }
+        tracing::info!(
+            seekers = load.seekers,
+            vacancies = load.vacancies,
+            skipped = load.skipped,
+            "matching index loaded"
+        );
+        Ok(load)
+    }
+
     /// Rebuilds the taxonomy from the database and swaps it in.
     pub async fn reload_taxonomy(&self) -> Result<BuildReport, LoadError> {
         let (taxonomy, report) = load_taxonomy(self.store()).await?;
@@ -132,13 +170,25 @@ impl AppState {
             .map_err(|e| {
                 LoadError::Store(StoreError::Corrupt(format!("build task failed: {e}")))
             })?;
-        let mut guard = match self.inner.loaded.write() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        *guard = Arc::new(loaded);
+        {
+            let mut guard = match self.inner.loaded.write() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            *guard = Arc::new(loaded);
+        }
+        self.load_matching().await?;
         Ok(report)
     }
+}
+
+/// What [`AppState::load_matching`] put into the index.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MatchingLoad {
+    pub seekers: usize,
+    pub vacancies: usize,
+    /// Records that no longer resolve against the taxonomy.
+    pub skipped: usize,
 }
 
 /// Builds the read model from everything stored.
@@ -159,6 +209,7 @@ pub async fn load_taxonomy(store: &Store) -> Result<(Taxonomy, BuildReport), Loa
 
 /// The complete application router.
 pub fn router(state: AppState, limits: Limits) -> Router {
+    use routes::matching as m;
     use routes::taxonomy as t;
     let request_id = HeaderName::from_static("x-request-id");
     let api = Router::new()
@@ -176,6 +227,26 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         .route("/taxonomy/concepts/{id}/related", get(t::related))
         .route("/taxonomy/concepts/{id}/hierarchy", get(t::hierarchy_at))
         .route("/extract", axum::routing::post(routes::extract::extract))
+        .route(
+            "/seekers/{id}",
+            get(m::get_seeker)
+                .put(m::put_seeker)
+                .delete(m::delete_seeker),
+        )
+        .route("/seekers/{id}/matches", get(m::seeker_matches))
+        .route("/employers/{id}", axum::routing::put(m::put_employer))
+        .route(
+            "/vacancies/import",
+            axum::routing::post(m::import_vacancies),
+        )
+        .route("/vacancies/changes", get(m::vacancy_changes))
+        .route(
+            "/vacancies/{id}",
+            get(m::get_vacancy)
+                .put(m::put_vacancy)
+                .delete(m::delete_vacancy),
+        )
+        .route("/vacancies/{id}/candidates", get(m::vacancy_candidates))
         .route("/openapi.json", get(openapi_document));
     Router::new()
         .route("/healthz", get(routes::health::healthz))

@@ -7,8 +7,10 @@
 //!
 //! - [`taxonomy`]: persisting taxonomy datasets (each import one transaction) and loading them
 //!   back for the read model.
+//! - [`matching`]: employers, job seekers and vacancies, and the vacancy change feed.
 //! - [`testing`]: creating throwaway databases for tests.
 
+pub mod matching;
 pub mod taxonomy;
 pub mod testing;
 
@@ -17,6 +19,7 @@ use sqlx::{AnyPool, Executor};
 use std::path::Path;
 use std::time::Duration;
 
+pub use matching::VacancyChange;
 pub use taxonomy::{ImportOutcome, ImportRecord, StoredSource};
 
 /// Why a storage operation failed.
@@ -38,6 +41,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("invalid record: {0}")]
+    Invalid(String),
 }
 
 /// Which database engine a store talks to.

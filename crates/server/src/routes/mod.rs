@@ -2,4 +2,5 @@
 
 pub mod extract;
 pub mod health;
+pub mod matching;
 pub mod taxonomy;

@@ -1,0 +1,22 @@
+//! OpenPES matching: job seekers ↔ vacancies in both directions, every score a documented sum
+//! of parts with its explanation.
+//!
+//! - [`model`]: the records (seekers, employers, vacancies) and their validation, with an
+//!   error per field.
+//! - [`geo`]: distances and the gazetteer (Taiwan's counties, cities and districts built in).
+//! - [`score`]: the score of one seeker for one vacancy, part by part, and the hard filters.
+//! - [`index`]: the in-memory index over all open vacancies and consenting seekers, resolved
+//!   against the taxonomy, answering top-k in both directions.
+
+pub mod geo;
+pub mod index;
+pub mod model;
+pub mod score;
+
+pub use geo::{Gazetteer, Place, Point};
+pub use index::{MatchIndex, MatchQuery, Ranked};
+pub use model::{
+    ContractType, Employer, FieldError, InvalidRecord, LanguageSkill, PastOccupation, RemotePolicy,
+    Seeker, SeekerSkill, SkillSource, Vacancy, VacancyStatus, WorkingTime,
+};
+pub use score::{Explanation, Part, PartName, Weights};

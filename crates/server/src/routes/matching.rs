@@ -1,0 +1,583 @@
+//! Job seekers, employers and vacancies, and explained matching in both directions:
+//!
+//! - `PUT/GET/DELETE /api/v1/seekers/{id}`, `GET /api/v1/seekers/{id}/matches`
+//! - `PUT /api/v1/employers/{id}`
+//! - `PUT/GET/DELETE /api/v1/vacancies/{id}`, `GET /api/v1/vacancies/{id}/candidates`
+//! - `POST /api/v1/vacancies/import` (JSON lines, all or nothing)
+//! - `GET /api/v1/vacancies/changes?since=CURSOR` (the change feed)
+//!
+//! A record is checked (fields, and every concept against the taxonomy) before it is stored,
+//! stored before the in-memory index learns it, and rejected as a whole with every bad field
+//! named. Candidates are only seekers who consented to be found.
+
+use crate::dto::ConceptRef;
+use crate::error::{ApiError, ApiPath, ApiQuery};
+use crate::i18n::{Message, UiLang};
+use crate::AppState;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::Json;
+use chrono::Utc;
+use openpes_matching::index::{MatchError, MatchIndex};
+use openpes_matching::score::{OccupationRelation, PartName};
+use openpes_matching::{Employer, FieldError, InvalidRecord, MatchQuery, Ranked, Seeker, Vacancy};
+use openpes_store::VacancyChange;
+use openpes_taxonomy::Taxonomy;
+use serde::{Deserialize, Serialize};
+use std::sync::RwLock;
+use utoipa::{IntoParams, ToSchema};
+
+/// Largest number of results of one match query.
+const MAX_LIMIT: usize = 100;
+
+fn invalid(errors: InvalidRecord) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Message::InvalidRecord(errors.0.into_iter().map(|e| (e.field, e.message)).collect()),
+    )
+}
+
+fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    body.map(|Json(t)| t)
+        .map_err(|e| ApiError::bad_request(Message::BadRequest(e.body_text())))
+}
+
+fn same_id(path: &str, body: &str) -> Result<(), ApiError> {
+    if path == body {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(Message::IdMismatch {
+            path: path.to_string(),
+            body: body.to_string(),
+        }))
+    }
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn not_found(kind: &'static str, id: &str) -> ApiError {
+    ApiError::not_found(Message::RecordNotFound {
+        kind,
+        id: id.to_string(),
+    })
+}
+
+/// Add or replace a job seeker.
+#[utoipa::path(put, path = "/api/v1/seekers/{id}", tag = "matching", request_body = Object,
+    params(("id" = String, Path, description = "Seeker id")),
+    responses((status = 204, description = "Stored"),
+        (status = 400, description = "Bad JSON or id mismatch", body = crate::error::Problem),
+        (status = 422, description = "Invalid fields (listed in `errors`)", body = crate::error::Problem)))]
+pub async fn put_seeker(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    seeker: Result<Json<Seeker>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    let seeker = body(seeker)?;
+    same_id(&id, &seeker.id)?;
+    let index = state.matching();
+    read(&index).check_seeker(&seeker).map_err(invalid)?;
+    state.store().put_seeker(&seeker, Utc::now()).await?;
+    write(&index).upsert_seeker(&seeker).map_err(invalid)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A job seeker's record.
+#[utoipa::path(get, path = "/api/v1/seekers/{id}", tag = "matching",
+    params(("id" = String, Path, description = "Seeker id")),
+    responses((status = 200, description = "The record", body = Object),
+        (status = 404, description = "No such seeker", body = crate::error::Problem)))]
+pub async fn get_seeker(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Seeker>, ApiError> {
+    let seeker = state.store().seeker(&id).await?;
+    seeker.map(Json).ok_or_else(|| not_found("seeker", &id))
+}
+
+/// Delete a job seeker.
+#[utoipa::path(delete, path = "/api/v1/seekers/{id}", tag = "matching",
+    params(("id" = String, Path, description = "Seeker id")),
+    responses((status = 204, description = "Deleted"),
+        (status = 404, description = "No such seeker", body = crate::error::Problem)))]
+pub async fn delete_seeker(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    if !state.store().delete_seeker(&id).await? {
+        return Err(not_found("seeker", &id));
+    }
+    write(&state.matching()).remove_seeker(&id);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Add or replace an employer.
+#[utoipa::path(put, path = "/api/v1/employers/{id}", tag = "matching", request_body = Object,
+    params(("id" = String, Path, description = "Employer id")),
+    responses((status = 204, description = "Stored"),
+        (status = 400, description = "Bad JSON or id mismatch", body = crate::error::Problem)))]
+pub async fn put_employer(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    employer: Result<Json<Employer>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    let employer = body(employer)?;
+    same_id(&id, &employer.id)?;
+    if employer.name.trim().is_empty() {
+        return Err(invalid(InvalidRecord(vec![FieldError {
+            field: "name".into(),
+            message: "must not be empty".into(),
+        }])));
+    }
+    state.store().put_employer(&employer, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Add or replace a vacancy.
+#[utoipa::path(put, path = "/api/v1/vacancies/{id}", tag = "matching", request_body = Object,
+    params(("id" = String, Path, description = "Vacancy id")),
+    responses((status = 204, description = "Stored"),
+        (status = 400, description = "Bad JSON or id mismatch", body = crate::error::Problem),
+        (status = 422, description = "Invalid fields (listed in `errors`)", body = crate::error::Problem)))]
+pub async fn put_vacancy(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    vacancy: Result<Json<Vacancy>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    let vacancy = body(vacancy)?;
+    same_id(&id, &vacancy.id)?;
+    let index = state.matching();
+    read(&index).check_vacancy(&vacancy).map_err(invalid)?;
+    state
+        .store()
+        .put_vacancies(std::slice::from_ref(&vacancy), Utc::now())
+        .await?;
+    write(&index).upsert_vacancy(&vacancy).map_err(invalid)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A vacancy's record.
+#[utoipa::path(get, path = "/api/v1/vacancies/{id}", tag = "matching",
+    params(("id" = String, Path, description = "Vacancy id")),
+    responses((status = 200, description = "The record", body = Object),
+        (status = 404, description = "No such vacancy", body = crate::error::Problem)))]
+pub async fn get_vacancy(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Vacancy>, ApiError> {
+    let vacancy = state.store().vacancy(&id).await?;
+    vacancy.map(Json).ok_or_else(|| not_found("vacancy", &id))
+}
+
+/// Delete a vacancy (recorded in the change feed).
+#[utoipa::path(delete, path = "/api/v1/vacancies/{id}", tag = "matching",
+    params(("id" = String, Path, description = "Vacancy id")),
+    responses((status = 204, description = "Deleted"),
+        (status = 404, description = "No such vacancy", body = crate::error::Problem)))]
+pub async fn delete_vacancy(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    if !state.store().delete_vacancy(&id, Utc::now()).await? {
+        return Err(not_found("vacancy", &id));
+    }
+    write(&state.matching()).remove_vacancy(&id);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// What an import stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportSummary {
+    pub stored: usize,
+}
+
+/// Import vacancies as JSON lines (one vacancy per line; blank lines skipped). All or nothing:
+/// any bad line rejects the whole import, with every bad field named by line.
+#[utoipa::path(post, path = "/api/v1/vacancies/import", tag = "matching",
+    request_body(content = String, content_type = "application/x-ndjson"),
+    responses((status = 200, description = "All stored", body = ImportSummary),
+        (status = 422, description = "Bad lines (listed in `errors`); nothing stored", body = crate::error::Problem)))]
+pub async fn import_vacancies(
+    State(state): State<AppState>,
+    text: String,
+) -> Result<Json<ImportSummary>, ApiError> {
+    let mut vacancies = Vec::new();
+    let mut errors = Vec::new();
+    {
+        let index = state.matching();
+        let index = read(&index);
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let at = |field: &str| format!("line {}: {field}", i + 1);
+            match serde_json::from_str::<Vacancy>(line) {
+                Ok(vacancy) => match index.check_vacancy(&vacancy) {
+                    Ok(()) => vacancies.push(vacancy),
+                    Err(bad) => errors.extend(bad.0.into_iter().map(|e| FieldError {
+                        field: at(&e.field),
+                        message: e.message,
+                    })),
+                },
+                Err(e) => errors.push(FieldError {
+                    field: at("json"),
+                    message: e.to_string(),
+                }),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(invalid(InvalidRecord(errors)));
+    }
+    state.store().put_vacancies(&vacancies, Utc::now()).await?;
+    let index = state.matching();
+    let mut index = write(&index);
+    for vacancy in &vacancies {
+        index.upsert_vacancy(vacancy).map_err(invalid)?;
+    }
+    Ok(Json(ImportSummary {
+        stored: vacancies.len(),
+    }))
+}
+
+/// Change-feed query.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesQuery {
+    /// Cursor: the `seq` of the last change read (0 or absent: from the beginning).
+    pub since: Option<i64>,
+    /// At most this many changes (default 100, at most 1000).
+    pub limit: Option<i64>,
+}
+
+/// A page of the change feed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangesPage {
+    pub changes: Vec<ChangeEntry>,
+    /// Pass as `since` for the next page (the same value when nothing new happened).
+    pub next: i64,
+}
+
+/// One change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeEntry {
+    pub seq: i64,
+    pub vacancy_id: String,
+    /// `upsert` or `delete`.
+    pub change: String,
+    pub at: String,
+}
+
+/// Vacancy changes after a cursor, oldest first: mirror open vacancies by applying them.
+#[utoipa::path(get, path = "/api/v1/vacancies/changes", tag = "matching", params(ChangesQuery),
+    responses((status = 200, description = "Changes after the cursor", body = ChangesPage)))]
+pub async fn vacancy_changes(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<ChangesQuery>,
+) -> Result<Json<ChangesPage>, ApiError> {
+    let since = query.since.unwrap_or(0).max(0);
+    let limit = query.limit.unwrap_or(100).clamp(1, 1000);
+    let changes: Vec<VacancyChange> = state.store().vacancy_changes(since, limit).await?;
+    let next = changes.last().map_or(since, |c| c.seq);
+    Ok(Json(ChangesPage {
+        changes: changes
+            .into_iter()
+            .map(|c| ChangeEntry {
+                seq: c.seq,
+                vacancy_id: c.vacancy_id,
+                change: c.change,
+                at: c.at,
+            })
+            .collect(),
+        next,
+    }))
+}
+
+/// Match query.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct MatchParams {
+    /// Number of results (default 20, at most 100).
+    pub limit: Option<usize>,
+    /// Language of labels and explanations (`zh-TW` or `en`; default from `Accept-Language`).
+    pub lang: Option<String>,
+}
+
+/// One part of a score.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScorePart {
+    /// `essential_skills`, `optional_skills`, `occupation`, `experience`, `education`,
+    /// `distance` or `salary`.
+    pub name: String,
+    /// The part's name in the requested language.
+    pub label: String,
+    pub weight: f32,
+    /// In [0, 1].
+    pub value: f32,
+    /// `weight × value`; the points of all parts add up to the score.
+    pub points: f32,
+}
+
+/// A missing essential skill.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SkillGap {
+    pub skill: ConceptRef,
+    /// The seeker's related skill that counts for half, if any.
+    pub partly_covered_by: Option<ConceptRef>,
+}
+
+/// How the occupations relate.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OccupationFit {
+    /// `same`, `same_group`, `unrelated` or `unknown`.
+    pub relation: String,
+    /// The seeker's occupation that relates best.
+    pub occupation: Option<ConceptRef>,
+    /// The group both lie in (for `same_group`).
+    pub group: Option<ConceptRef>,
+    pub levels_up: Option<usize>,
+}
+
+/// One match, explained.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchResult {
+    /// The vacancy's or the seeker's id.
+    pub id: String,
+    /// The vacancy's title (absent for seekers).
+    pub title: Option<String>,
+    /// In [0, 1]: the sum of the parts' points.
+    pub score: f32,
+    /// One line in the requested language, e.g. "7/9 essential skills · same occupation · 12 km".
+    pub summary: String,
+    pub parts: Vec<ScorePart>,
+    pub essential_total: usize,
+    pub essential_matched: Vec<ConceptRef>,
+    pub essential_missing: Vec<SkillGap>,
+    pub optional_total: usize,
+    pub optional_matched: Vec<ConceptRef>,
+    pub occupation: OccupationFit,
+    pub distance_km: Option<f64>,
+    pub remote: bool,
+}
+
+/// Results of a match query, best first (ties by id).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchList {
+    pub results: Vec<MatchResult>,
+}
+
+fn part_label(name: PartName, lang: UiLang) -> &'static str {
+    match (name, lang) {
+        (PartName::EssentialSkills, UiLang::En) => "Essential skills",
+        (PartName::EssentialSkills, UiLang::ZhTw) => "必要技能",
+        (PartName::OptionalSkills, UiLang::En) => "Optional skills",
+        (PartName::OptionalSkills, UiLang::ZhTw) => "加分技能",
+        (PartName::Occupation, UiLang::En) => "Occupation",
+        (PartName::Occupation, UiLang::ZhTw) => "職業相近程度",
+        (PartName::Experience, UiLang::En) => "Experience",
+        (PartName::Experience, UiLang::ZhTw) => "工作經驗",
+        (PartName::Education, UiLang::En) => "Education",
+        (PartName::Education, UiLang::ZhTw) => "教育程度",
+        (PartName::Distance, UiLang::En) => "Distance",
+        (PartName::Distance, UiLang::ZhTw) => "通勤距離",
+        (PartName::Salary, UiLang::En) => "Salary",
+        (PartName::Salary, UiLang::ZhTw) => "薪資",
+    }
+}
+
+fn part_name(name: PartName) -> &'static str {
+    match name {
+        PartName::EssentialSkills => "essential_skills",
+        PartName::OptionalSkills => "optional_skills",
+        PartName::Occupation => "occupation",
+        PartName::Experience => "experience",
+        PartName::Education => "education",
+        PartName::Distance => "distance",
+        PartName::Salary => "salary",
+    }
+}
+
+fn summary(r: &Ranked, lang: UiLang) -> String {
+    let e = &r.explanation;
+    let matched = e.essential_matched.len();
+    let mut pieces = vec![match lang {
+        UiLang::En => format!("{matched}/{} essential skills", e.essential_total),
+        UiLang::ZhTw => format!("符合 {matched}/{} 項必要技能", e.essential_total),
+    }];
+    pieces.push(
+        match (e.occupation, lang) {
+            (OccupationRelation::Same { .. }, UiLang::En) => "same occupation",
+            (OccupationRelation::Same { .. }, UiLang::ZhTw) => "相同職業",
+            (OccupationRelation::SameGroup { .. }, UiLang::En) => "related occupation",
+            (OccupationRelation::SameGroup { .. }, UiLang::ZhTw) => "相近職業",
+            (OccupationRelation::Unrelated, UiLang::En) => "other occupation",
+            (OccupationRelation::Unrelated, UiLang::ZhTw) => "不同職業",
+            (OccupationRelation::Unknown, UiLang::En) => "occupation unknown",
+            (OccupationRelation::Unknown, UiLang::ZhTw) => "職業未知",
+        }
+        .to_string(),
+    );
+    if e.remote {
+        pieces.push(match lang {
+            UiLang::En => "remote".into(),
+            UiLang::ZhTw => "遠端工作".into(),
+        });
+    } else if let Some(km) = e.distance_km {
+        pieces.push(match lang {
+            UiLang::En => format!("{km:.0} km"),
+            UiLang::ZhTw => format!("距離 {km:.0} 公里"),
+        });
+    }
+    pieces.join(" · ")
+}
+
+fn describe(taxonomy: &Taxonomy, r: &Ranked, lang: UiLang, tag: &str) -> MatchResult {
+    let concept = |id| ConceptRef::new(taxonomy, id, tag);
+    let e = &r.explanation;
+    let occupation = match e.occupation {
+        OccupationRelation::Same { occupation } => OccupationFit {
+            relation: "same".into(),
+            occupation: Some(concept(occupation)),
+            group: None,
+            levels_up: None,
+        },
+        OccupationRelation::SameGroup {
+            occupation,
+            group,
+            levels_up,
+        } => OccupationFit {
+            relation: "same_group".into(),
+            occupation: Some(concept(occupation)),
+            group: Some(concept(group)),
+            levels_up: Some(levels_up),
+        },
+        OccupationRelation::Unrelated => OccupationFit {
+            relation: "unrelated".into(),
+            occupation: None,
+            group: None,
+            levels_up: None,
+        },
+        OccupationRelation::Unknown => OccupationFit {
+            relation: "unknown".into(),
+            occupation: None,
+            group: None,
+            levels_up: None,
+        },
+    };
+    MatchResult {
+        id: r.id.clone(),
+        title: Some(r.title.clone()).filter(|t| !t.is_empty()),
+        score: e.score,
+        summary: summary(r, lang),
+        parts: e
+            .parts
+            .iter()
+            .map(|p| ScorePart {
+                name: part_name(p.name).into(),
+                label: part_label(p.name, lang).into(),
+                weight: p.weight,
+                value: p.value,
+                points: p.points,
+            })
+            .collect(),
+        essential_total: e.essential_total,
+        essential_matched: e.essential_matched.iter().map(|c| concept(*c)).collect(),
+        essential_missing: e
+            .essential_missing
+            .iter()
+            .map(|g| SkillGap {
+                skill: concept(g.skill),
+                partly_covered_by: g.partly_covered_by.map(concept),
+            })
+            .collect(),
+        optional_total: e.optional_total,
+        optional_matched: e.optional_matched.iter().map(|c| concept(*c)).collect(),
+        occupation,
+        distance_km: e.distance_km.map(|d| (d * 10.0).round() / 10.0),
+        remote: e.remote,
+    }
+}
+
+fn language(params: &MatchParams, headers: &HeaderMap) -> (UiLang, &'static str) {
+    let lang = params
+        .lang
+        .as_deref()
+        .and_then(UiLang::from_tag)
+        .unwrap_or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map_or(UiLang::En, UiLang::from_accept_language)
+        });
+    let tag = match lang {
+        UiLang::En => "en",
+        UiLang::ZhTw => "zh-TW",
+    };
+    (lang, tag)
+}
+
+fn run(
+    state: &AppState,
+    params: &MatchParams,
+    headers: &HeaderMap,
+    query: impl FnOnce(&MatchIndex, &MatchQuery) -> Result<Vec<Ranked>, MatchError>,
+) -> Result<Json<MatchList>, ApiError> {
+    let (lang, tag) = language(params, headers);
+    let match_query = MatchQuery {
+        limit: params.limit.unwrap_or(20).clamp(1, MAX_LIMIT),
+        today: Utc::now().date_naive(),
+    };
+    let index = state.matching();
+    let index = read(&index);
+    let ranked = query(&index, &match_query).map_err(|e| match e {
+        MatchError::UnknownSeeker(id) => not_found("seeker", &id),
+        MatchError::UnknownVacancy(id) => not_found("vacancy", &id),
+    })?;
+    let taxonomy = index.taxonomy();
+    Ok(Json(MatchList {
+        results: ranked
+            .iter()
+            .map(|r| describe(taxonomy, r, lang, tag))
+            .collect(),
+    }))
+}
+
+/// The best open vacancies for a job seeker, each explained.
+#[utoipa::path(get, path = "/api/v1/seekers/{id}/matches", tag = "matching",
+    params(("id" = String, Path, description = "Seeker id"), MatchParams),
+    responses((status = 200, description = "Vacancies, best first", body = MatchList),
+        (status = 404, description = "No such seeker", body = crate::error::Problem)))]
+pub async fn seeker_matches(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(params): ApiQuery<MatchParams>,
+    headers: HeaderMap,
+) -> Result<Json<MatchList>, ApiError> {
+    run(&state, &params, &headers, |index, query| {
+        index.vacancies_for(&id, query)
+    })
+}
+
+/// The best candidates for a vacancy (only seekers who consented to be found), explained.
+#[utoipa::path(get, path = "/api/v1/vacancies/{id}/candidates", tag = "matching",
+    params(("id" = String, Path, description = "Vacancy id"), MatchParams),
+    responses((status = 200, description = "Seekers, best first", body = MatchList),
+        (status = 404, description = "No such vacancy", body = crate::error::Problem)))]
+pub async fn vacancy_candidates(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(params): ApiQuery<MatchParams>,
+    headers: HeaderMap,
+) -> Result<Json<MatchList>, ApiError> {
+    run(&state, &params, &headers, |index, query| {
+        index.seekers_for(&id, query)
+    })
+}

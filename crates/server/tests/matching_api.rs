@@ -1,0 +1,292 @@
+//! Matching through the HTTP API on SQLite (always) and PostgreSQL (when
+//! `OPENPES_TEST_DATABASE_URL` is set): records stored and indexed, explained matches in both
+//! directions and both languages, consent, field-level rejection that stores nothing, the
+//! all-or-nothing JSON-lines import, the change feed, and an index rebuilt from the database.
+
+use openpes_server::{load_taxonomy, router, AppState, Limits};
+use openpes_store::testing::{create_postgres_database, TEST_DATABASE_URL_VAR};
+use openpes_store::Store;
+use serde_json::{json, Value};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+const FORKLIFT_DRIVER: &str = "urn:openpes:starter:occupation/forklift-driver";
+const FORKLIFT: &str = "urn:openpes:starter:skill/forklift-operation";
+
+async fn start(url: &str) -> Result<(String, AppState), Box<dyn std::error::Error>> {
+    let store = Store::connect(url).await?;
+    if !store.has_taxonomy().await? {
+        let starter = openpes_taxonomy::starter::starter_dataset()?;
+        store
+            .save_dataset(&starter, &[], chrono::Utc::now())
+            .await?;
+    }
+    let (taxonomy, _) = load_taxonomy(&store).await?;
+    let state = AppState::new(store, taxonomy);
+    state.load_matching().await?;
+    let app = router(state.clone(), Limits::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}/api/v1", listener.local_addr()?);
+    tokio::spawn(async move {
+        let _ = openpes_server::serve(listener, app, std::future::pending()).await;
+    });
+    Ok((base, state))
+}
+
+async fn urls() -> Result<(Vec<String>, tempfile::TempDir), Box<dyn std::error::Error>> {
+    let dir = tempfile::tempdir()?;
+    let mut out = vec![Store::sqlite_url_in(dir.path())];
+    match std::env::var(TEST_DATABASE_URL_VAR) {
+        Ok(base) if !base.is_empty() => out.push(create_postgres_database(&base).await?),
+        _ => eprintln!("PostgreSQL not configured ({TEST_DATABASE_URL_VAR}); testing SQLite only"),
+    }
+    Ok((out, dir))
+}
+
+fn vacancy(id: &str, skills: &[&str]) -> Value {
+    json!({
+        "id": id, "employer": "e-1", "title": format!("Forklift driver {id}"),
+        "occupation": FORKLIFT_DRIVER, "essential_skills": skills,
+        "location": {"lat": 24.99, "lon": 121.30},
+        "contract": "permanent", "working_time": "full_time",
+        "salary_min": 32000, "salary_max": 40000, "posted": "2026-11-20"
+    })
+}
+
+async fn send(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    url: &str,
+    body: Option<Value>,
+) -> Result<(u16, Value), Box<dyn std::error::Error>> {
+    let mut request = client.request(method, url);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await?;
+    let status = response.status().as_u16();
+    let text = response.text().await?;
+    Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
+}
+
+#[tokio::test]
+async fn seekers_and_vacancies_match_both_ways_with_explanations() -> TestResult {
+    let (urls, _dir) = urls().await?;
+    let client = reqwest::Client::new();
+    for url in urls {
+        let (base, _state) = start(&url).await?;
+        let put = reqwest::Method::PUT;
+        let get = reqwest::Method::GET;
+        let (status, _) = send(
+            &client,
+            put.clone(),
+            &format!("{base}/employers/e-1"),
+            Some(json!({"id": "e-1", "name": "桃園物流"})),
+        )
+        .await?;
+        assert_eq!(status, 204);
+        for id in ["v-1", "v-2"] {
+            let (status, body) = send(
+                &client,
+                put.clone(),
+                &format!("{base}/vacancies/{id}"),
+                Some(vacancy(id, &[FORKLIFT])),
+            )
+            .await?;
+            assert_eq!(status, 204, "{body}");
+        }
+        let seeker = json!({
+            "id": "s-1", "searchable": true,
+            "skills": [{"concept": FORKLIFT}],
+            "experience": [{"occupation": FORKLIFT_DRIVER, "years": 4}],
+            "location": {"lat": 25.03, "lon": 121.56}
+        });
+        let (status, _) = send(
+            &client,
+            put.clone(),
+            &format!("{base}/seekers/s-1"),
+            Some(seeker),
+        )
+        .await?;
+        assert_eq!(status, 204);
+        let hidden = json!({"id": "s-2", "searchable": false, "skills": [{"concept": FORKLIFT}]});
+        let (status, _) = send(
+            &client,
+            put.clone(),
+            &format!("{base}/seekers/s-2"),
+            Some(hidden),
+        )
+        .await?;
+        assert_eq!(status, 204);
+
+        let (status, body) = send(
+            &client,
+            get.clone(),
+            &format!("{base}/seekers/s-1/matches?lang=zh-TW"),
+            None,
+        )
+        .await?;
+        assert_eq!(status, 200, "{body}");
+        let results = body["results"].as_array().ok_or("results")?;
+        let ids: Vec<&str> = results.iter().filter_map(|r| r["id"].as_str()).collect();
+        assert_eq!(ids, ["v-1", "v-2"], "equal scores are ordered by id");
+        let first = &results[0];
+        assert_eq!(
+            first["summary"]
+                .as_str()
+                .map(|s| s.starts_with("符合 1/1 項必要技能")),
+            Some(true),
+            "{first}"
+        );
+        assert_eq!(first["occupation"]["relation"], "same");
+        assert_eq!(first["essential_matched"][0]["label"], "堆高機操作");
+        let points: f64 = first["parts"]
+            .as_array()
+            .ok_or("parts")?
+            .iter()
+            .filter_map(|p| p["points"].as_f64())
+            .sum();
+        let score = first["score"].as_f64().ok_or("score")?;
+        assert!(
+            (points - score).abs() < 1e-4,
+            "parts add up: {points} vs {score}"
+        );
+
+        let (status, body) = send(
+            &client,
+            get.clone(),
+            &format!("{base}/vacancies/v-1/candidates?lang=en"),
+            None,
+        )
+        .await?;
+        assert_eq!(status, 200);
+        let ids: Vec<&str> = body["results"]
+            .as_array()
+            .ok_or("results")?
+            .iter()
+            .filter_map(|r| r["id"].as_str())
+            .collect();
+        assert_eq!(ids, ["s-1"], "only seekers who consented");
+        assert_eq!(body["results"][0]["parts"][0]["label"], "Essential skills");
+
+        // A bad record: every bad field named, nothing stored.
+        let mut bad = vacancy("v-3", &["urn:nowhere"]);
+        bad["positions"] = json!(0);
+        let (status, body) = send(
+            &client,
+            put.clone(),
+            &format!("{base}/vacancies/v-3"),
+            Some(bad),
+        )
+        .await?;
+        assert_eq!(status, 422);
+        let fields: Vec<&str> = body["errors"]
+            .as_array()
+            .ok_or("errors")?
+            .iter()
+            .filter_map(|e| e["field"].as_str())
+            .collect();
+        assert_eq!(fields, ["positions"], "{body}");
+        let (status, _) =
+            send(&client, get.clone(), &format!("{base}/vacancies/v-3"), None).await?;
+        assert_eq!(status, 404);
+
+        // JSON lines: one bad line rejects the whole import.
+        let lines = format!(
+            "{}\n\n{}\n",
+            vacancy("v-4", &[FORKLIFT]),
+            vacancy("v-5", &["urn:nowhere"])
+        );
+        let response = client
+            .post(format!("{base}/vacancies/import"))
+            .header("content-type", "application/x-ndjson")
+            .body(lines)
+            .send()
+            .await?;
+        assert_eq!(response.status().as_u16(), 422);
+        let body: Value = response.json().await?;
+        assert_eq!(body["errors"][0]["field"], "line 3: essential_skills[0]");
+        let (status, _) =
+            send(&client, get.clone(), &format!("{base}/vacancies/v-4"), None).await?;
+        assert_eq!(status, 404, "nothing of a rejected import is stored");
+        let good = format!(
+            "{}\n{}\n",
+            vacancy("v-4", &[FORKLIFT]),
+            vacancy("v-5", &[FORKLIFT])
+        );
+        let response = client
+            .post(format!("{base}/vacancies/import"))
+            .body(good)
+            .send()
+            .await?;
+        assert_eq!(response.status().as_u16(), 200);
+
+        // Change feed and deletion.
+        let (status, _) = send(
+            &client,
+            reqwest::Method::DELETE,
+            &format!("{base}/vacancies/v-2"),
+            None,
+        )
+        .await?;
+        assert_eq!(status, 204);
+        let (_, feed) = send(
+            &client,
+            get.clone(),
+            &format!("{base}/vacancies/changes?since=0"),
+            None,
+        )
+        .await?;
+        let changes: Vec<(String, String)> = feed["changes"]
+            .as_array()
+            .ok_or("changes")?
+            .iter()
+            .map(|c| {
+                (
+                    c["vacancy_id"].as_str().unwrap_or("").to_string(),
+                    c["change"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            changes.last(),
+            Some(&("v-2".to_string(), "delete".to_string()))
+        );
+        assert_eq!(changes.len(), 5);
+        let next = feed["next"].as_i64().ok_or("next")?;
+        let (_, rest) = send(
+            &client,
+            get.clone(),
+            &format!("{base}/vacancies/changes?since={next}"),
+            None,
+        )
+        .await?;
+        assert_eq!(rest["changes"].as_array().map(Vec::len), Some(0));
+
+        // A second server over the same database rebuilds the index from what is stored.
+        let (again, _) = start(&url).await?;
+        let (_, body) = send(
+            &client,
+            get.clone(),
+            &format!("{again}/seekers/s-1/matches"),
+            None,
+        )
+        .await?;
+        let ids: Vec<&str> = body["results"]
+            .as_array()
+            .ok_or("results")?
+            .iter()
+            .filter_map(|r| r["id"].as_str())
+            .collect();
+        assert_eq!(ids, ["v-1", "v-4", "v-5"]);
+        let (status, _) = send(
+            &client,
+            get.clone(),
+            &format!("{again}/seekers/nobody/matches"),
+            None,
+        )
+        .await?;
+        assert_eq!(status, 404);
+    }
+    Ok(())
+}

@@ -1,0 +1,223 @@
+//! Persisting the records matching works on: employers, job seekers and vacancies, each as a
+//! JSON document beside the columns queries need. Saving several vacancies is one transaction
+//! (an import stores all or nothing), and every vacancy change appends to the change feed
+//! (`vacancy_changes`), read with [`Store::vacancy_changes`] from a cursor.
+
+use crate::{Store, StoreError};
+use chrono::{DateTime, SecondsFormat, Utc};
+use openpes_matching::{Employer, Seeker, Vacancy, VacancyStatus};
+use serde::de::DeserializeOwned;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// One entry of the vacancy change feed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct VacancyChange {
+    /// Cursor: pass it as `since` to read the changes after this one.
+    pub seq: i64,
+    pub vacancy_id: String,
+    /// `upsert` or `delete`.
+    pub change: String,
+    /// RFC 3339, UTC.
+    pub at: String,
+}
+
+fn timestamp(now: DateTime<Utc>) -> String {
+    now.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn document<T: serde::Serialize>(record: &T) -> Result<String, StoreError> {
+    serde_json::to_string(record).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn parse<T: DeserializeOwned>(row: &AnyRow, what: &str) -> Result<T, StoreError> {
+    let text: String = row.try_get("document")?;
+    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+}
+
+fn status_name(status: VacancyStatus) -> &'static str {
+    match status {
+        VacancyStatus::Open => "open",
+        VacancyStatus::Filled => "filled",
+        VacancyStatus::Closed => "closed",
+    }
+}
+
+impl Store {
+    /// Adds or replaces an employer.
+    pub async fn put_employer(
+        &self,
+        employer: &Employer,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO employers (id, document, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET document = excluded.document, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(employer.id.clone())
+        .bind(document(employer)?)
+        .bind(timestamp(now))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Every employer, by id.
+    pub async fn employers(&self) -> Result<Vec<Employer>, StoreError> {
+        let rows = sqlx::query("SELECT document FROM employers ORDER BY id")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(|r| parse(r, "employer")).collect()
+    }
+
+    /// Adds or replaces a job seeker.
+    pub async fn put_seeker(&self, seeker: &Seeker, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO seekers (id, searchable, document, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (id) DO UPDATE SET searchable = excluded.searchable, \
+             document = excluded.document, updated_at = excluded.updated_at",
+        )
+        .bind(seeker.id.clone())
+        .bind(i64::from(seeker.searchable))
+        .bind(document(seeker)?)
+        .bind(timestamp(now))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// One job seeker.
+    pub async fn seeker(&self, id: &str) -> Result<Option<Seeker>, StoreError> {
+        let row = sqlx::query("SELECT document FROM seekers WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(|r| parse(r, "seeker")).transpose()
+    }
+
+    /// Every job seeker, by id.
+    pub async fn seekers(&self) -> Result<Vec<Seeker>, StoreError> {
+        let rows = sqlx::query("SELECT document FROM seekers ORDER BY id")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(|r| parse(r, "seeker")).collect()
+    }
+
+    /// Deletes a job seeker; false when there was none.
+    pub async fn delete_seeker(&self, id: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM seekers WHERE id = $1")
+            .bind(id.to_string())
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Adds or replaces vacancies, all in one transaction: either every one is stored (and
+    /// appears in the change feed) or none is.
+    pub async fn put_vacancies(
+        &self,
+        vacancies: &[Vacancy],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let at = timestamp(now);
+        let mut tx = self.pool().begin().await?;
+        for (i, vacancy) in vacancies.iter().enumerate() {
+            // Checked inside the transaction: one bad record rolls back the ones before it.
+            vacancy.validate().map_err(|errors| {
+                let fields: Vec<String> = errors
+                    .0
+                    .iter()
+                    .map(|e| format!("vacancies[{i}].{e}"))
+                    .collect();
+                StoreError::Invalid(fields.join("; "))
+            })?;
+            sqlx::query(
+                "INSERT INTO vacancies (id, employer, status, posted, document, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (id) DO UPDATE SET employer = excluded.employer, \
+                 status = excluded.status, posted = excluded.posted, \
+                 document = excluded.document, updated_at = excluded.updated_at",
+            )
+            .bind(vacancy.id.clone())
+            .bind(vacancy.employer.clone())
+            .bind(status_name(vacancy.status))
+            .bind(vacancy.posted.to_string())
+            .bind(document(vacancy)?)
+            .bind(at.clone())
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("INSERT INTO vacancy_changes (vacancy_id, change, at) VALUES ($1, $2, $3)")
+                .bind(vacancy.id.clone())
+                .bind("upsert")
+                .bind(at.clone())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One vacancy.
+    pub async fn vacancy(&self, id: &str) -> Result<Option<Vacancy>, StoreError> {
+        let row = sqlx::query("SELECT document FROM vacancies WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(|r| parse(r, "vacancy")).transpose()
+    }
+
+    /// Every vacancy, by id.
+    pub async fn vacancies(&self) -> Result<Vec<Vacancy>, StoreError> {
+        let rows = sqlx::query("SELECT document FROM vacancies ORDER BY id")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(|r| parse(r, "vacancy")).collect()
+    }
+
+    /// Deletes a vacancy (recorded in the change feed); false when there was none.
+    pub async fn delete_vacancy(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let done = sqlx::query("DELETE FROM vacancies WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO vacancy_changes (vacancy_id, change, at) VALUES ($1, $2, $3)")
+            .bind(id.to_string())
+            .bind("delete")
+            .bind(timestamp(now))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Up to `limit` vacancy changes after cursor `since` (0 for the beginning), oldest first.
+    pub async fn vacancy_changes(
+        &self,
+        since: i64,
+        limit: i64,
+    ) -> Result<Vec<VacancyChange>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, vacancy_id, change, at FROM vacancy_changes WHERE seq > $1 \
+             ORDER BY seq LIMIT $2",
+        )
+        .bind(since)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(VacancyChange {
+                    seq: r.try_get("seq")?,
+                    vacancy_id: r.try_get("vacancy_id")?,
+                    change: r.try_get("change")?,
+                    at: r.try_get("at")?,
+                })
+            })
+            .collect()
+    }
+}
