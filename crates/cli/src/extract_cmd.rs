@@ -349,7 +349,7 @@ pub async fn bench_extract(config: &Config, taxonomy: &TaxonomyArg, input: &Path
 }
 
 /// Peak resident memory of this process in MB (Linux `VmHWM`), if known.
-fn peak_memory_mb() -> Option<f64> {
+pub fn peak_memory_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;

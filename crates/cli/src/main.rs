@@ -1,8 +1,9 @@
 //! `openpes`: the single binary of OpenPES — runs the platform (`serve`) and administers it
-//! (`taxonomy import|stats|search`).
+//! (`taxonomy import|stats|search`, `extract`, `eval`, `demo generate`, `bench`).
 
 mod config;
 mod extract_cmd;
+mod match_cmd;
 mod taxonomy_cmd;
 
 use anyhow::{Context, Result};
@@ -61,6 +62,11 @@ enum Command {
         #[command(subcommand)]
         command: extract_cmd::EvalCommand,
     },
+    /// Generate demo data (synthetic employers, vacancies and seekers).
+    Demo {
+        #[command(subcommand)]
+        command: match_cmd::DemoCommand,
+    },
     /// Measure speed and memory; prints one JSON object.
     Bench {
         #[command(subcommand)]
@@ -76,6 +82,18 @@ enum BenchCommand {
         taxonomy: extract_cmd::TaxonomyArg,
         #[arg(long)]
         input: PathBuf,
+    },
+    /// Matching: index build, memory and query latency (p50/p99) in both directions over
+    /// generated vacancies and seekers.
+    Match {
+        #[command(flatten)]
+        taxonomy: extract_cmd::TaxonomyArg,
+        #[arg(long, default_value_t = 100_000)]
+        vacancies: usize,
+        #[arg(long, default_value_t = 100_000)]
+        seekers: usize,
+        #[arg(long, default_value_t = 1_000)]
+        queries: usize,
     },
 }
 
@@ -118,9 +136,19 @@ fn main() -> Result<()> {
                     .await
             }
             Command::Eval { command } => extract_cmd::eval(&config, command).await,
+            Command::Demo { command } => match_cmd::demo(&config, command).await,
             Command::Bench {
                 command: BenchCommand::Extract { taxonomy, input },
             } => extract_cmd::bench_extract(&config, &taxonomy, &input).await,
+            Command::Bench {
+                command:
+                    BenchCommand::Match {
+                        taxonomy,
+                        vacancies,
+                        seekers,
+                        queries,
+                    },
+            } => match_cmd::bench_match(&config, &taxonomy, vacancies, seekers, queries).await,
         }
     })
 }
@@ -163,6 +191,9 @@ async fn serve(config: &Config) -> Result<()> {
         millis = started.elapsed().as_millis() as u64,
         "taxonomy loaded"
     );
+    if match_cmd::ensure_demo(&store, &taxonomy).await? {
+        eprintln!("Stored demo employers, vacancies and job seekers (first run).");
+    }
     let state = openpes_server::AppState::new(store.clone(), taxonomy);
     state.load_matching().await?;
     let limits = openpes_server::Limits {

@@ -256,6 +256,21 @@ fn serve_answers_with_the_starter_taxonomy() -> TestResult {
         assert!(label.contains("nurse"), "{body}");
         let (status, _) = http_get(&address, "/readyz")?;
         assert_eq!(status, 200);
+        // The first run stored a demo set: a demo seeker gets explained matches.
+        let (status, body) = http_get(
+            &address,
+            "/api/v1/seekers/demo-seeker-0000000/matches?lang=zh-TW",
+        )?;
+        assert_eq!(status, 200, "{body}");
+        let matches: Value = serde_json::from_str(&body)?;
+        let first = &matches["results"][0];
+        assert!(first["score"].as_f64().is_some_and(|s| s > 0.0), "{body}");
+        assert!(
+            first["summary"]
+                .as_str()
+                .is_some_and(|s| s.contains("必要技能")),
+            "{body}"
+        );
         Ok(())
     })();
     child.kill()?;
@@ -330,5 +345,53 @@ fn eval_commands_print_one_json_object_of_metrics() -> TestResult {
     }
     // Far above chance: the lexical baseline on this set is RP@5 0.616.
     assert!(out["rp5"].as_f64().unwrap_or(0.0) > 0.5, "{out}");
+    Ok(())
+}
+
+#[test]
+fn demo_generate_writes_reproducible_json_lines() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let out = dir.path().join("demo");
+    let run = |target: &Path| {
+        openpes(
+            dir.path(),
+            &[
+                "demo",
+                "generate",
+                "--seekers",
+                "20",
+                "--vacancies",
+                "50",
+                "--seed",
+                "9",
+                "--out",
+                &target.display().to_string(),
+            ],
+        )
+    };
+    let output = run(&out)?;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let summary = json_of(&output)?;
+    assert_eq!(summary["vacancies"], 50);
+    assert_eq!(summary["employers"], 10);
+    let vacancies = std::fs::read_to_string(out.join("vacancies.jsonl"))?;
+    assert_eq!(vacancies.lines().count(), 50);
+    for line in vacancies.lines() {
+        let vacancy: Value = serde_json::from_str(line)?;
+        assert!(vacancy["essential_skills"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty()));
+    }
+    let again = dir.path().join("again");
+    assert!(run(&again)?.status.success());
+    assert_eq!(
+        std::fs::read_to_string(again.join("seekers.jsonl"))?,
+        std::fs::read_to_string(out.join("seekers.jsonl"))?,
+        "the same seed gives the same seekers"
+    );
     Ok(())
 }

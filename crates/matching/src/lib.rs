@@ -3,11 +3,13 @@
 //!
 //! - [`model`]: the records (seekers, employers, vacancies) and their validation, with an
 //!   error per field.
+//! - [`demo`]: reproducible synthetic employers, vacancies and seekers for demos and benches.
 //! - [`geo`]: distances and the gazetteer (Taiwan's counties, cities and districts built in).
 //! - [`score`]: the score of one seeker for one vacancy, part by part, and the hard filters.
 //! - [`index`]: the in-memory index over all open vacancies and consenting seekers, resolved
 //!   against the taxonomy, answering top-k in both directions.
 
+pub mod demo;
 pub mod geo;
 pub mod index;
 pub mod model;

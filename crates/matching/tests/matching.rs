@@ -390,3 +390,60 @@ proptest! {
         prop_assert!(after.score >= before.score - 1e-6, "{} < {}", after.score, before.score);
     }
 }
+
+#[test]
+fn demo_data_is_valid_reproducible_and_matches_its_own_occupations(
+) -> Result<(), Box<dyn std::error::Error>> {
+    use openpes_matching::demo::{generate, DemoOptions};
+    use openpes_matching::Gazetteer;
+    let gazetteer = Gazetteer::taiwan()?;
+    let options = DemoOptions {
+        seekers: 60,
+        vacancies: 300,
+        seed: 42,
+        today: today(),
+    };
+    let data = generate(&taxonomy(), &gazetteer, options)?;
+    let again = generate(&taxonomy(), &gazetteer, options)?;
+    assert_eq!(data.vacancies, again.vacancies, "same seed, same data");
+    assert_eq!(data.seekers, again.seekers);
+    let mut index = MatchIndex::new(taxonomy());
+    for v in &data.vacancies {
+        index.upsert_vacancy(v)?;
+    }
+    for s in &data.seekers {
+        index.upsert_seeker(s)?;
+    }
+    // A seeker drawn from an occupation's profile mostly finds that occupation's vacancies
+    // first (when there is one within reach).
+    let occupation_of: std::collections::HashMap<&str, Option<&String>> = data
+        .vacancies
+        .iter()
+        .map(|v| (v.id.as_str(), v.occupation.as_ref()))
+        .collect();
+    let (mut judged, mut right) = (0, 0);
+    for (seeker, occupation) in data.seekers.iter().zip(&data.seeker_occupations) {
+        let ranked = index.vacancies_for(&seeker.id, &query())?;
+        let Some(first) = ranked.first() else {
+            continue;
+        };
+        let reachable = ranked
+            .iter()
+            .any(|r| occupation_of.get(r.id.as_str()).copied().flatten() == Some(occupation));
+        if reachable {
+            judged += 1;
+            right += usize::from(
+                occupation_of.get(first.id.as_str()).copied().flatten() == Some(occupation),
+            );
+        }
+    }
+    assert!(
+        judged >= 10,
+        "only {judged} seekers had their occupation within reach"
+    );
+    assert!(
+        right * 10 >= judged * 8,
+        "{right}/{judged} seekers found their own occupation first"
+    );
+    Ok(())
+}

@@ -1,0 +1,207 @@
+//! `openpes demo generate` (synthetic employers, vacancies and seekers, to the database or as
+//! JSON lines), the demo set `serve` stores on first run, and `openpes bench match` (index
+//! build time, memory and query latency percentiles in both directions).
+
+use crate::config::Config;
+use crate::extract_cmd::{load_taxonomy, TaxonomyArg};
+use anyhow::{Context, Result};
+use chrono::Utc;
+use openpes_matching::demo::{generate, DemoData, DemoOptions};
+use openpes_matching::{Gazetteer, MatchIndex, MatchQuery};
+use openpes_store::Store;
+use openpes_taxonomy::Taxonomy;
+use serde_json::json;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Vacancies and seekers in the demo set `serve` stores when the database has none.
+const FIRST_RUN_VACANCIES: usize = 300;
+const FIRST_RUN_SEEKERS: usize = 150;
+const FIRST_RUN_SEED: u64 = 20_261_126;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum DemoCommand {
+    /// Generate synthetic employers, vacancies and seekers from the taxonomy's occupation
+    /// profiles and the gazetteer.
+    Generate {
+        #[arg(long, default_value_t = 100)]
+        seekers: usize,
+        #[arg(long, default_value_t = 200)]
+        vacancies: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write `employers.jsonl`, `vacancies.jsonl` and `seekers.jsonl` here instead of
+        /// storing them in the database.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn options(seekers: usize, vacancies: usize, seed: u64) -> DemoOptions {
+    DemoOptions {
+        seekers,
+        vacancies,
+        seed,
+        today: Utc::now().date_naive(),
+    }
+}
+
+async fn store_demo(store: &Store, data: &DemoData) -> Result<()> {
+    let now = Utc::now();
+    for employer in &data.employers {
+        store.put_employer(employer, now).await?;
+    }
+    for chunk in data.vacancies.chunks(1_000) {
+        store.put_vacancies(chunk, now).await?;
+    }
+    for seeker in &data.seekers {
+        store.put_seeker(seeker, now).await?;
+    }
+    Ok(())
+}
+
+fn write_lines<T: serde::Serialize>(dir: &Path, name: &str, records: &[T]) -> Result<()> {
+    let path = dir.join(name);
+    let file = std::fs::File::create(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    for record in records {
+        serde_json::to_writer(&mut out, record)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+pub async fn demo(config: &Config, command: DemoCommand) -> Result<()> {
+    let DemoCommand::Generate {
+        seekers,
+        vacancies,
+        seed,
+        out,
+    } = command;
+    let url = config.database_url();
+    let store = Store::connect(&url).await?;
+    crate::taxonomy_cmd::ensure_taxonomy(&store).await?;
+    let (taxonomy, _) = openpes_server::load_taxonomy(&store).await?;
+    let gazetteer = Gazetteer::taiwan()?;
+    let data = generate(&taxonomy, &gazetteer, options(seekers, vacancies, seed))?;
+    match out {
+        Some(dir) => {
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            write_lines(&dir, "employers.jsonl", &data.employers)?;
+            write_lines(&dir, "vacancies.jsonl", &data.vacancies)?;
+            write_lines(&dir, "seekers.jsonl", &data.seekers)?;
+        }
+        None => store_demo(&store, &data).await?,
+    }
+    println!(
+        "{}",
+        json!({"employers": data.employers.len(), "vacancies": data.vacancies.len(),
+               "seekers": data.seekers.len(), "seed": seed})
+    );
+    Ok(())
+}
+
+/// Stores a small demo set when the database holds no vacancies and no seekers, so that a
+/// first `serve` shows real matches. Returns whether it did.
+pub async fn ensure_demo(store: &Store, taxonomy: &Taxonomy) -> Result<bool> {
+    if !store.vacancies().await?.is_empty() || !store.seekers().await?.is_empty() {
+        return Ok(false);
+    }
+    let gazetteer = Gazetteer::taiwan()?;
+    let data = generate(
+        taxonomy,
+        &gazetteer,
+        options(FIRST_RUN_SEEKERS, FIRST_RUN_VACANCIES, FIRST_RUN_SEED),
+    )?;
+    store_demo(store, &data).await?;
+    tracing::info!(
+        vacancies = data.vacancies.len(),
+        seekers = data.seekers.len(),
+        "demo data stored on first run"
+    );
+    Ok(true)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+fn millis(seconds: f64) -> f64 {
+    (seconds * 1e6).round() / 1e3
+}
+
+/// `openpes bench match`: one JSON object with build time, memory and latencies.
+pub async fn bench_match(
+    config: &Config,
+    taxonomy: &TaxonomyArg,
+    vacancies: usize,
+    seekers: usize,
+    queries: usize,
+) -> Result<()> {
+    let taxonomy = Arc::new(load_taxonomy(config, taxonomy).await?);
+    let gazetteer = Gazetteer::taiwan()?;
+    let started = Instant::now();
+    let data = generate(&taxonomy, &gazetteer, options(seekers, vacancies, 7))?;
+    let generate_seconds = started.elapsed().as_secs_f64();
+
+    let started = Instant::now();
+    let mut index = MatchIndex::new(Arc::clone(&taxonomy));
+    for v in &data.vacancies {
+        index
+            .upsert_vacancy(v)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", v.id))?;
+    }
+    for s in &data.seekers {
+        index
+            .upsert_seeker(s)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", s.id))?;
+    }
+    let build_seconds = started.elapsed().as_secs_f64();
+    let query = MatchQuery {
+        limit: 20,
+        today: Utc::now().date_naive(),
+    };
+
+    let mut seeker_times = Vec::with_capacity(queries);
+    for s in data.seekers.iter().cycle().take(queries.min(seekers * 10)) {
+        let started = Instant::now();
+        std::hint::black_box(index.vacancies_for(&s.id, &query)?);
+        seeker_times.push(started.elapsed().as_secs_f64());
+    }
+    let mut vacancy_times = Vec::with_capacity(queries);
+    for v in data
+        .vacancies
+        .iter()
+        .cycle()
+        .take(queries.min(vacancies * 10))
+    {
+        let started = Instant::now();
+        std::hint::black_box(index.seekers_for(&v.id, &query)?);
+        vacancy_times.push(started.elapsed().as_secs_f64());
+    }
+    seeker_times.sort_by(f64::total_cmp);
+    vacancy_times.sort_by(f64::total_cmp);
+    let out = json!({
+        "vacancies": vacancies,
+        "seekers": seekers,
+        "queries": seeker_times.len(),
+        "generate_seconds": (generate_seconds * 1e3).round() / 1e3,
+        "index_build_seconds": (build_seconds * 1e3).round() / 1e3,
+        "seeker_to_vacancies_ms": {"p50": millis(percentile(&seeker_times, 0.5)),
+                                   "p99": millis(percentile(&seeker_times, 0.99))},
+        "vacancy_to_seekers_ms": {"p50": millis(percentile(&vacancy_times, 0.5)),
+                                  "p99": millis(percentile(&vacancy_times, 0.99))},
+        "peak_memory_mb": crate::extract_cmd::peak_memory_mb(),
+    });
+    println!("{}", serde_json::to_string(&out)?);
+    Ok(())
+}
