@@ -109,7 +109,7 @@ pub async fn demo(config: &Config, command: DemoCommand) -> Result<()> {
 /// Stores a small demo set when the database holds no vacancies and no seekers, so that a
 /// first `serve` shows real matches. Returns whether it did.
 pub async fn ensure_demo(store: &Store, taxonomy: &Taxonomy) -> Result<bool> {
-    if !store.vacancies().await?.is_empty() || !store.seekers().await?.is_empty() {
+    if store.has_matching_records().await? {
         return Ok(false);
     }
     let gazetteer = Gazetteer::taiwan()?;

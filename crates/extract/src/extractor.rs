@@ -6,7 +6,7 @@
 //! benefits or company heading are not requirements. Sentences that name no label are ranked
 //! against the taxonomy's text ([`crate::ranker`]) so that paraphrases still find their skills.
 
-use crate::dictionary::{Dictionary, LabelMatch, MatchKind, ScanToken};
+use crate::dictionary::{Dictionary, LabelMatch, MatchKind, Scan, ScanToken};
 use crate::ranker::{Granularity, Ranker};
 use openpes_taxonomy::{ConceptId, ConceptKind, Taxonomy};
 use openpes_text::{is_cjk, Segmenter};
@@ -242,7 +242,7 @@ impl Extractor {
             other => other,
         };
         let cues = SentenceCues::read(text);
-        let matches = drop_contained(self.whole_chinese_words(text, scan.matches));
+        let matches = drop_contained(self.whole_chinese_words(text, scan.matches.clone()));
 
         let mut skills: HashMap<ConceptId, Found> = HashMap::new();
         let mut occupations: HashMap<ConceptId, Found> = HashMap::new();
@@ -321,14 +321,15 @@ impl Extractor {
             let title_end = trimmed[title_start..]
                 .find('\n')
                 .map_or(trimmed.len(), |i| title_start + i);
-            let (title, description) = (&text[title_start..title_end], &text[title_end..]);
+            let title = &text[title_start..title_end];
             let ranked = if kind == TextKind::Title {
                 self.rank_occupations(text, 5)
                     .into_iter()
                     .map(|(c, s)| (c, s / TITLE_SCORE_MAX))
                     .collect::<Vec<_>>()
             } else {
-                self.rank_occupations_for_ad(title, description, 3)
+                // The whole text was scanned above, in the ranking language: reuse it.
+                self.classify_ad(title, text, &scan, 3)
                     .into_iter()
                     .map(|(c, s)| (c, s / AD_SCORE_MAX))
                     .collect()
@@ -396,14 +397,26 @@ impl Extractor {
         description: &str,
         limit: usize,
     ) -> Vec<(ConceptId, f32)> {
+        let full = format!("{title} {description}");
+        let scan = self.dictionary.scan(&full, &self.ranking_lang);
+        self.classify_ad(title, &full, &scan, limit)
+    }
+
+    /// [`Extractor::rank_occupations_for_ad`] over a whole ad already scanned.
+    fn classify_ad(
+        &self,
+        title: &str,
+        full: &str,
+        scan: &Scan,
+        limit: usize,
+    ) -> Vec<(ConceptId, f32)> {
         let pool = limit.max(10) * 5;
         let mut scores: HashMap<ConceptId, f32> = HashMap::new();
         for (concept, score) in self.rank_occupations(title, pool) {
             *scores.entry(concept).or_insert(0.0) += score;
         }
         // Character trigrams pay off on short titles only; the whole text is compared by stems.
-        let full = format!("{title} {description}");
-        for (concept, score) in self.rank_with(&self.occupations, &full, pool) {
+        for (concept, score) in self.rank_scanned(&self.occupations, full, scan, pool) {
             *scores.entry(concept).or_insert(0.0) += 0.5 * score;
         }
         let mut ranked: Vec<(ConceptId, f32)> = scores.into_iter().collect();
@@ -432,6 +445,17 @@ impl Extractor {
 
     fn rank_with(&self, ranker: &Ranker, text: &str, limit: usize) -> Vec<(ConceptId, f32)> {
         let scan = self.dictionary.scan(text, &self.ranking_lang);
+        self.rank_scanned(ranker, text, &scan, limit)
+    }
+
+    /// TF-IDF similarity plus, for each label found in the scan, its share of the text's words.
+    fn rank_scanned(
+        &self,
+        ranker: &Ranker,
+        text: &str,
+        scan: &Scan,
+        limit: usize,
+    ) -> Vec<(ConceptId, f32)> {
         let mut scores: HashMap<ConceptId, f32> = HashMap::new();
         for (concept, score) in ranker.rank(text, limit.max(1) * 5) {
             scores.insert(concept, score);
@@ -439,10 +463,10 @@ impl Extractor {
         // A label found in the text adds its share of the text's words to the similarity.
         let total = scan.tokens.len().max(1) as f32;
         for m in &scan.matches {
-            let covered = scan
-                .tokens
+            // Tokens are in text order and a match starts at its first token.
+            let covered = scan.tokens[m.first_term..]
                 .iter()
-                .filter(|t| t.start() >= m.start && t.end() <= m.end)
+                .take_while(|t| t.end() <= m.end)
                 .count() as f32;
             let bonus = m.score * covered / total;
             if ranker.covers(m.concept) {

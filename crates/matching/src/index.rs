@@ -153,7 +153,7 @@ impl<P> Side<P> {
     }
 
     fn insert(&mut self, slot: Slot<P>, skills: &[ConceptId], occupations: &[ConceptId]) {
-        self.remove(&slot.id.clone());
+        self.remove(&slot.id);
         let index = self.slots.len();
         for s in skills {
             self.by_skill.entry(*s).or_default().push(index as u32);

@@ -158,6 +158,19 @@ impl Store {
         Ok(())
     }
 
+    /// True when any seeker or vacancy is stored (without reading them).
+    pub async fn has_matching_records(&self) -> Result<bool, StoreError> {
+        for table in ["vacancies", "seekers"] {
+            let row: Option<AnyRow> = sqlx::query(&format!("SELECT id FROM {table} LIMIT 1"))
+                .fetch_optional(self.pool())
+                .await?;
+            if row.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// One vacancy.
     pub async fn vacancy(&self, id: &str) -> Result<Option<Vacancy>, StoreError> {
         let row = sqlx::query("SELECT document FROM vacancies WHERE id = $1")

@@ -6,26 +6,11 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use openpes_matching::{
     ContractType, Employer, Point, RemotePolicy, Seeker, Vacancy, VacancyStatus, WorkingTime,
 };
-use openpes_store::testing::{create_postgres_database, TEST_DATABASE_URL_VAR};
-use openpes_store::{Store, StoreError};
+mod common;
+
+use common::fresh_stores;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-async fn fresh_stores() -> Result<Vec<(Store, Option<tempfile::TempDir>)>, StoreError> {
-    let dir = tempfile::tempdir().map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let mut stores = vec![(
-        Store::connect(&Store::sqlite_url_in(dir.path())).await?,
-        Some(dir),
-    )];
-    match std::env::var(TEST_DATABASE_URL_VAR) {
-        Ok(base) if !base.is_empty() => {
-            let url = create_postgres_database(&base).await?;
-            stores.push((Store::connect(&url).await?, None));
-        }
-        _ => eprintln!("PostgreSQL not configured ({TEST_DATABASE_URL_VAR}); testing SQLite only"),
-    }
-    Ok(stores)
-}
 
 fn vacancy(id: &str, title: &str) -> Vacancy {
     Vacancy {
@@ -63,6 +48,7 @@ async fn records_round_trip_and_vacancy_batches_are_all_or_nothing() -> TestResu
         .single()
         .ok_or("time")?;
     for (store, _dir) in fresh_stores().await? {
+        assert!(!store.has_matching_records().await?);
         store
             .put_employer(
                 &Employer {
@@ -82,6 +68,7 @@ async fn records_round_trip_and_vacancy_batches_are_all_or_nothing() -> TestResu
         let back = store.seeker("s-1").await?.ok_or("seeker missing")?;
         assert!(!back.searchable, "the latest consent is kept");
         assert_eq!(store.seekers().await?.len(), 1);
+        assert!(store.has_matching_records().await?);
 
         store
             .put_vacancies(
