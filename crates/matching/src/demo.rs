@@ -7,7 +7,7 @@
 //! optional skills and a few unrelated ones, so that generated seekers have a known best
 //! occupation for relevance checks. Nothing here is a real person or company.
 
-use crate::geo::{Gazetteer, Point};
+use crate::geo::{Gazetteer, Place, Point};
 use crate::model::{
     ContractType, Employer, LanguageSkill, PastOccupation, RemotePolicy, Seeker, SeekerSkill,
     SkillSource, Vacancy, VacancyStatus, WorkingTime,
@@ -152,14 +152,13 @@ pub fn generate(
     if profiles.is_empty() {
         return Err(DemoError::NoOccupations);
     }
-    let places: Vec<Point> = gazetteer
+    let places: Vec<&Place> = gazetteer
         .places()
         .iter()
         .filter(|p| p.level == "district")
-        .map(|p| p.point)
         .collect();
     let places = if places.is_empty() {
-        gazetteer.places().iter().map(|p| p.point).collect()
+        gazetteer.places().iter().collect()
     } else {
         places
     };
@@ -232,7 +231,8 @@ pub fn generate(
             } else {
                 vec![]
             },
-            location: Some(near(&mut rng, place)),
+            location: Some(near(&mut rng, place.point)),
+            place: Some(place.code.clone()),
             remote,
             contract,
             working_time: if rng.random_bool(0.85) {
@@ -246,6 +246,7 @@ pub fn generate(
             posted,
             expires: posted.checked_add_days(Days::new(60)),
             status: VacancyStatus::Open,
+            suggestions: Vec::new(),
         });
     }
 
@@ -311,7 +312,10 @@ pub fn generate(
             } else {
                 vec![]
             },
-            location: Some(near(&mut rng, place)),
+            location: Some(near(&mut rng, place.point)),
+            place: Some(place.code.clone()),
+            cv_text: None,
+            suggestions: Vec::new(),
             max_distance_km: Some(rng.random_range(10..60) as f64),
             willing_to_relocate: rng.random_bool(0.1),
             accepts_remote: true,

@@ -79,6 +79,9 @@ pub struct Gazetteer {
     places: Vec<Place>,
     by_code: HashMap<String, usize>,
     by_name: HashMap<String, Vec<usize>>,
+    /// Names as they are found in running text (lower case, 臺): zh names, zh with their
+    /// county, English names, and English county names without "City"/"County".
+    text_names: HashMap<String, Vec<usize>>,
 }
 
 const BUILTIN_TAIWAN: &str = include_str!("../data/gazetteer-tw.csv");
@@ -102,6 +105,22 @@ fn name_key(name: &str) -> String {
         .map(|c| if c == '台' { '臺' } else { c })
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// The form names are looked for in running text: 台 → 臺, lower case, single spaces.
+fn text_key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(
+            word.chars()
+                .map(|c| if c == '台' { '臺' } else { c })
+                .flat_map(char::to_lowercase),
+        );
+    }
+    out
 }
 
 impl Gazetteer {
@@ -175,8 +194,26 @@ impl Gazetteer {
             names.push(format!("{}{}", parent.name_zh, place.name_zh));
             names.push(format!("{}, {}", place.name_en, parent.name_en));
         }
+        for name in &names {
+            let entry = self.by_name.entry(name_key(name)).or_default();
+            if !entry.contains(&index) {
+                entry.push(index);
+            }
+        }
+        if place.parent.is_none() {
+            let english = place.name_en.trim();
+            for suffix in [" City", " County"] {
+                if let Some(bare) = english.strip_suffix(suffix) {
+                    names.push(bare.to_string());
+                }
+            }
+        }
         for name in names {
-            let entry = self.by_name.entry(name_key(&name)).or_default();
+            let key = text_key(&name);
+            if key.chars().count() < 2 {
+                continue;
+            }
+            let entry = self.text_names.entry(key).or_default();
             if !entry.contains(&index) {
                 entry.push(index);
             }
@@ -220,6 +257,99 @@ impl Gazetteer {
             }),
             _ => Err(ResolveError::Unknown(name_or_code.to_string())),
         }
+    }
+
+    /// The position of the place with this code in [`Gazetteer::places`].
+    pub fn position(&self, code: &str) -> Option<usize> {
+        self.by_code.get(code).copied()
+    }
+
+    /// The outermost place containing the place at `position` (itself for a county).
+    pub fn top_level(&self, position: usize) -> usize {
+        let mut current = position;
+        while let Some(parent) = self.places[current]
+            .parent
+            .as_deref()
+            .and_then(|p| self.by_code.get(p))
+        {
+            current = *parent;
+        }
+        current
+    }
+
+    /// True when the place at `inner` is the place at `outer` or lies inside it.
+    pub fn contains(&self, outer: usize, inner: usize) -> bool {
+        let mut current = Some(inner);
+        while let Some(i) = current {
+            if i == outer {
+                return true;
+            }
+            current = self.places[i]
+                .parent
+                .as_deref()
+                .and_then(|p| self.by_code.get(p))
+                .copied();
+        }
+        false
+    }
+
+    /// The place whose centre is nearest to `point`, if one lies within `max_km`.
+    pub fn nearest(&self, point: &Point, max_km: f64) -> Option<usize> {
+        // Compare on an equirectangular approximation (exact enough at these distances),
+        // then check the winner with the great-circle distance.
+        let cos_lat = point.lat.to_radians().cos();
+        let approx = |p: &Point| {
+            let dx = (p.lon - point.lon) * cos_lat;
+            let dy = p.lat - point.lat;
+            dx * dx + dy * dy
+        };
+        let (best, _) = self
+            .places
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i, approx(&p.point)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))?;
+        (self.places[best].point.distance_km(point) <= max_km).then_some(best)
+    }
+
+    /// Places named in running text ("nurse in Taipei", "新北市板橋區 會計"): the longest
+    /// names first, never two overlapping, skipping names that stand for several places.
+    /// Returns positions in [`Gazetteer::places`] with the byte range of the name in the
+    /// lower-cased text.
+    pub fn find_in_text(&self, text: &str) -> Vec<(usize, std::ops::Range<usize>)> {
+        let haystack = text_key(text);
+        let mut found: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        let mut names: Vec<(&String, usize)> = self
+            .text_names
+            .iter()
+            .filter_map(|(name, places)| match places.as_slice() {
+                [one] => Some((name, *one)),
+                _ => None,
+            })
+            .filter(|(name, _)| haystack.contains(name.as_str()))
+            .collect();
+        names.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(b.0)));
+        for (name, place) in names {
+            for (start, _) in haystack.match_indices(name.as_str()) {
+                let range = start..start + name.len();
+                let bounded = |c: Option<char>| {
+                    c.is_none_or(|c| !c.is_ascii_alphanumeric())
+                        || !name.starts_with(|n: char| n.is_ascii_alphanumeric())
+                };
+                let before = haystack[..range.start].chars().next_back();
+                let after = haystack[range.end..].chars().next();
+                let word = bounded(before) && bounded(after);
+                let free = found
+                    .iter()
+                    .all(|(_, r)| r.end <= range.start || range.end <= r.start);
+                if word && free {
+                    found.push((place, range));
+                    break;
+                }
+            }
+        }
+        found.sort_by_key(|(_, r)| r.start);
+        found
     }
 
     /// True when `place` is `ancestor` or lies inside it.
@@ -275,6 +405,46 @@ mod tests {
             g.resolve("Atlantis"),
             Err(ResolveError::Unknown(_))
         ));
+        Ok(())
+    }
+
+    #[test]
+    fn places_are_found_in_running_text() -> Result<(), GazetteerError> {
+        let g = Gazetteer::taiwan()?;
+        let codes = |text: &str| -> Vec<String> {
+            g.find_in_text(text)
+                .into_iter()
+                .map(|(i, _)| g.places()[i].code.clone())
+                .collect()
+        };
+        assert_eq!(codes("nurse jobs in Taipei"), ["TW-TPE"]);
+        // The longer name wins: New Taipei is not Taipei.
+        assert_eq!(codes("accountant, New Taipei City"), ["TW-NWT"]);
+        assert_eq!(codes("台中市 護理師"), ["TW-TXG"]);
+        // A name inside another word is not a place.
+        assert!(codes("taipeiish").is_empty());
+        // 中正區 alone is ambiguous and is skipped; with its city it is found.
+        assert!(codes("中正區").is_empty());
+        let zhongzheng = codes("臺北市中正區");
+        assert_eq!(zhongzheng.len(), 1);
+        assert!(zhongzheng.iter().all(|c| g.within(c, "TW-TPE")));
+        Ok(())
+    }
+
+    #[test]
+    fn nearest_place_and_top_level() -> Result<(), GazetteerError> {
+        let g = Gazetteer::taiwan()?;
+        let taipei_101 = Point {
+            lat: 25.0340,
+            lon: 121.5645,
+        };
+        let near = g.nearest(&taipei_101, 30.0).map(|i| g.top_level(i));
+        assert_eq!(near.map(|i| g.places()[i].code.as_str()), Some("TW-TPE"));
+        let london = Point {
+            lat: 51.5,
+            lon: -0.12,
+        };
+        assert_eq!(g.nearest(&london, 30.0), None);
         Ok(())
     }
 

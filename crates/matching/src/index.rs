@@ -9,6 +9,7 @@
 //! by score, ties broken by id. Vacancy → seekers only ever returns seekers who consented to
 //! be found.
 
+use crate::geo::{Gazetteer, Point};
 use crate::model::{FieldError, InvalidRecord, Seeker, Vacancy};
 use crate::score::{
     exclusion, primary_language, score, Exclusion, Explanation, Knowledge, SeekerProfile,
@@ -46,15 +47,15 @@ pub enum MatchError {
 }
 
 /// What the taxonomy says, precomputed per concept.
-struct TaxonomyKnowledge {
+pub(crate) struct TaxonomyKnowledge {
     /// Per concept: related skills (sorted).
     related: Vec<Vec<ConceptId>>,
     /// Per concept: direct broader groups (sorted).
     groups: Vec<Vec<ConceptId>>,
     /// Per concept: ancestors, nearest first.
-    ancestors: Vec<Vec<ConceptId>>,
+    pub(crate) ancestors: Vec<Vec<ConceptId>>,
     /// Per concept: 1 / ln(e + number of occupations needing it).
-    specificity: Vec<f32>,
+    pub(crate) specificity: Vec<f32>,
 }
 
 impl TaxonomyKnowledge {
@@ -110,21 +111,22 @@ impl Knowledge for TaxonomyKnowledge {
     }
 }
 
-struct Slot<P> {
-    id: String,
+pub(crate) struct Slot<P> {
+    pub(crate) id: String,
     /// A vacancy's title (empty for seekers: no personal data is kept here).
-    title: String,
-    profile: P,
+    pub(crate) title: String,
+    pub(crate) profile: P,
     /// For seekers: consented to be found. For vacancies: always true.
     findable: bool,
 }
 
-/// Records of one kind with postings by skill and occupation.
-struct Side<P> {
-    slots: Vec<Option<Slot<P>>>,
+/// Records of one kind with postings by skill, occupation and title word.
+pub(crate) struct Side<P> {
+    pub(crate) slots: Vec<Option<Slot<P>>>,
     by_id: HashMap<String, usize>,
-    by_skill: HashMap<ConceptId, Vec<u32>>,
-    by_occupation: HashMap<ConceptId, Vec<u32>>,
+    pub(crate) by_skill: HashMap<ConceptId, Vec<u32>>,
+    pub(crate) by_occupation: HashMap<ConceptId, Vec<u32>>,
+    pub(crate) by_word: HashMap<u32, Vec<u32>>,
     dead: usize,
 }
 
@@ -135,6 +137,7 @@ impl<P> Default for Side<P> {
             by_id: HashMap::new(),
             by_skill: HashMap::new(),
             by_occupation: HashMap::new(),
+            by_word: HashMap::new(),
             dead: 0,
         }
     }
@@ -152,9 +155,18 @@ impl<P> Side<P> {
         }
     }
 
-    fn insert(&mut self, slot: Slot<P>, skills: &[ConceptId], occupations: &[ConceptId]) {
+    fn insert(
+        &mut self,
+        slot: Slot<P>,
+        skills: &[ConceptId],
+        occupations: &[ConceptId],
+        words: &[u32],
+    ) {
         self.remove(&slot.id);
         let index = self.slots.len();
+        for w in words {
+            self.by_word.entry(*w).or_default().push(index as u32);
+        }
         for s in skills {
             self.by_skill.entry(*s).or_default().push(index as u32);
         }
@@ -189,25 +201,103 @@ impl<P> Side<P> {
     }
 }
 
+/// Strings numbered in the order they are first seen.
+#[derive(Default)]
+pub(crate) struct Interner {
+    pub(crate) ids: HashMap<String, u32>,
+    pub(crate) names: Vec<String>,
+}
+
+impl Interner {
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(id) = self.ids.get(name) {
+            return *id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.ids.insert(name.to_string(), id);
+        id
+    }
+}
+
+/// The folded words of a title, for search.
+pub(crate) fn title_words(title: &str) -> Vec<String> {
+    let mut out: Vec<String> = openpes_text::words(title)
+        .map(|w| openpes_text::fold(&title[w.start..w.end]))
+        .filter(|w| !w.is_empty())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// How far a location may lie from the nearest gazetteer place to be counted in its region.
+const NEAREST_PLACE_KM: f64 = 30.0;
+
 /// The matching index over one taxonomy.
 pub struct MatchIndex {
-    taxonomy: Arc<Taxonomy>,
-    knowledge: TaxonomyKnowledge,
+    pub(crate) taxonomy: Arc<Taxonomy>,
+    pub(crate) knowledge: TaxonomyKnowledge,
     weights: Weights,
-    vacancies: Side<VacancyProfile>,
+    pub(crate) gazetteer: Arc<Gazetteer>,
+    pub(crate) vacancies: Side<VacancyProfile>,
     seekers: Side<SeekerProfile>,
+    pub(crate) employers: Interner,
+    pub(crate) words: Interner,
 }
 
 impl MatchIndex {
-    /// An empty index over `taxonomy`.
+    /// An empty index over `taxonomy`, with the built-in gazetteer of Taiwan.
     pub fn new(taxonomy: Arc<Taxonomy>) -> MatchIndex {
+        let gazetteer = Gazetteer::taiwan().unwrap_or_default();
+        MatchIndex::with_gazetteer(taxonomy, Arc::new(gazetteer))
+    }
+
+    /// An empty index over `taxonomy`, naming places with `gazetteer`.
+    pub fn with_gazetteer(taxonomy: Arc<Taxonomy>, gazetteer: Arc<Gazetteer>) -> MatchIndex {
         let knowledge = TaxonomyKnowledge::build(&taxonomy);
         MatchIndex {
             taxonomy,
             knowledge,
             weights: Weights::default(),
+            gazetteer,
             vacancies: Side::default(),
             seekers: Side::default(),
+            employers: Interner::default(),
+            words: Interner::default(),
+        }
+    }
+
+    /// The gazetteer places are named with.
+    pub fn gazetteer(&self) -> &Arc<Gazetteer> {
+        &self.gazetteer
+    }
+
+    /// The place a record names, and the point it stands for.
+    fn place(
+        &self,
+        place: Option<&str>,
+        location: Option<Point>,
+        errors: &mut Vec<FieldError>,
+    ) -> (Option<usize>, Option<Point>) {
+        match place {
+            Some(name) => match self.gazetteer.resolve(name) {
+                Ok(found) => {
+                    let position = self.gazetteer.position(&found.code);
+                    (position, location.or(Some(found.point)))
+                }
+                Err(e) => {
+                    errors.push(FieldError {
+                        field: "place".into(),
+                        message: e.to_string(),
+                    });
+                    (None, location)
+                }
+            },
+            None => (
+                location.and_then(|p| self.gazetteer.nearest(&p, NEAREST_PLACE_KM)),
+                location,
+            ),
         }
     }
 
@@ -265,7 +355,14 @@ impl MatchIndex {
     /// Adds or replaces a vacancy. The record is validated, and every concept must exist in
     /// the taxonomy with the right kind; otherwise nothing changes.
     pub fn upsert_vacancy(&mut self, vacancy: &Vacancy) -> Result<(), InvalidRecord> {
-        let profile = self.resolve_vacancy(vacancy)?;
+        let mut profile = self.resolve_vacancy(vacancy)?;
+        profile.employer = self.employers.intern(&vacancy.employer);
+        let mut words: Vec<u32> = title_words(&vacancy.title)
+            .iter()
+            .map(|w| self.words.intern(w))
+            .collect();
+        words.sort_unstable();
+        profile.title_words = words.clone().into_boxed_slice();
         let skills: Vec<ConceptId> = profile
             .essential
             .iter()
@@ -282,6 +379,7 @@ impl MatchIndex {
             },
             &skills,
             &occupations,
+            &words,
         );
         Ok(())
     }
@@ -304,6 +402,7 @@ impl MatchIndex {
                 essential.push((id, self.knowledge.specificity[id.0 as usize]));
             }
         }
+        let (place, location) = self.place(vacancy.place.as_deref(), vacancy.location, &mut errors);
         let mut optional: Vec<ConceptId> = Vec::new();
         for (i, uri) in vacancy.optional_skills.iter().enumerate() {
             let field = format!("optional_skills[{i}]");
@@ -339,7 +438,7 @@ impl MatchIndex {
                 .iter()
                 .map(|l| l.trim().to_ascii_uppercase())
                 .collect(),
-            location: vacancy.location,
+            location,
             remote: vacancy.remote,
             contract: vacancy.contract,
             working_time: vacancy.working_time,
@@ -347,6 +446,11 @@ impl MatchIndex {
             salary_max: vacancy.salary_max,
             expires: vacancy.expires,
             open: vacancy.status == crate::model::VacancyStatus::Open,
+            posted: vacancy.posted,
+            employer: u32::MAX,
+            place: place.and_then(|p| u16::try_from(p).ok()),
+            region: place.and_then(|p| u16::try_from(self.gazetteer.top_level(p)).ok()),
+            title_words: Box::default(),
         };
         Ok(profile)
     }
@@ -370,6 +474,7 @@ impl MatchIndex {
             },
             &skill_ids,
             &occupation_ids,
+            &[],
         );
         Ok(())
     }
@@ -399,6 +504,7 @@ impl MatchIndex {
                 }
             }
         }
+        let (_, location) = self.place(seeker.place.as_deref(), seeker.location, &mut errors);
         if !errors.is_empty() {
             return Err(InvalidRecord(errors));
         }
@@ -418,7 +524,7 @@ impl MatchIndex {
                 .iter()
                 .map(|l| l.trim().to_ascii_uppercase())
                 .collect(),
-            location: seeker.location,
+            location,
             max_distance_km: seeker.max_distance_km,
             willing_to_relocate: seeker.willing_to_relocate,
             accepts_remote: seeker.accepts_remote,
@@ -442,12 +548,13 @@ impl MatchIndex {
 
     /// Rebuilds the postings without dead slots.
     pub fn compact(&mut self) {
-        fn rebuild<P>(side: &mut Side<P>, keys: impl Fn(&P) -> (Vec<ConceptId>, Vec<ConceptId>)) {
+        type Keys = (Vec<ConceptId>, Vec<ConceptId>, Vec<u32>);
+        fn rebuild<P>(side: &mut Side<P>, keys: impl Fn(&P) -> Keys) {
             let slots = std::mem::take(&mut side.slots);
             *side = Side::default();
             for slot in slots.into_iter().flatten() {
-                let (skills, occupations) = keys(&slot.profile);
-                side.insert(slot, &skills, &occupations);
+                let (skills, occupations, words) = keys(&slot.profile);
+                side.insert(slot, &skills, &occupations, &words);
             }
         }
         rebuild(&mut self.vacancies, |v| {
@@ -458,12 +565,14 @@ impl MatchIndex {
                     .chain(v.optional.iter().copied())
                     .collect(),
                 v.occupation.into_iter().collect(),
+                v.title_words.to_vec(),
             )
         });
         rebuild(&mut self.seekers, |s| {
             (
                 s.skills.clone(),
                 s.occupations.iter().map(|(o, _)| *o).collect(),
+                Vec::new(),
             )
         });
     }

@@ -14,6 +14,7 @@ pub mod geo;
 pub mod index;
 pub mod model;
 pub mod score;
+pub mod search;
 
 pub use geo::{Gazetteer, Place, Point};
 pub use index::{MatchIndex, MatchQuery, Ranked};

@@ -108,6 +108,32 @@ pub enum VacancyStatus {
     Closed,
 }
 
+/// What a suggestion proposes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuggestionKind {
+    Skill,
+    Occupation,
+}
+
+/// A concept found in a record's free text by extraction, kept until a person confirms it
+/// (by adding it to the record's skills or occupation) or drops it. Suggestions never count
+/// in matching.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    /// Taxonomy URI.
+    pub concept: String,
+    pub kind: SuggestionKind,
+    /// For a vacancy's skill: whether the text makes it a requirement rather than a plus.
+    #[serde(default)]
+    pub essential: bool,
+    /// Extraction's confidence, in [0, 1].
+    pub score: f32,
+    /// The words of the text it was found in.
+    #[serde(default)]
+    pub evidence: String,
+}
+
 /// A job seeker's profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Seeker {
@@ -129,6 +155,16 @@ pub struct Seeker {
     pub licences: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Point>,
+    /// Gazetteer code or name of where the seeker lives; gives the location when `location`
+    /// is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    /// The CV as plain text, if the seeker gave one; extraction turns it into suggestions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cv_text: Option<String>,
+    /// Skills and occupations found in `cv_text`, waiting to be confirmed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<Suggestion>,
     /// How far the seeker will travel, in km.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_distance_km: Option<f64>,
@@ -152,6 +188,9 @@ pub struct Seeker {
     #[serde(default)]
     pub searchable: bool,
 }
+
+/// Largest free text (a description, a CV) a record may carry.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 
 fn yes() -> bool {
     true
@@ -196,6 +235,10 @@ pub struct Vacancy {
     pub licences: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Point>,
+    /// Gazetteer code or name of the place of work (county, city or district); gives the
+    /// location when `location` is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
     #[serde(default)]
     pub remote: RemotePolicy,
     pub contract: ContractType,
@@ -211,6 +254,9 @@ pub struct Vacancy {
     pub expires: Option<NaiveDate>,
     #[serde(default)]
     pub status: VacancyStatus,
+    /// Skills and occupation found in the title and description, waiting to be confirmed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<Suggestion>,
 }
 
 fn one() -> u32 {
@@ -291,6 +337,15 @@ impl Problems {
         }
     }
 
+    fn suggestions(&mut self, suggestions: &[Suggestion]) {
+        for (i, s) in suggestions.iter().enumerate() {
+            self.uri(format!("suggestions[{i}].concept"), &s.concept);
+            if !(0.0..=1.0).contains(&s.score) {
+                self.add(format!("suggestions[{i}].score"), "must be 0 to 1");
+            }
+        }
+    }
+
     fn finish(self) -> Result<(), InvalidRecord> {
         if self.0.is_empty() {
             Ok(())
@@ -329,6 +384,14 @@ impl Seeker {
         {
             p.add("max_distance_km", "must be 0 to 20000");
         }
+        if self
+            .cv_text
+            .as_ref()
+            .is_some_and(|t| t.len() > MAX_TEXT_BYTES)
+        {
+            p.add("cv_text", format!("must be at most {MAX_TEXT_BYTES} bytes"));
+        }
+        p.suggestions(&self.suggestions);
         p.finish()
     }
 }
@@ -360,8 +423,11 @@ impl Vacancy {
         }
         p.languages(&self.languages);
         p.point("location", &self.location);
-        if self.location.is_none() && self.remote != RemotePolicy::Remote {
-            p.add("location", "is required unless the work is fully remote");
+        if self.location.is_none() && self.place.is_none() && self.remote != RemotePolicy::Remote {
+            p.add(
+                "location",
+                "a location or a place is required unless the work is fully remote",
+            );
         }
         if let (Some(min), Some(max)) = (self.salary_min, self.salary_max) {
             if min > max {
@@ -374,6 +440,13 @@ impl Vacancy {
         if self.expires.is_some_and(|e| e < self.posted) {
             p.add("expires", "must not be before posted");
         }
+        if self.description.len() > MAX_TEXT_BYTES {
+            p.add(
+                "description",
+                format!("must be at most {MAX_TEXT_BYTES} bytes"),
+            );
+        }
+        p.suggestions(&self.suggestions);
         p.finish()
     }
 
@@ -404,6 +477,7 @@ mod tests {
                 lat: 25.04,
                 lon: 121.56,
             }),
+            place: None,
             remote: RemotePolicy::OnSite,
             contract: ContractType::Permanent,
             working_time: WorkingTime::FullTime,
@@ -413,6 +487,7 @@ mod tests {
             posted: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default(),
             expires: None,
             status: VacancyStatus::Open,
+            suggestions: Vec::new(),
         }
     }
 

@@ -169,6 +169,15 @@ pub(crate) struct VacancyProfile {
     pub salary_max: Option<u32>,
     pub expires: Option<NaiveDate>,
     pub open: bool,
+    // What search needs besides scoring:
+    pub posted: NaiveDate,
+    /// Interned employer id.
+    pub employer: u32,
+    /// Position of the place in the gazetteer, and of its outermost place (the region).
+    pub place: Option<u16>,
+    pub region: Option<u16>,
+    /// Interned folded words of the title, sorted, deduplicated.
+    pub title_words: Box<[u32]>,
 }
 
 /// What the taxonomy says about skills and occupations, as scoring needs it.

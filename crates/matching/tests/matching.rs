@@ -80,6 +80,7 @@ fn vacancy(id: &str, occupation: &str, essential: &[String]) -> Vacancy {
         languages: vec![],
         licences: vec![],
         location: Some(TAIPEI),
+        place: None,
         remote: RemotePolicy::OnSite,
         contract: ContractType::Permanent,
         working_time: WorkingTime::FullTime,
@@ -89,6 +90,7 @@ fn vacancy(id: &str, occupation: &str, essential: &[String]) -> Vacancy {
         posted: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default(),
         expires: None,
         status: VacancyStatus::Open,
+        suggestions: vec![],
     }
 }
 
@@ -109,6 +111,9 @@ fn seeker(id: &str, skills: &[String]) -> Seeker {
         languages: vec![],
         licences: vec![],
         location: Some(TAOYUAN),
+        place: None,
+        cv_text: None,
+        suggestions: vec![],
         max_distance_km: None,
         willing_to_relocate: false,
         accepts_remote: true,

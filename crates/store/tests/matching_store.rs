@@ -29,6 +29,7 @@ fn vacancy(id: &str, title: &str) -> Vacancy {
             lat: 24.99,
             lon: 121.30,
         }),
+        place: None,
         remote: RemotePolicy::OnSite,
         contract: ContractType::Permanent,
         working_time: WorkingTime::FullTime,
@@ -38,6 +39,7 @@ fn vacancy(id: &str, title: &str) -> Vacancy {
         posted: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default(),
         expires: None,
         status: VacancyStatus::Open,
+        suggestions: vec![],
     }
 }
 
