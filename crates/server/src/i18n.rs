@@ -95,6 +95,19 @@ pub enum Message {
         path: String,
         body: String,
     },
+    /// A filter value (id, code or label) that names nothing.
+    UnknownFilterValue {
+        param: String,
+        value: String,
+    },
+    /// A filter label that names several things.
+    AmbiguousFilterValue {
+        param: String,
+        value: String,
+        candidates: String,
+    },
+    /// Parameters that only make sense together.
+    IncompleteParameters(String),
 }
 
 impl Message {
@@ -121,6 +134,9 @@ impl Message {
             Message::InvalidRecord(_) => "invalid_record",
             Message::RecordNotFound { .. } => "record_not_found",
             Message::IdMismatch { .. } => "id_mismatch",
+            Message::UnknownFilterValue { .. } => "unknown_filter_value",
+            Message::AmbiguousFilterValue { .. } => "ambiguous_filter_value",
+            Message::IncompleteParameters(_) => "incomplete_parameters",
         }
     }
 
@@ -151,6 +167,12 @@ impl Message {
             (Message::QueryRequired, UiLang::ZhTw) => "請輸入搜尋文字",
             (Message::QueryTooLong { .. }, UiLang::En) => "Search text too long",
             (Message::QueryTooLong { .. }, UiLang::ZhTw) => "搜尋文字過長",
+            (Message::UnknownFilterValue { .. }, UiLang::En) => "Unknown filter value",
+            (Message::UnknownFilterValue { .. }, UiLang::ZhTw) => "無法辨識的篩選值",
+            (Message::AmbiguousFilterValue { .. }, UiLang::En) => "Ambiguous filter value",
+            (Message::AmbiguousFilterValue { .. }, UiLang::ZhTw) => "篩選值不明確",
+            (Message::IncompleteParameters(_), UiLang::En) => "Incomplete parameters",
+            (Message::IncompleteParameters(_), UiLang::ZhTw) => "參數不完整",
             (Message::BadCursor(_), UiLang::En) => "Invalid cursor",
             (Message::BadCursor(_), UiLang::ZhTw) => "無效的分頁游標",
             (Message::WrongKind { .. }, UiLang::En) => "Wrong kind of concept",
@@ -239,6 +261,36 @@ impl Message {
             }
             (Message::QueryTooLong { limit }, UiLang::ZhTw) => {
                 format!("參數「q」最多 {limit} 個字元。")
+            }
+            (Message::UnknownFilterValue { param, value }, UiLang::En) => {
+                format!("'{value}' given for '{param}' names nothing known.")
+            }
+            (Message::UnknownFilterValue { param, value }, UiLang::ZhTw) => {
+                format!("參數「{param}」的值「{value}」查無對應項目。")
+            }
+            (
+                Message::AmbiguousFilterValue {
+                    param,
+                    value,
+                    candidates,
+                },
+                UiLang::En,
+            ) => format!(
+                "'{value}' given for '{param}' names several things; use one of: {candidates}."
+            ),
+            (
+                Message::AmbiguousFilterValue {
+                    param,
+                    value,
+                    candidates,
+                },
+                UiLang::ZhTw,
+            ) => format!("參數「{param}」的值「{value}」對應多個項目，請改用：{candidates}。"),
+            (Message::IncompleteParameters(which), UiLang::En) => {
+                format!("These parameters go together: {which}.")
+            }
+            (Message::IncompleteParameters(which), UiLang::ZhTw) => {
+                format!("以下參數須一併提供：{which}。")
             }
             (Message::BadCursor(c), UiLang::En) => format!(
                 "'{c}' is not a cursor; pass the next_cursor value of a previous page."
@@ -371,6 +423,16 @@ mod tests {
                 path: "a".into(),
                 body: "b".into(),
             },
+            Message::UnknownFilterValue {
+                param: "occupation".into(),
+                value: "x".into(),
+            },
+            Message::AmbiguousFilterValue {
+                param: "place".into(),
+                value: "x".into(),
+                candidates: "a, b".into(),
+            },
+            Message::IncompleteParameters("lat, lon".into()),
         ];
         for m in all {
             assert_ne!(m.title(UiLang::En), m.title(UiLang::ZhTw));

@@ -240,6 +240,8 @@ pub fn router(state: AppState, limits: Limits) -> Router {
             axum::routing::post(m::import_vacancies),
         )
         .route("/vacancies/changes", get(m::vacancy_changes))
+        .route("/vacancies/search", get(routes::search::search))
+        .route("/vacancies/snapshot", get(routes::search::snapshot))
         .route(
             "/vacancies/{id}",
             get(m::get_vacancy)

@@ -41,6 +41,8 @@ use utoipa::OpenApi;
         routes::matching::vacancy_candidates,
         routes::matching::import_vacancies,
         routes::matching::vacancy_changes,
+        routes::search::search,
+        routes::search::snapshot,
     ),
     components(schemas(error::Problem, dto::ConceptRef, dto::ConceptDetail, dto::SearchResponse)),
     tags(

@@ -290,3 +290,190 @@ async fn seekers_and_vacancies_match_both_ways_with_explanations() -> TestResult
     }
     Ok(())
 }
+
+const REGISTERED_NURSE: &str = "urn:openpes:starter:occupation/registered-nurse";
+
+async fn get_json(
+    client: &reqwest::Client,
+    url: &str,
+) -> Result<(u16, Value), Box<dyn std::error::Error>> {
+    send(client, reqwest::Method::GET, url, None).await
+}
+
+fn ids(body: &Value, list: &str) -> Vec<String> {
+    body[list]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v["id"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn vacancy_search_filters_facets_pages_and_snapshot() -> TestResult {
+    let (urls, _dir) = urls().await?;
+    let client = reqwest::Client::new();
+    for url in urls {
+        let (base, _state) = start(&url).await?;
+        let mut in_taipei = vacancy("v-tpe", &[FORKLIFT]);
+        in_taipei["location"] = Value::Null;
+        in_taipei["place"] = json!("台北市");
+        in_taipei["posted"] = json!("2026-11-20");
+        let mut in_taoyuan = vacancy("v-tao", &[FORKLIFT]);
+        in_taoyuan["contract"] = json!("temporary");
+        in_taoyuan["posted"] = json!("2026-11-22");
+        let mut nurse = vacancy("v-rn", &[]);
+        nurse["title"] = json!("Registered nurse, ward 7");
+        nurse["occupation"] = json!(REGISTERED_NURSE);
+        nurse["location"] = Value::Null;
+        nurse["place"] = json!("TW-TPE-01");
+        nurse["posted"] = json!("2026-11-21");
+        for v in [&in_taipei, &in_taoyuan, &nurse] {
+            let id = v["id"].as_str().unwrap_or_default();
+            let (status, body) = send(
+                &client,
+                reqwest::Method::PUT,
+                &format!("{base}/vacancies/{id}"),
+                Some(v.clone()),
+            )
+            .await?;
+            assert_eq!(status, 204, "{body}");
+        }
+        let mut nowhere = vacancy("v-x", &[FORKLIFT]);
+        nowhere["place"] = json!("Atlantis");
+        let (status, body) = send(
+            &client,
+            reqwest::Method::PUT,
+            &format!("{base}/vacancies/v-x"),
+            Some(nowhere),
+        )
+        .await?;
+        assert_eq!(status, 422);
+        assert_eq!(body["errors"][0]["field"], "place", "{body}");
+
+        // Everything, newest first, with facets.
+        let (status, all) = get_json(&client, &format!("{base}/vacancies/search")).await?;
+        assert_eq!(status, 200, "{all}");
+        assert_eq!(all["total"], 3);
+        assert_eq!(ids(&all, "results"), ["v-tao", "v-rn", "v-tpe"]);
+        let regions = &all["facets"]["regions"];
+        assert_eq!(regions[0]["value"]["code"], "TW-TPE", "{regions}");
+        assert_eq!(regions[0]["count"], 2);
+        assert_eq!(regions[1]["value"]["code"], "TW-TAO");
+        let contracts = &all["facets"]["contracts"];
+        assert_eq!(contracts[0]["value"], "permanent");
+        assert_eq!(contracts[0]["count"], 2);
+
+        // Free text: an occupation and a place understood.
+        let (status, found) = get_json(
+            &client,
+            &format!("{base}/vacancies/search?q=forklift%20driver%20in%20Taipei&lang=zh-TW"),
+        )
+        .await?;
+        assert_eq!(status, 200, "{found}");
+        assert_eq!(ids(&found, "results"), ["v-tpe"], "{found}");
+        assert_eq!(found["interpreted"]["places"][0]["code"], "TW-TPE");
+        assert_eq!(found["interpreted"]["places"][0]["name"], "臺北市");
+        assert_eq!(
+            found["interpreted"]["occupations"][0]["uri"],
+            FORKLIFT_DRIVER
+        );
+        let hit = &found["results"][0];
+        let parts_sum: f64 = hit["parts"]
+            .as_array()
+            .map(|p| p.iter().filter_map(|x| x["points"].as_f64()).sum())
+            .unwrap_or(-1.0);
+        let relevance = hit["relevance"].as_f64().unwrap_or(-2.0);
+        assert!((parts_sum - relevance).abs() < 1e-4, "{hit}");
+        assert_eq!(hit["place"]["name"], "臺北市");
+
+        // Filters by code, label, enumeration and radius.
+        for (query, want) in [
+            ("occupation=2221", vec!["v-rn"]),
+            (
+                "occupation=%E5%A0%86%E9%AB%98%E6%A9%9F%E5%8F%B8%E6%A9%9F",
+                vec!["v-tao", "v-tpe"],
+            ),
+            ("contract=temporary", vec!["v-tao"]),
+            ("place=TW-TPE&sort=date", vec!["v-rn", "v-tpe"]),
+            ("lat=24.99&lon=121.30&radius_km=10", vec!["v-tao"]),
+            (
+                "skill=forklift%20operation&posted_since=2026-11-21",
+                vec!["v-tao"],
+            ),
+        ] {
+            let (status, body) =
+                get_json(&client, &format!("{base}/vacancies/search?{query}")).await?;
+            assert_eq!(status, 200, "{query}: {body}");
+            assert_eq!(ids(&body, "results"), want, "{query}");
+        }
+        // Unknown and ambiguous values are named.
+        for (query, code, named) in [
+            ("place=Atlantis", "unknown_filter_value", "Atlantis"),
+            (
+                "place=%E4%B8%AD%E6%AD%A3%E5%8D%80",
+                "ambiguous_filter_value",
+                "place",
+            ),
+            (
+                "occupation=astronaut%20chef",
+                "unknown_filter_value",
+                "occupation",
+            ),
+            ("contract=forever", "unknown_value", "forever"),
+            ("lat=25", "incomplete_parameters", "lat"),
+            ("cursor=zzz", "bad_cursor", "zzz"),
+        ] {
+            let (status, body) =
+                get_json(&client, &format!("{base}/vacancies/search?{query}")).await?;
+            assert_eq!(status, 400, "{query}: {body}");
+            assert_eq!(body["code"], code, "{query}: {body}");
+            assert!(
+                body["detail"].as_str().is_some_and(|d| d.contains(named)),
+                "{body}"
+            );
+        }
+
+        // Pages of one joined up are the one-page answer.
+        let mut cursor: Option<String> = None;
+        let mut paged = Vec::new();
+        loop {
+            let url = match &cursor {
+                Some(c) => format!("{base}/vacancies/search?limit=1&cursor={c}"),
+                None => format!("{base}/vacancies/search?limit=1"),
+            };
+            let (status, page) = get_json(&client, &url).await?;
+            assert_eq!(status, 200, "{page}");
+            assert_eq!(page["total"], 3);
+            paged.extend(ids(&page, "results"));
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_string()),
+                None => break,
+            }
+            assert!(paged.len() <= 3, "pagination does not end");
+        }
+        assert_eq!(paged, ["v-tao", "v-rn", "v-tpe"]);
+
+        // The snapshot: every open vacancy by id, with the cursor to follow changes from.
+        let (status, first) =
+            get_json(&client, &format!("{base}/vacancies/snapshot?limit=2")).await?;
+        assert_eq!(status, 200, "{first}");
+        assert_eq!(ids(&first, "vacancies"), ["v-rn", "v-tao"]);
+        let since = first["changes_since"].as_i64().unwrap_or(0);
+        assert!(since >= 3, "{first}");
+        let after = first["next_after"].as_str().ok_or("no next page")?;
+        let (_, second) = get_json(
+            &client,
+            &format!("{base}/vacancies/snapshot?limit=2&after={after}"),
+        )
+        .await?;
+        assert_eq!(ids(&second, "vacancies"), ["v-tpe"]);
+        assert!(second["next_after"].is_null());
+        let (_, changes) =
+            get_json(&client, &format!("{base}/vacancies/changes?since={since}")).await?;
+        assert_eq!(changes["changes"].as_array().map(Vec::len), Some(0));
+    }
+    Ok(())
+}

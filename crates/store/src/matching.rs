@@ -188,6 +188,32 @@ impl Store {
         rows.iter().map(|r| parse(r, "vacancy")).collect()
     }
 
+    /// Up to `limit` vacancies with status open and an id after `after` (empty: from the
+    /// start), by id: the pages of a snapshot.
+    pub async fn open_vacancies_after(
+        &self,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<Vacancy>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT document FROM vacancies WHERE status = 'open' AND id > $1 \
+             ORDER BY id LIMIT $2",
+        )
+        .bind(after.to_string())
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| parse(r, "vacancy")).collect()
+    }
+
+    /// The cursor of the latest vacancy change (0 when there is none).
+    pub async fn latest_vacancy_change(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS latest FROM vacancy_changes")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get("latest")?)
+    }
+
     /// Deletes a vacancy (recorded in the change feed); false when there was none.
     pub async fn delete_vacancy(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let mut tx = self.pool().begin().await?;

@@ -3,4 +3,5 @@
 pub mod extract;
 pub mod health;
 pub mod matching;
+pub mod search;
 pub mod taxonomy;
