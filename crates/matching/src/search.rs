@@ -396,9 +396,8 @@ impl MatchIndex {
                 return false;
             }
             if let Some(allowed) = &allowed {
-                if !v
-                    .occupation
-                    .is_some_and(|o| allowed.binary_search(&o).is_ok())
+                if v.occupation
+                    .is_none_or(|o| allowed.binary_search(&o).is_err())
                 {
                     return false;
                 }
@@ -432,7 +431,7 @@ impl MatchIndex {
                 return false;
             }
             if let Some(min) = filters.min_salary {
-                if !v.salary_max.or(v.salary_min).is_some_and(|s| s >= min) {
+                if v.salary_max.or(v.salary_min).is_none_or(|s| s < min) {
                     return false;
                 }
             }
