@@ -6,12 +6,15 @@
 //! - [`demo`]: reproducible synthetic employers, vacancies and seekers for demos and benches.
 //! - [`geo`]: distances and the gazetteer (Taiwan's counties, cities and districts built in).
 //! - [`score`]: the score of one seeker for one vacancy, part by part, and the hard filters.
+//! - [`jsonld`]: schema.org `JobPosting` JSON-LD read into vacancies and employers.
+//! - [`search`]: vacancy search with filters, facets and cursor pages over the index.
 //! - [`index`]: the in-memory index over all open vacancies and consenting seekers, resolved
 //!   against the taxonomy, answering top-k in both directions.
 
 pub mod demo;
 pub mod geo;
 pub mod index;
+pub mod jsonld;
 pub mod model;
 pub mod score;
 pub mod search;
@@ -20,6 +23,7 @@ pub use geo::{Gazetteer, Place, Point};
 pub use index::{MatchIndex, MatchQuery, Ranked};
 pub use model::{
     ContractType, Employer, FieldError, InvalidRecord, LanguageSkill, PastOccupation, RemotePolicy,
-    Seeker, SeekerSkill, SkillSource, Vacancy, VacancyStatus, WorkingTime,
+    Seeker, SeekerSkill, SkillSource, Suggestion, SuggestionKind, Vacancy, VacancyStatus,
+    WorkingTime,
 };
 pub use score::{Explanation, Part, PartName, Weights};

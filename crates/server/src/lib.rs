@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod openapi;
 pub mod rate_limit;
 pub mod routes;
+pub mod suggest;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, Request};
@@ -234,6 +235,14 @@ pub fn router(state: AppState, limits: Limits) -> Router {
                 .delete(m::delete_seeker),
         )
         .route("/seekers/{id}/matches", get(m::seeker_matches))
+        .route(
+            "/seekers/{id}/suggestions",
+            axum::routing::post(m::decide_seeker_suggestions),
+        )
+        .route(
+            "/vacancies/{id}/suggestions",
+            axum::routing::post(m::decide_vacancy_suggestions),
+        )
         .route("/employers/{id}", axum::routing::put(m::put_employer))
         .route(
             "/vacancies/import",

@@ -41,6 +41,8 @@ use utoipa::OpenApi;
         routes::matching::vacancy_candidates,
         routes::matching::import_vacancies,
         routes::matching::vacancy_changes,
+        routes::matching::decide_vacancy_suggestions,
+        routes::matching::decide_seeker_suggestions,
         routes::search::search,
         routes::search::snapshot,
     ),

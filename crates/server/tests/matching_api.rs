@@ -477,3 +477,199 @@ async fn vacancy_search_filters_facets_pages_and_snapshot() -> TestResult {
     }
     Ok(())
 }
+
+/// Two schema.org postings written for this test: one with structured skills, a Taiwanese
+/// address and a yearly salary; one remote, with skills only in its HTML description.
+fn job_postings() -> Value {
+    json!({
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "JobPosting",
+                "identifier": {"@type": "PropertyValue", "name": "Taoyuan Logistics", "value": "TL-2026-17"},
+                "title": "堆高機司機（夜班）",
+                "description": "<p>倉儲夜班，負責<b>堆高機</b>作業。</p>",
+                "datePosted": "2026-11-18T09:00:00+08:00",
+                "validThrough": "2026-12-31",
+                "employmentType": ["FULL_TIME", "TEMPORARY"],
+                "hiringOrganization": {"@type": "Organization", "name": "桃園物流股份有限公司"},
+                "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress",
+                    "addressRegion": "桃園市", "addressLocality": "中壢區", "addressCountry": "TW"}},
+                "baseSalary": {"@type": "MonetaryAmount", "currency": "TWD",
+                    "value": {"@type": "QuantitativeValue", "minValue": 420000, "maxValue": 540000, "unitText": "YEAR"}},
+                "occupationalCategory": "8344",
+                "skills": ["forklift operation"],
+                "totalJobOpenings": 2
+            },
+            {
+                "@type": "JobPosting",
+                "url": "https://jobs.example.org/postings/991",
+                "title": "Registered nurse (telehealth)",
+                "description": "<ul><li>You will provide patient care and administer medication.</li><li>Infection control experience is a plus.</li></ul>",
+                "datePosted": "2026-11-19",
+                "jobLocationType": "TELECOMMUTE",
+                "hiringOrganization": {"@type": "Organization", "name": "Example Care", "identifier": "example-care"}
+            }
+        ]
+    })
+}
+
+#[tokio::test]
+async fn json_ld_postings_import_with_suggestions_to_confirm() -> TestResult {
+    let (urls, _dir) = urls().await?;
+    let client = reqwest::Client::new();
+    for url in urls {
+        let (base, _state) = start(&url).await?;
+        // A bad posting rejects the whole document, naming posting and property.
+        let mut bad = job_postings();
+        bad["@graph"][1]["datePosted"] = json!("yesterday");
+        bad["@graph"][0]["baseSalary"]["value"]["unitText"] = json!("FORTNIGHT");
+        let response = client
+            .post(format!("{base}/vacancies/import"))
+            .header("content-type", "application/ld+json")
+            .body(bad.to_string())
+            .send()
+            .await?;
+        assert_eq!(response.status().as_u16(), 422);
+        let body: Value = response.json().await?;
+        let fields: Vec<&str> = body["errors"]
+            .as_array()
+            .map(|e| e.iter().filter_map(|x| x["field"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            fields,
+            ["[0].baseSalary.unitText", "[1].datePosted"],
+            "{body}"
+        );
+        let (_, all) = get_json(&client, &format!("{base}/vacancies/search")).await?;
+        assert_eq!(all["total"], 0, "nothing stored from a rejected import");
+
+        let response = client
+            .post(format!("{base}/vacancies/import"))
+            .header("content-type", "application/ld+json")
+            .body(job_postings().to_string())
+            .send()
+            .await?;
+        assert_eq!(response.status().as_u16(), 200);
+        let summary: Value = response.json().await?;
+        assert_eq!(summary["stored"], 2);
+        assert_eq!(summary["employers"], 2);
+
+        let (status, forklift) = get_json(&client, &format!("{base}/vacancies/TL-2026-17")).await?;
+        assert_eq!(status, 200, "{forklift}");
+        assert_eq!(forklift["occupation"], FORKLIFT_DRIVER);
+        assert_eq!(forklift["essential_skills"], json!([FORKLIFT]));
+        assert_eq!(forklift["salary_min"], 35000);
+        assert_eq!(forklift["salary_max"], 45000);
+        assert_eq!(forklift["contract"], "temporary");
+        assert_eq!(forklift["positions"], 2);
+        assert_eq!(forklift["expires"], "2026-12-31");
+        let place = forklift["place"].as_str().unwrap_or_default().to_string();
+        assert!(place.starts_with("TW-TAO-"), "{forklift}");
+        assert!(
+            forklift["suggestions"].is_null(),
+            "structured skills need no suggestions"
+        );
+
+        // The remote posting's skills are suggestions until someone confirms them.
+        let (_, changes) = get_json(&client, &format!("{base}/vacancies/changes")).await?;
+        let nurse_id = changes["changes"]
+            .as_array()
+            .and_then(|c| {
+                c.iter()
+                    .filter_map(|x| x["vacancy_id"].as_str())
+                    .find(|id| id.starts_with("jp-"))
+            })
+            .ok_or("the url-identified posting is missing")?
+            .to_string();
+        let (_, nurse) = get_json(&client, &format!("{base}/vacancies/{nurse_id}")).await?;
+        assert_eq!(nurse["remote"], "remote");
+        assert_eq!(nurse["essential_skills"], json!([]));
+        let suggested: Vec<(String, bool)> = nurse["suggestions"]
+            .as_array()
+            .map(|s| {
+                s.iter()
+                    .filter(|x| x["kind"] == "skill")
+                    .filter_map(|x| {
+                        Some((
+                            x["concept"].as_str()?.to_string(),
+                            x["essential"].as_bool()?,
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let care = "urn:openpes:starter:skill/patient-care";
+        let infection = "urn:openpes:starter:skill/infection-control";
+        assert!(
+            suggested.contains(&(care.to_string(), true)),
+            "{suggested:?}"
+        );
+        assert!(
+            suggested.contains(&(infection.to_string(), false)),
+            "{suggested:?}"
+        );
+
+        // Suggestions do not count: no candidate search uses them until confirmed.
+        let (status, confirmed) = send(
+            &client,
+            reqwest::Method::POST,
+            &format!("{base}/vacancies/{nurse_id}/suggestions"),
+            Some(json!({"accept": [care, infection]})),
+        )
+        .await?;
+        assert_eq!(status, 200, "{confirmed}");
+        assert_eq!(confirmed["essential_skills"], json!([care]));
+        assert_eq!(confirmed["optional_skills"], json!([infection]));
+        let left: Vec<&str> = confirmed["suggestions"]
+            .as_array()
+            .map(|s| s.iter().filter_map(|x| x["concept"].as_str()).collect())
+            .unwrap_or_default();
+        assert!(!left.contains(&care));
+        let (status, body) = send(
+            &client,
+            reqwest::Method::POST,
+            &format!("{base}/vacancies/{nurse_id}/suggestions"),
+            Some(json!({"accept": [care]})),
+        )
+        .await?;
+        assert_eq!(status, 422, "accepting twice: {body}");
+        let (_, found) = get_json(
+            &client,
+            &format!("{base}/vacancies/search?skill=provide%20patient%20care"),
+        )
+        .await?;
+        assert_eq!(ids(&found, "results"), [nurse_id.as_str()]);
+
+        // A seeker's CV becomes suggestions too; accepted skills count as extracted.
+        let (status, _) = send(
+            &client,
+            reqwest::Method::PUT,
+            &format!("{base}/seekers/s-cv"),
+            Some(json!({"id": "s-cv", "searchable": true,
+                "cv_text": "Six years in a warehouse. I hold a licence for forklift operation."})),
+        )
+        .await?;
+        assert_eq!(status, 204);
+        let (_, seeker) = get_json(&client, &format!("{base}/seekers/s-cv")).await?;
+        let has = seeker["suggestions"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|x| x["concept"] == FORKLIFT));
+        assert!(has, "{seeker}");
+        let (status, seeker) = send(
+            &client,
+            reqwest::Method::POST,
+            &format!("{base}/seekers/s-cv/suggestions"),
+            Some(json!({"accept": [FORKLIFT]})),
+        )
+        .await?;
+        assert_eq!(status, 200, "{seeker}");
+        assert_eq!(seeker["skills"][0]["source"], "extracted");
+        let (_, matches) = get_json(&client, &format!("{base}/seekers/s-cv/matches")).await?;
+        assert_eq!(
+            ids(&matches, "results").first().map(String::as_str),
+            Some("TL-2026-17")
+        );
+    }
+    Ok(())
+}

@@ -120,8 +120,31 @@ impl Store {
         vacancies: &[Vacancy],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.put_employers_and_vacancies(&[], vacancies, now).await
+    }
+
+    /// Adds or replaces employers and vacancies (an import that names its employers), all in
+    /// one transaction.
+    pub async fn put_employers_and_vacancies(
+        &self,
+        employers: &[Employer],
+        vacancies: &[Vacancy],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let at = timestamp(now);
         let mut tx = self.pool().begin().await?;
+        for employer in employers {
+            sqlx::query(
+                "INSERT INTO employers (id, document, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (id) DO UPDATE SET document = excluded.document, \
+                 updated_at = excluded.updated_at",
+            )
+            .bind(employer.id.clone())
+            .bind(document(employer)?)
+            .bind(at.clone())
+            .execute(&mut *tx)
+            .await?;
+        }
         for (i, vacancy) in vacancies.iter().enumerate() {
             // Checked inside the transaction: one bad record rolls back the ones before it.
             vacancy.validate().map_err(|errors| {

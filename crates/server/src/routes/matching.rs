@@ -21,7 +21,10 @@ use axum::Json;
 use chrono::Utc;
 use openpes_matching::index::{MatchError, MatchIndex};
 use openpes_matching::score::{OccupationRelation, PartName};
-use openpes_matching::{Employer, FieldError, InvalidRecord, MatchQuery, Ranked, Seeker, Vacancy};
+use openpes_matching::{
+    Employer, FieldError, InvalidRecord, MatchQuery, Ranked, Seeker, SeekerSkill, SkillSource,
+    SuggestionKind, Vacancy,
+};
 use openpes_store::VacancyChange;
 use openpes_taxonomy::Taxonomy;
 use serde::{Deserialize, Serialize};
@@ -54,6 +57,15 @@ fn same_id(path: &str, body: &str) -> Result<(), ApiError> {
     }
 }
 
+/// Runs CPU-heavy work (extraction, scoring) off the async workers.
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ApiError::internal(&e))
+}
+
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
     lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -81,8 +93,17 @@ pub async fn put_seeker(
     ApiPath(id): ApiPath<String>,
     seeker: Result<Json<Seeker>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
-    let seeker = body(seeker)?;
+    let mut seeker = body(seeker)?;
     same_id(&id, &seeker.id)?;
+    seeker.validate().map_err(invalid)?;
+    let seeker = {
+        let (taxonomy, extractor) = state.extraction();
+        blocking(move || {
+            crate::suggest::suggest_for_seeker(&taxonomy, &extractor, &mut seeker);
+            seeker
+        })
+        .await?
+    };
     let index = state.matching();
     read(&index).check_seeker(&seeker).map_err(invalid)?;
     state.store().put_seeker(&seeker, Utc::now()).await?;
@@ -152,8 +173,17 @@ pub async fn put_vacancy(
     ApiPath(id): ApiPath<String>,
     vacancy: Result<Json<Vacancy>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
-    let vacancy = body(vacancy)?;
+    let mut vacancy = body(vacancy)?;
     same_id(&id, &vacancy.id)?;
+    vacancy.validate().map_err(invalid)?;
+    let vacancy = {
+        let (taxonomy, extractor) = state.extraction();
+        blocking(move || {
+            crate::suggest::suggest_for_vacancy(&taxonomy, &extractor, &mut vacancy);
+            vacancy
+        })
+        .await?
+    };
     let index = state.matching();
     read(&index).check_vacancy(&vacancy).map_err(invalid)?;
     state
@@ -196,48 +226,75 @@ pub async fn delete_vacancy(
 /// What an import stored.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ImportSummary {
+    /// Vacancies stored.
     pub stored: usize,
+    /// Employers stored (named by JSON-LD postings).
+    pub employers: usize,
 }
 
-/// Import vacancies as JSON lines (one vacancy per line; blank lines skipped). All or nothing:
-/// any bad line rejects the whole import, with every bad field named by line.
+/// Import vacancies, all or nothing: any bad record rejects the whole import, with every bad
+/// field named (`line 3: salary_max` for JSON lines, `[2].datePosted` for JSON-LD).
+///
+/// - `Content-Type: application/x-ndjson` (or anything else): one vacancy per line in OpenPES
+///   form; blank lines are skipped.
+/// - `Content-Type: application/ld+json` or `application/json`: schema.org `JobPosting`s (one,
+///   an array, or an `@graph`); their hiring organisations are stored as employers.
+///
+/// Vacancies that name no skills get extraction suggestions from their text.
 #[utoipa::path(post, path = "/api/v1/vacancies/import", tag = "matching",
     request_body(content = String, content_type = "application/x-ndjson"),
     responses((status = 200, description = "All stored", body = ImportSummary),
-        (status = 422, description = "Bad lines (listed in `errors`); nothing stored", body = crate::error::Problem)))]
+        (status = 422, description = "Bad records (listed in `errors`); nothing stored", body = crate::error::Problem)))]
 pub async fn import_vacancies(
     State(state): State<AppState>,
+    headers: HeaderMap,
     text: String,
 ) -> Result<Json<ImportSummary>, ApiError> {
-    let mut vacancies = Vec::new();
-    let mut errors = Vec::new();
-    {
-        let index = state.matching();
-        let index = read(&index);
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
+    let json_ld = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .is_some_and(|v| v == "application/ld+json" || v == "application/json");
+    let index = state.matching();
+    let (taxonomy, extractor) = state.extraction();
+    let parsed = blocking(
+        move || -> Result<(Vec<Employer>, Vec<Vacancy>), InvalidRecord> {
+            let guard = read(&index);
+            let (employers, mut vacancies, mut errors) = if json_ld {
+                read_json_ld(&text, &guard)
+            } else {
+                read_json_lines(&text)
+            };
+            for (_, vacancy) in &mut vacancies {
+                crate::suggest::suggest_for_vacancy(&taxonomy, &extractor, vacancy);
             }
-            let at = |field: &str| format!("line {}: {field}", i + 1);
-            match serde_json::from_str::<Vacancy>(line) {
-                Ok(vacancy) => match index.check_vacancy(&vacancy) {
-                    Ok(()) => vacancies.push(vacancy),
-                    Err(bad) => errors.extend(bad.0.into_iter().map(|e| FieldError {
-                        field: at(&e.field),
+            for (at, vacancy) in &vacancies {
+                if let Err(bad) = guard.check_vacancy(vacancy) {
+                    errors.extend(bad.0.into_iter().map(|e| FieldError {
+                        field: format!("{at}{}", e.field),
                         message: e.message,
-                    })),
-                },
-                Err(e) => errors.push(FieldError {
-                    field: at("json"),
-                    message: e.to_string(),
-                }),
+                    }));
+                }
             }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(invalid(InvalidRecord(errors)));
-    }
-    state.store().put_vacancies(&vacancies, Utc::now()).await?;
+            if errors.is_empty() {
+                Ok((employers, vacancies.into_iter().map(|(_, v)| v).collect()))
+            } else {
+                Err(InvalidRecord(errors))
+            }
+        },
+    )
+    .await?;
+    let (employers, vacancies) = parsed.map_err(invalid)?;
+    state
+        .store()
+        .put_employers_and_vacancies(&employers, &vacancies, Utc::now())
+        .await?;
     let index = state.matching();
     let mut index = write(&index);
     for vacancy in &vacancies {
@@ -245,7 +302,177 @@ pub async fn import_vacancies(
     }
     Ok(Json(ImportSummary {
         stored: vacancies.len(),
+        employers: employers.len(),
     }))
+}
+
+/// Vacancies read from an import, each with where it came from (`line 3: `, `[2].`).
+type Located = Vec<(String, Vacancy)>;
+
+/// JSON lines: the vacancies read, and every line that could not be read.
+fn read_json_lines(text: &str) -> (Vec<Employer>, Located, Vec<FieldError>) {
+    let mut vacancies = Vec::new();
+    let mut errors = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let at = |field: &str| format!("line {}: {field}", i + 1);
+        match serde_json::from_str::<Vacancy>(line) {
+            Ok(vacancy) => match vacancy.validate() {
+                Ok(()) => vacancies.push((at(""), vacancy)),
+                Err(bad) => errors.extend(bad.0.into_iter().map(|e| FieldError {
+                    field: at(&e.field),
+                    message: e.message,
+                })),
+            },
+            Err(e) => errors.push(FieldError {
+                field: at("json"),
+                message: e.to_string(),
+            }),
+        }
+    }
+    (Vec::new(), vacancies, errors)
+}
+
+/// schema.org JobPosting JSON-LD: the vacancies and employers read, or what is wrong.
+fn read_json_ld(text: &str, index: &MatchIndex) -> (Vec<Employer>, Located, Vec<FieldError>) {
+    let document: serde_json::Value = match serde_json::from_str(text) {
+        Ok(d) => d,
+        Err(e) => {
+            return (
+                Vec::new(),
+                Vec::new(),
+                vec![FieldError {
+                    field: format!("line {}: json", e.line()),
+                    message: e.to_string(),
+                }],
+            )
+        }
+    };
+    match openpes_matching::jsonld::job_postings(&document, index.taxonomy(), index.gazetteer()) {
+        Ok(postings) => (
+            postings.employers,
+            postings
+                .vacancies
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (format!("[{i}]."), v))
+                .collect(),
+            Vec::new(),
+        ),
+        Err(errors) => (Vec::new(), Vec::new(), errors),
+    }
+}
+
+/// Which suggestions to confirm and which to drop (by concept URI).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuggestionDecision {
+    #[serde(default)]
+    pub accept: Vec<String>,
+    #[serde(default)]
+    pub reject: Vec<String>,
+}
+
+fn not_suggested(uri: &str) -> ApiError {
+    invalid(InvalidRecord(vec![FieldError {
+        field: "accept".into(),
+        message: format!("'{uri}' is not among the record's suggestions"),
+    }]))
+}
+
+/// Confirm or drop a vacancy's extraction suggestions. Accepted skills join the essential or
+/// optional skills (as the text said); an accepted occupation becomes the vacancy's
+/// occupation. Returns the updated record.
+#[utoipa::path(post, path = "/api/v1/vacancies/{id}/suggestions", tag = "matching",
+    request_body = SuggestionDecision,
+    params(("id" = String, Path, description = "Vacancy id")),
+    responses((status = 200, description = "The updated record", body = Object),
+        (status = 404, description = "No such vacancy", body = crate::error::Problem),
+        (status = 422, description = "A URI that is not a suggestion", body = crate::error::Problem)))]
+pub async fn decide_vacancy_suggestions(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    decision: Result<Json<SuggestionDecision>, JsonRejection>,
+) -> Result<Json<Vacancy>, ApiError> {
+    let decision = body(decision)?;
+    let mut vacancy = state
+        .store()
+        .vacancy(&id)
+        .await?
+        .ok_or_else(|| not_found("vacancy", &id))?;
+    for uri in &decision.accept {
+        let position = vacancy
+            .suggestions
+            .iter()
+            .position(|s| &s.concept == uri)
+            .ok_or_else(|| not_suggested(uri))?;
+        let suggestion = vacancy.suggestions.remove(position);
+        match suggestion.kind {
+            SuggestionKind::Occupation => vacancy.occupation = Some(suggestion.concept),
+            SuggestionKind::Skill if suggestion.essential => {
+                vacancy.essential_skills.push(suggestion.concept)
+            }
+            SuggestionKind::Skill => vacancy.optional_skills.push(suggestion.concept),
+        }
+    }
+    vacancy
+        .suggestions
+        .retain(|s| !decision.reject.contains(&s.concept));
+    let index = state.matching();
+    read(&index).check_vacancy(&vacancy).map_err(invalid)?;
+    state
+        .store()
+        .put_vacancies(std::slice::from_ref(&vacancy), Utc::now())
+        .await?;
+    write(&index).upsert_vacancy(&vacancy).map_err(invalid)?;
+    Ok(Json(vacancy))
+}
+
+/// Confirm or drop a seeker's suggestions from their CV. Accepted skills join the profile with
+/// source `extracted`; an accepted occupation becomes a desired occupation.
+#[utoipa::path(post, path = "/api/v1/seekers/{id}/suggestions", tag = "matching",
+    request_body = SuggestionDecision,
+    params(("id" = String, Path, description = "Seeker id")),
+    responses((status = 200, description = "The updated record", body = Object),
+        (status = 404, description = "No such seeker", body = crate::error::Problem),
+        (status = 422, description = "A URI that is not a suggestion", body = crate::error::Problem)))]
+pub async fn decide_seeker_suggestions(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    decision: Result<Json<SuggestionDecision>, JsonRejection>,
+) -> Result<Json<Seeker>, ApiError> {
+    let decision = body(decision)?;
+    let mut seeker = state
+        .store()
+        .seeker(&id)
+        .await?
+        .ok_or_else(|| not_found("seeker", &id))?;
+    for uri in &decision.accept {
+        let position = seeker
+            .suggestions
+            .iter()
+            .position(|s| &s.concept == uri)
+            .ok_or_else(|| not_suggested(uri))?;
+        let suggestion = seeker.suggestions.remove(position);
+        match suggestion.kind {
+            SuggestionKind::Occupation => seeker.desired_occupations.push(suggestion.concept),
+            SuggestionKind::Skill => seeker.skills.push(SeekerSkill {
+                concept: suggestion.concept,
+                source: SkillSource::Extracted,
+                level: None,
+            }),
+        }
+    }
+    seeker
+        .suggestions
+        .retain(|s| !decision.reject.contains(&s.concept));
+    let index = state.matching();
+    read(&index).check_seeker(&seeker).map_err(invalid)?;
+    state.store().put_seeker(&seeker, Utc::now()).await?;
+    write(&index).upsert_seeker(&seeker).map_err(invalid)?;
+    Ok(Json(seeker))
 }
 
 /// Change-feed query.
