@@ -53,6 +53,18 @@ pub enum EvalCommand {
         #[arg(long)]
         gold: PathBuf,
     },
+    /// Matching relevance on generated data: seekers drawn from an occupation's profile
+    /// should find that occupation's vacancies first (NDCG@10).
+    Match {
+        #[command(flatten)]
+        taxonomy: TaxonomyArg,
+        #[arg(long, default_value_t = 20_000)]
+        vacancies: usize,
+        #[arg(long, default_value_t = 1_000)]
+        seekers: usize,
+        #[arg(long, default_value_t = 11)]
+        seed: u64,
+    },
 }
 
 /// Loads the taxonomy named by `--taxonomy`, or the database's.
@@ -185,6 +197,15 @@ pub async fn eval(config: &Config, command: EvalCommand) -> Result<()> {
         EvalCommand::Ads { taxonomy, gold } => {
             let taxonomy = load_taxonomy(config, &taxonomy).await?;
             eval_ads(&taxonomy, &gold)?
+        }
+        EvalCommand::Match {
+            taxonomy,
+            vacancies,
+            seekers,
+            seed,
+        } => {
+            let taxonomy = load_taxonomy(config, &taxonomy).await?;
+            crate::match_cmd::eval_match(taxonomy, vacancies, seekers, seed)?
         }
     };
     println!("{}", serde_json::to_string(&result)?);

@@ -7,6 +7,7 @@ use crate::extract_cmd::{load_taxonomy, TaxonomyArg};
 use anyhow::{Context, Result};
 use chrono::Utc;
 use openpes_matching::demo::{generate, DemoData, DemoOptions};
+use openpes_matching::search::{SearchFilters, SearchQuery, SortOrder, TextQuery};
 use openpes_matching::{Gazetteer, MatchIndex, MatchQuery};
 use openpes_store::Store;
 use openpes_taxonomy::Taxonomy;
@@ -127,6 +128,53 @@ pub async fn ensure_demo(store: &Store, taxonomy: &Taxonomy) -> Result<bool> {
     Ok(true)
 }
 
+/// `openpes eval match`: NDCG@10 of seeker → vacancies on generated data.
+pub fn eval_match(
+    taxonomy: Taxonomy,
+    vacancies: usize,
+    seekers: usize,
+    seed: u64,
+) -> Result<serde_json::Value> {
+    let taxonomy = Arc::new(taxonomy);
+    let gazetteer = Gazetteer::taiwan()?;
+    let today = Utc::now().date_naive();
+    let data = generate(
+        &taxonomy,
+        &gazetteer,
+        DemoOptions {
+            seekers,
+            vacancies,
+            seed,
+            today,
+        },
+    )?;
+    let index = build_index(&taxonomy, &data)?;
+    let report = openpes_matching::demo::evaluate_relevance(&index, &data, 10, seekers, today);
+    Ok(json!({
+        "vacancies": vacancies,
+        "seekers_evaluated": report.seekers,
+        "seekers_skipped": report.skipped,
+        "ndcg10": (report.ndcg * 1e4).round() / 1e4,
+        "top1_relevant": (report.top1_relevant * 1e4).round() / 1e4,
+        "seed": seed,
+    }))
+}
+
+fn build_index(taxonomy: &Arc<Taxonomy>, data: &DemoData) -> Result<MatchIndex> {
+    let mut index = MatchIndex::new(Arc::clone(taxonomy));
+    for v in &data.vacancies {
+        index
+            .upsert_vacancy(v)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", v.id))?;
+    }
+    for s in &data.seekers {
+        index
+            .upsert_seeker(s)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", s.id))?;
+    }
+    Ok(index)
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -137,6 +185,63 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 fn millis(seconds: f64) -> f64 {
     (seconds * 1e6).round() / 1e3
+}
+
+/// A mix of searches as people run them, drawn from the data: a region alone, an occupation
+/// group with a contract type, a text query (an occupation and two of its skills) in a
+/// region, a skill with a minimum salary, and everything sorted by date; each with facets.
+fn search_mix(index: &MatchIndex, data: &DemoData, count: usize) -> Vec<SearchQuery> {
+    let taxonomy = index.taxonomy();
+    let today = Utc::now().date_naive();
+    let counties: Vec<usize> = index
+        .gazetteer()
+        .places()
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.parent.is_none())
+        .map(|(i, _)| i)
+        .collect();
+    let mut out = Vec::with_capacity(count);
+    for (i, v) in data.vacancies.iter().cycle().take(count).enumerate() {
+        let occupation = v.occupation.as_deref().and_then(|o| taxonomy.by_uri(o));
+        let skills: Vec<_> = v
+            .essential_skills
+            .iter()
+            .take(2)
+            .filter_map(|s| taxonomy.by_uri(s))
+            .collect();
+        let county = counties.get(i % counties.len().max(1)).copied();
+        let mut query = SearchQuery {
+            text: TextQuery::default(),
+            filters: SearchFilters::default(),
+            sort: SortOrder::Relevance,
+            after: None,
+            limit: 20,
+            today,
+        };
+        match i % 5 {
+            0 => query.filters.places = county.into_iter().collect(),
+            1 => {
+                query.filters.occupations = occupation
+                    .and_then(|o| taxonomy.ancestors(o).last().copied())
+                    .into_iter()
+                    .collect();
+                query.filters.contracts = vec![v.contract];
+            }
+            2 => {
+                query.text.occupations = occupation.into_iter().collect();
+                query.text.skills = skills;
+                query.filters.places = county.into_iter().collect();
+            }
+            3 => {
+                query.filters.skills = skills.into_iter().take(1).collect();
+                query.filters.min_salary = v.salary_min;
+            }
+            _ => query.sort = SortOrder::Date,
+        }
+        out.push(query);
+    }
+    out
 }
 
 /// `openpes bench match`: one JSON object with build time, memory and latencies.
@@ -154,17 +259,7 @@ pub async fn bench_match(
     let generate_seconds = started.elapsed().as_secs_f64();
 
     let started = Instant::now();
-    let mut index = MatchIndex::new(Arc::clone(&taxonomy));
-    for v in &data.vacancies {
-        index
-            .upsert_vacancy(v)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", v.id))?;
-    }
-    for s in &data.seekers {
-        index
-            .upsert_seeker(s)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", s.id))?;
-    }
+    let index = build_index(&taxonomy, &data)?;
     let build_seconds = started.elapsed().as_secs_f64();
     let query = MatchQuery {
         limit: 20,
@@ -188,8 +283,16 @@ pub async fn bench_match(
         std::hint::black_box(index.seekers_for(&v.id, &query)?);
         vacancy_times.push(started.elapsed().as_secs_f64());
     }
+    let searches = search_mix(&index, &data, queries.min(vacancies.max(1) * 10));
+    let mut search_times = Vec::with_capacity(searches.len());
+    for search in &searches {
+        let started = Instant::now();
+        std::hint::black_box(index.search(search)?);
+        search_times.push(started.elapsed().as_secs_f64());
+    }
     seeker_times.sort_by(f64::total_cmp);
     vacancy_times.sort_by(f64::total_cmp);
+    search_times.sort_by(f64::total_cmp);
     let out = json!({
         "vacancies": vacancies,
         "seekers": seekers,
@@ -200,6 +303,8 @@ pub async fn bench_match(
                                    "p99": millis(percentile(&seeker_times, 0.99))},
         "vacancy_to_seekers_ms": {"p50": millis(percentile(&vacancy_times, 0.5)),
                                   "p99": millis(percentile(&vacancy_times, 0.99))},
+        "search_with_facets_ms": {"p50": millis(percentile(&search_times, 0.5)),
+                                  "p99": millis(percentile(&search_times, 0.99))},
         "peak_memory_mb": crate::extract_cmd::peak_memory_mb(),
     });
     println!("{}", serde_json::to_string(&out)?);

@@ -329,3 +329,102 @@ pub fn generate(
     }
     Ok(data)
 }
+
+/// Ranking quality on generated data: each seeker's vacancies are ranked and judged by how
+/// their occupation relates to the occupation the seeker was drawn from.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct RelevanceReport {
+    /// Seekers evaluated (those with at least one relevant vacancy they may apply for).
+    pub seekers: usize,
+    /// Seekers left out: no relevant vacancy passes their hard filters.
+    pub skipped: usize,
+    /// Mean NDCG@k; gain 1 for the seeker's own occupation, 0.5 for one in the same unit
+    /// group, else 0; the ideal ranking is over every vacancy the seeker may apply for.
+    pub ndcg: f64,
+    /// Share of seekers whose first result is of their own occupation or its unit group.
+    pub top1_relevant: f64,
+    pub k: usize,
+}
+
+/// NDCG@k of [`crate::MatchIndex::vacancies_for`] for the first `max_seekers` generated
+/// seekers (the index must hold `data`).
+pub fn evaluate_relevance(
+    index: &crate::MatchIndex,
+    data: &DemoData,
+    k: usize,
+    max_seekers: usize,
+    today: NaiveDate,
+) -> RelevanceReport {
+    let taxonomy = index.taxonomy();
+    let parent = |uri: &str| {
+        taxonomy
+            .by_uri(uri)
+            .and_then(|id| taxonomy.ancestors(id).first().copied())
+    };
+    let occupation_of: std::collections::HashMap<&str, &str> = data
+        .vacancies
+        .iter()
+        .filter_map(|v| Some((v.id.as_str(), v.occupation.as_deref()?)))
+        .collect();
+    let gain = |wanted: &str, vacancy: &str| -> f64 {
+        match occupation_of.get(vacancy) {
+            Some(o) if *o == wanted => 1.0,
+            Some(o) if parent(o).is_some() && parent(o) == parent(wanted) => 0.5,
+            _ => 0.0,
+        }
+    };
+    let discount = |rank: usize| 1.0 / ((rank + 2) as f64).log2();
+    let query = crate::MatchQuery {
+        limit: usize::MAX,
+        today,
+    };
+    let (mut total, mut top1, mut seekers, mut skipped) = (0.0, 0usize, 0usize, 0usize);
+    for (seeker, wanted) in data
+        .seekers
+        .iter()
+        .zip(&data.seeker_occupations)
+        .take(max_seekers)
+    {
+        let Ok(ranked) = index.vacancies_for(&seeker.id, &query) else {
+            continue;
+        };
+        let gains: Vec<f64> = ranked.iter().map(|r| gain(wanted, &r.id)).collect();
+        let mut ideal = gains.clone();
+        ideal.sort_by(|a, b| b.total_cmp(a));
+        let ideal_dcg: f64 = ideal
+            .iter()
+            .take(k)
+            .enumerate()
+            .map(|(i, g)| g * discount(i))
+            .sum();
+        if ideal_dcg <= 0.0 {
+            skipped += 1;
+            continue;
+        }
+        let dcg: f64 = gains
+            .iter()
+            .take(k)
+            .enumerate()
+            .map(|(i, g)| g * discount(i))
+            .sum();
+        total += dcg / ideal_dcg;
+        if gains.first().is_some_and(|g| *g > 0.0) {
+            top1 += 1;
+        }
+        seekers += 1;
+    }
+    let mean = |x: f64| {
+        if seekers == 0 {
+            0.0
+        } else {
+            x / seekers as f64
+        }
+    };
+    RelevanceReport {
+        seekers,
+        skipped,
+        ndcg: mean(total),
+        top1_relevant: mean(top1 as f64),
+        k,
+    }
+}

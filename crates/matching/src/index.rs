@@ -12,8 +12,8 @@
 use crate::geo::{Gazetteer, Point};
 use crate::model::{FieldError, InvalidRecord, Seeker, Vacancy};
 use crate::score::{
-    exclusion, primary_language, score, Exclusion, Explanation, Knowledge, SeekerProfile,
-    VacancyProfile, Weights,
+    exclusion, occupation_relation, primary_language, score, Exclusion, Explanation, Knowledge,
+    SeekerProfile, VacancyProfile, Weights, RELATED_CREDIT,
 };
 use chrono::NaiveDate;
 use openpes_taxonomy::{ConceptId, ConceptKind, Taxonomy};
@@ -159,6 +159,7 @@ impl<P> Side<P> {
         &mut self,
         slot: Slot<P>,
         skills: &[ConceptId],
+        optional: &[ConceptId],
         occupations: &[ConceptId],
         words: &[u32],
     ) {
@@ -169,6 +170,12 @@ impl<P> Side<P> {
         }
         for s in skills {
             self.by_skill.entry(*s).or_default().push(index as u32);
+        }
+        for s in optional {
+            self.by_skill
+                .entry(*s)
+                .or_default()
+                .push(index as u32 | OPTIONAL);
         }
         for o in occupations {
             self.by_occupation.entry(*o).or_default().push(index as u32);
@@ -185,20 +192,157 @@ impl<P> Side<P> {
         self.by_id.len()
     }
 
-    /// Live, findable slots reachable from these skills and occupations, each once.
-    fn candidates(&self, skills: &[ConceptId], occupations: &[ConceptId]) -> Vec<usize> {
-        let mut out: Vec<usize> = skills
-            .iter()
-            .filter_map(|s| self.by_skill.get(s))
-            .chain(occupations.iter().filter_map(|o| self.by_occupation.get(o)))
-            .flatten()
-            .map(|i| *i as usize)
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out.retain(|i| self.slots[*i].as_ref().is_some_and(|s| s.findable));
-        out
+    /// Fills `acc` from the postings: per slot, the summed weight of `essential` skills it
+    /// holds (for vacancies: holds as essential) and the number of `optional` ones; slots
+    /// sharing an occupation are touched too.
+    fn accumulate(
+        &self,
+        acc: &mut Accumulator,
+        essential: &[(ConceptId, f32)],
+        optional: &[ConceptId],
+        occupations: &[ConceptId],
+    ) {
+        acc.reset(self.slots.len());
+        for (skill, weight) in essential {
+            for posting in self.by_skill.get(skill).map_or(&[][..], Vec::as_slice) {
+                let slot = slot_of(*posting);
+                acc.touch(slot);
+                if posting & OPTIONAL == 0 {
+                    acc.essential[slot] += weight;
+                } else {
+                    acc.optional[slot] += 1;
+                }
+            }
+        }
+        for skill in optional {
+            for posting in self.by_skill.get(skill).map_or(&[][..], Vec::as_slice) {
+                let slot = slot_of(*posting);
+                acc.touch(slot);
+                acc.optional[slot] += 1;
+            }
+        }
+        for occupation in occupations {
+            for posting in self
+                .by_occupation
+                .get(occupation)
+                .map_or(&[][..], Vec::as_slice)
+            {
+                acc.touch(slot_of(*posting));
+            }
+        }
     }
+}
+
+/// Flag on a vacancy's skill posting: the skill is optional there.
+const OPTIONAL: u32 = 1 << 31;
+
+/// The slot a posting points to.
+pub(crate) fn slot_of(posting: u32) -> usize {
+    (posting & !OPTIONAL) as usize
+}
+
+/// Per-slot sums of one query, reused between queries on a thread (generation-stamped, so a
+/// new query does not clear a million entries).
+#[derive(Default)]
+struct Accumulator {
+    stamp: Vec<u32>,
+    generation: u32,
+    essential: Vec<f32>,
+    optional: Vec<u16>,
+    touched: Vec<u32>,
+}
+
+impl Accumulator {
+    fn reset(&mut self, slots: usize) {
+        if self.stamp.len() < slots {
+            self.stamp.resize(slots, 0);
+            self.essential.resize(slots, 0.0);
+            self.optional.resize(slots, 0);
+        }
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamp.fill(0);
+            self.generation = 1;
+        }
+        self.touched.clear();
+    }
+
+    fn touch(&mut self, slot: usize) {
+        if self.stamp[slot] != self.generation {
+            self.stamp[slot] = self.generation;
+            self.essential[slot] = 0.0;
+            self.optional[slot] = 0;
+            self.touched.push(slot as u32);
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Accumulator> = std::cell::RefCell::new(Accumulator::default());
+}
+
+/// An upper bound of the essential-skills value: the weight held, with every missing skill
+/// assumed partly covered by a related one.
+fn essential_bound(held: f32, total: f32) -> f32 {
+    if total > 0.0 {
+        ((held + RELATED_CREDIT * (total - held).max(0.0)) / total).min(1.0)
+    } else {
+        1.0
+    }
+}
+
+/// Safety margin on bounds against float rounding.
+const BOUND_SLACK: f32 = 1e-4;
+
+/// The `limit` best of `candidates` (upper bound of the score, slot) by exact score, ties by
+/// id, computing exact scores only where the bound can still reach the current k-th best.
+/// The result equals scoring every candidate.
+fn best_by_bound(
+    mut candidates: Vec<(f32, u32)>,
+    limit: usize,
+    mut exact: impl FnMut(usize) -> Option<Ranked>,
+) -> Vec<Ranked> {
+    if limit == 0 {
+        return Vec::new();
+    }
+    let by_bound = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0);
+    let batch = limit.saturating_mul(8).max(64).min(candidates.len());
+    if batch < candidates.len() {
+        candidates.select_nth_unstable_by(batch, by_bound);
+    }
+    candidates[..batch].sort_unstable_by(by_bound);
+    let kth = |found: &[Ranked]| -> f32 {
+        if found.len() < limit {
+            return f32::NEG_INFINITY;
+        }
+        let mut scores: Vec<f32> = found.iter().map(|r| r.explanation.score).collect();
+        scores.select_nth_unstable_by(limit - 1, |a, b| b.total_cmp(a));
+        scores[limit - 1]
+    };
+    let trim_at = limit.saturating_mul(4).saturating_add(64);
+    let mut found: Vec<Ranked> = Vec::new();
+    let mut threshold = f32::NEG_INFINITY;
+    for (position, (bound, slot)) in candidates.iter().enumerate() {
+        if bound + BOUND_SLACK < threshold {
+            if position < batch {
+                // The batch is sorted and everything after it is bounded lower still.
+                break;
+            }
+            continue;
+        }
+        if let Some(ranked) = exact(*slot as usize) {
+            if ranked.explanation.score >= threshold {
+                found.push(ranked);
+                if position < batch || found.len() >= trim_at {
+                    threshold = kth(&found);
+                    if found.len() >= trim_at {
+                        found = top(found.into_iter(), limit);
+                    }
+                }
+            }
+        }
+    }
+    top(found.into_iter(), limit)
 }
 
 /// Strings numbered in the order they are first seen.
@@ -363,12 +507,8 @@ impl MatchIndex {
             .collect();
         words.sort_unstable();
         profile.title_words = words.clone().into_boxed_slice();
-        let skills: Vec<ConceptId> = profile
-            .essential
-            .iter()
-            .map(|(c, _)| *c)
-            .chain(profile.optional.iter().copied())
-            .collect();
+        let skills: Vec<ConceptId> = profile.essential.iter().map(|(c, _)| *c).collect();
+        let optional = profile.optional.clone();
         let occupations: Vec<ConceptId> = profile.occupation.into_iter().collect();
         self.vacancies.insert(
             Slot {
@@ -378,6 +518,7 @@ impl MatchIndex {
                 findable: true,
             },
             &skills,
+            &optional,
             &occupations,
             &words,
         );
@@ -417,6 +558,7 @@ impl MatchIndex {
         optional.dedup();
         optional.retain(|o| essential.binary_search_by_key(o, |(c, _)| *c).is_err());
         let profile = VacancyProfile {
+            essential_total: essential.iter().map(|(_, w)| *w).sum(),
             essential,
             optional,
             occupation,
@@ -473,6 +615,7 @@ impl MatchIndex {
                 findable: seeker.searchable,
             },
             &skill_ids,
+            &[],
             &occupation_ids,
             &[],
         );
@@ -548,22 +691,19 @@ impl MatchIndex {
 
     /// Rebuilds the postings without dead slots.
     pub fn compact(&mut self) {
-        type Keys = (Vec<ConceptId>, Vec<ConceptId>, Vec<u32>);
+        type Keys = (Vec<ConceptId>, Vec<ConceptId>, Vec<ConceptId>, Vec<u32>);
         fn rebuild<P>(side: &mut Side<P>, keys: impl Fn(&P) -> Keys) {
             let slots = std::mem::take(&mut side.slots);
             *side = Side::default();
             for slot in slots.into_iter().flatten() {
-                let (skills, occupations, words) = keys(&slot.profile);
-                side.insert(slot, &skills, &occupations, &words);
+                let (skills, optional, occupations, words) = keys(&slot.profile);
+                side.insert(slot, &skills, &optional, &occupations, &words);
             }
         }
         rebuild(&mut self.vacancies, |v| {
             (
-                v.essential
-                    .iter()
-                    .map(|(c, _)| *c)
-                    .chain(v.optional.iter().copied())
-                    .collect(),
+                v.essential.iter().map(|(c, _)| *c).collect(),
+                v.optional.clone(),
                 v.occupation.into_iter().collect(),
                 v.title_words.to_vec(),
             )
@@ -571,13 +711,58 @@ impl MatchIndex {
         rebuild(&mut self.seekers, |s| {
             (
                 s.skills.clone(),
+                Vec::new(),
                 s.occupations.iter().map(|(o, _)| *o).collect(),
                 Vec::new(),
             )
         });
     }
 
+    /// An upper bound of the score of the pair at `slot` of `acc` (filled from the postings)
+    /// for vacancy `v`: essential skills with every missing one assumed partly covered,
+    /// optional skills and the occupation exact, the other parts (experience, education,
+    /// distance, salary) at their most.
+    fn score_bound(
+        &self,
+        acc: &Accumulator,
+        slot: usize,
+        v: &VacancyProfile,
+        occupation: f32,
+    ) -> f32 {
+        let w = &self.weights;
+        let optional = if v.optional.is_empty() {
+            1.0
+        } else {
+            (f32::from(acc.optional[slot]) / v.optional.len() as f32).min(1.0)
+        };
+        w.essential_skills * essential_bound(acc.essential[slot], v.essential_total)
+            + w.optional_skills * optional
+            + w.occupation * occupation
+            + w.experience
+            + w.education
+            + w.distance
+            + w.salary
+    }
+
+    /// Per occupation (dense by concept id), the occupation part's value against `value_of`.
+    fn occupation_values(&self, value_of: impl Fn(ConceptId) -> f32) -> Vec<f32> {
+        let mut values = vec![0.0f32; self.taxonomy.concepts().len()];
+        for concept in self.taxonomy.concepts() {
+            if concept.kind == ConceptKind::Occupation {
+                values[concept.id.0 as usize] = value_of(concept.id);
+            }
+        }
+        values
+    }
+
     /// The best vacancies for a seeker.
+    ///
+    /// Candidates share a skill or an occupation with the seeker. One pass over the postings
+    /// sums, per vacancy, the weight of its essential skills the seeker holds and the number
+    /// of optional ones; with the occupation part exact and the other parts at their most,
+    /// that bounds each vacancy's score from above, and only vacancies whose bound reaches
+    /// the current k-th best are scored in full ([`crate::score`]). The result is the same as
+    /// scoring every candidate.
     pub fn vacancies_for(
         &self,
         seeker: &str,
@@ -589,8 +774,36 @@ impl MatchIndex {
             .ok_or_else(|| MatchError::UnknownSeeker(seeker.to_string()))?;
         let s = &slot.profile;
         let occupations: Vec<ConceptId> = s.occupations.iter().map(|(o, _)| *o).collect();
-        let candidates = self.vacancies.candidates(&s.skills, &occupations);
-        let ranked = candidates.into_iter().filter_map(|i| {
+        let skills: Vec<(ConceptId, f32)> = s
+            .skills
+            .iter()
+            .map(|c| (*c, self.knowledge.specificity[c.0 as usize]))
+            .collect();
+        let occupation_value = if occupations.is_empty() {
+            Vec::new()
+        } else {
+            self.occupation_values(|target| {
+                occupation_relation(&s.occupations, Some(target), &self.knowledge).1
+            })
+        };
+        let candidates = SCRATCH.with(|cell| {
+            let mut acc = cell.borrow_mut();
+            self.vacancies
+                .accumulate(&mut acc, &skills, &[], &occupations);
+            acc.touched
+                .iter()
+                .filter_map(|slot| {
+                    let v = &self.vacancies.slots[*slot as usize].as_ref()?.profile;
+                    let occupation = v
+                        .occupation
+                        .and_then(|o| occupation_value.get(o.0 as usize).copied())
+                        .unwrap_or(0.0);
+                    let bound = self.score_bound(&acc, *slot as usize, v, occupation);
+                    Some((bound, *slot))
+                })
+                .collect::<Vec<_>>()
+        });
+        Ok(best_by_bound(candidates, query.limit, |i| {
             let v = self.vacancies.slots[i].as_ref()?;
             if exclusion(s, &v.profile, query.today).is_some() {
                 return None;
@@ -600,11 +813,11 @@ impl MatchIndex {
                 title: v.title.clone(),
                 explanation: score(s, &v.profile, &self.knowledge, &self.weights),
             })
-        });
-        Ok(top(ranked, query.limit))
+        }))
     }
 
-    /// The best seekers (who consented to be found) for a vacancy.
+    /// The best seekers (who consented to be found) for a vacancy, by the same bounded
+    /// search as [`MatchIndex::vacancies_for`].
     pub fn seekers_for(
         &self,
         vacancy: &str,
@@ -615,15 +828,48 @@ impl MatchIndex {
             .get(vacancy)
             .ok_or_else(|| MatchError::UnknownVacancy(vacancy.to_string()))?;
         let v = &slot.profile;
-        let skills: Vec<ConceptId> = v
-            .essential
-            .iter()
-            .map(|(c, _)| *c)
-            .chain(v.optional.iter().copied())
-            .collect();
         let occupations: Vec<ConceptId> = v.occupation.into_iter().collect();
-        let candidates = self.seekers.candidates(&skills, &occupations);
-        let ranked = candidates.into_iter().filter_map(|i| {
+        let target_ancestors: &[ConceptId] = v
+            .occupation
+            .map_or(&[][..], |o| self.knowledge.ancestors(o));
+        // Per occupation a seeker may have: the occupation part's value for this vacancy.
+        let occupation_value = match v.occupation {
+            Some(target) => self.occupation_values(|o| {
+                if o == target {
+                    1.0
+                } else {
+                    let theirs = self.knowledge.ancestors(o);
+                    target_ancestors
+                        .iter()
+                        .position(|g| theirs.contains(g))
+                        .map_or(0.0, |k| 0.8 * 0.6f32.powi(k as i32))
+                }
+            }),
+            None => Vec::new(),
+        };
+        let candidates = SCRATCH.with(|cell| {
+            let mut acc = cell.borrow_mut();
+            self.seekers
+                .accumulate(&mut acc, &v.essential, &v.optional, &occupations);
+            acc.touched
+                .iter()
+                .filter_map(|slot| {
+                    let entry = self.seekers.slots[*slot as usize].as_ref()?;
+                    if !entry.findable {
+                        return None;
+                    }
+                    let occupation = entry
+                        .profile
+                        .occupations
+                        .iter()
+                        .map(|(o, _)| occupation_value.get(o.0 as usize).copied().unwrap_or(0.0))
+                        .fold(0.0f32, f32::max);
+                    let bound = self.score_bound(&acc, *slot as usize, v, occupation);
+                    Some((bound, *slot))
+                })
+                .collect::<Vec<_>>()
+        });
+        Ok(best_by_bound(candidates, query.limit, |i| {
             let s = self.seekers.slots[i].as_ref()?;
             if exclusion(&s.profile, v, query.today).is_some() {
                 return None;
@@ -633,8 +879,7 @@ impl MatchIndex {
                 title: String::new(),
                 explanation: score(&s.profile, v, &self.knowledge, &self.weights),
             })
-        });
-        Ok(top(ranked, query.limit))
+        }))
     }
 
     /// The explanation for one pair, and the hard filter that excludes it, if any.

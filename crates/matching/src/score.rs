@@ -154,6 +154,8 @@ pub(crate) struct SeekerProfile {
 pub(crate) struct VacancyProfile {
     /// (skill, specificity weight), sorted by skill.
     pub essential: Vec<(ConceptId, f32)>,
+    /// Sum of the essential skills' weights.
+    pub essential_total: f32,
     /// Sorted.
     pub optional: Vec<ConceptId>,
     pub occupation: Option<ConceptId>,
@@ -191,7 +193,7 @@ pub(crate) trait Knowledge {
 /// Default travel radius when a seeker gives none (for the distance part only; no filter).
 const DEFAULT_RADIUS_KM: f64 = 50.0;
 /// Credit for a missing essential skill covered by a related one.
-const RELATED_CREDIT: f32 = 0.5;
+pub(crate) const RELATED_CREDIT: f32 = 0.5;
 
 /// The primary subtag of a language tag, lower case (`zh-TW` → `zh`).
 pub(crate) fn primary_language(tag: &str) -> String {
@@ -418,18 +420,28 @@ fn occupation_fit(
     vacancy: &VacancyProfile,
     knowledge: &impl Knowledge,
 ) -> (OccupationRelation, f32) {
-    let Some(target) = vacancy.occupation else {
+    occupation_relation(&seeker.occupations, vacancy.occupation, knowledge)
+}
+
+/// How the closest of a seeker's occupations relates to a vacancy's occupation, and the
+/// occupation part's value.
+pub(crate) fn occupation_relation(
+    occupations: &[(ConceptId, f32)],
+    target: Option<ConceptId>,
+    knowledge: &impl Knowledge,
+) -> (OccupationRelation, f32) {
+    let Some(target) = target else {
         return (OccupationRelation::Unknown, 0.0);
     };
-    if seeker.occupations.is_empty() {
+    if occupations.is_empty() {
         return (OccupationRelation::Unknown, 0.0);
     }
-    if let Some((o, _)) = seeker.occupations.iter().find(|(o, _)| *o == target) {
+    if let Some((o, _)) = occupations.iter().find(|(o, _)| *o == target) {
         return (OccupationRelation::Same { occupation: *o }, 1.0);
     }
     let target_ancestors = knowledge.ancestors(target);
     let mut best = (OccupationRelation::Unrelated, 0.0f32);
-    for (o, _) in &seeker.occupations {
+    for (o, _) in occupations {
         let theirs = knowledge.ancestors(*o);
         if let Some(levels_up) = target_ancestors.iter().position(|g| theirs.contains(g)) {
             let value = 0.8 * 0.6f32.powi(levels_up as i32);

@@ -18,7 +18,7 @@
 //! passes the filters is.
 
 use crate::geo::Point;
-use crate::index::{title_words, MatchIndex};
+use crate::index::{slot_of, title_words, MatchIndex};
 use crate::model::{ContractType, RemotePolicy, WorkingTime};
 use crate::score::VacancyProfile;
 use chrono::{Datelike, NaiveDate};
@@ -563,7 +563,7 @@ impl MatchIndex {
     ) -> Vec<usize> {
         let side = &self.vacancies;
         let postings = |lists: &mut dyn Iterator<Item = Option<&Vec<u32>>>| -> Vec<usize> {
-            let mut out: Vec<usize> = lists.flatten().flatten().map(|i| *i as usize).collect();
+            let mut out: Vec<usize> = lists.flatten().flatten().map(|i| slot_of(*i)).collect();
             out.sort_unstable();
             out.dedup();
             out

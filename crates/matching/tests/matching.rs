@@ -450,5 +450,83 @@ fn demo_data_is_valid_reproducible_and_matches_its_own_occupations(
         right * 10 >= judged * 8,
         "{right}/{judged} seekers found their own occupation first"
     );
+    // The same judgement as NDCG@10 (what `openpes eval match` reports).
+    let report = openpes_matching::demo::evaluate_relevance(&index, &data, 10, 60, today());
+    assert!(report.seekers >= 10, "{report:?}");
+    assert!(report.ndcg >= 0.7 && report.ndcg <= 1.0, "{report:?}");
+    assert!(report.top1_relevant >= 0.8, "{report:?}");
+    Ok(())
+}
+
+/// The bounded search returns exactly what scoring every candidate would: for generated
+/// seekers and vacancies, in both directions, the top 10 equal a brute-force ranking of every
+/// pair that shares a skill or an occupation and passes the hard filters.
+#[test]
+fn pruned_rankings_equal_brute_force() -> Result<(), Box<dyn std::error::Error>> {
+    use openpes_matching::demo::{generate, DemoOptions};
+    use openpes_matching::score::OccupationRelation;
+    use openpes_matching::Gazetteer;
+    let gazetteer = Gazetteer::taiwan()?;
+    let data = generate(
+        &taxonomy(),
+        &gazetteer,
+        DemoOptions {
+            seekers: 80,
+            vacancies: 400,
+            seed: 5,
+            today: today(),
+        },
+    )?;
+    let mut index = MatchIndex::new(taxonomy());
+    for v in &data.vacancies {
+        index.upsert_vacancy(v)?;
+    }
+    for s in &data.seekers {
+        index.upsert_seeker(s)?;
+    }
+    let query = MatchQuery {
+        limit: 10,
+        today: today(),
+    };
+    let shares = |e: &openpes_matching::Explanation| {
+        !e.essential_matched.is_empty()
+            || !e.optional_matched.is_empty()
+            || matches!(e.occupation, OccupationRelation::Same { .. })
+    };
+    let brute = |mut all: Vec<(f32, String)>| {
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        all.truncate(10);
+        all
+    };
+    for s in &data.seekers {
+        let mut all = Vec::new();
+        for v in &data.vacancies {
+            let (e, excluded) = index.explain(&s.id, &v.id, today())?;
+            if excluded.is_none() && shares(&e) {
+                all.push((e.score, v.id.clone()));
+            }
+        }
+        let got: Vec<(f32, String)> = index
+            .vacancies_for(&s.id, &query)?
+            .into_iter()
+            .map(|r| (r.explanation.score, r.id))
+            .collect();
+        assert_eq!(got, brute(all), "seeker {}", s.id);
+    }
+    for v in data.vacancies.iter().take(100) {
+        let mut all = Vec::new();
+        for s in data.seekers.iter().filter(|s| s.searchable) {
+            let (e, excluded) = index.explain(&s.id, &v.id, today())?;
+            if excluded.is_none() && shares(&e) {
+                all.push((e.score, s.id.clone()));
+            }
+        }
+        let got: Vec<(f32, String)> = index
+            .seekers_for(&v.id, &query)?
+            .into_iter()
+            .map(|r| (r.explanation.score, r.id))
+            .collect();
+        assert_eq!(got, brute(all), "vacancy {}", v.id);
+    }
     Ok(())
 }
