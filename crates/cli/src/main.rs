@@ -3,6 +3,7 @@
 
 mod config;
 mod extract_cmd;
+mod http_bench;
 mod match_cmd;
 mod taxonomy_cmd;
 
@@ -95,6 +96,21 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1_000)]
         queries: usize,
     },
+    /// Match requests per second and latency through the HTTP API on loopback (server and
+    /// load generator in this process, no rate limit).
+    Http {
+        #[command(flatten)]
+        taxonomy: extract_cmd::TaxonomyArg,
+        #[arg(long, default_value_t = 100_000)]
+        vacancies: usize,
+        #[arg(long, default_value_t = 100_000)]
+        seekers: usize,
+        /// Concurrent clients, each sending its next request when the last one answered.
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+    },
 }
 
 fn main() -> Result<()> {
@@ -149,6 +165,28 @@ fn main() -> Result<()> {
                         queries,
                     },
             } => match_cmd::bench_match(&config, &taxonomy, vacancies, seekers, queries).await,
+            Command::Bench {
+                command:
+                    BenchCommand::Http {
+                        taxonomy,
+                        vacancies,
+                        seekers,
+                        clients,
+                        seconds,
+                    },
+            } => {
+                http_bench::bench_http(
+                    &config,
+                    &taxonomy,
+                    http_bench::HttpBench {
+                        vacancies,
+                        seekers,
+                        clients,
+                        seconds,
+                    },
+                )
+                .await
+            }
         }
     })
 }

@@ -751,11 +751,17 @@ fn language(params: &MatchParams, headers: &HeaderMap) -> (UiLang, &'static str)
     (lang, tag)
 }
 
-fn run(
+/// Whose matches a request asks for.
+enum Side {
+    Seeker(String),
+    Vacancy(String),
+}
+
+async fn run(
     state: &AppState,
     params: &MatchParams,
     headers: &HeaderMap,
-    query: impl FnOnce(&MatchIndex, &MatchQuery) -> Result<Vec<Ranked>, MatchError>,
+    side: Side,
 ) -> Result<Json<MatchList>, ApiError> {
     let (lang, tag) = language(params, headers);
     let match_query = MatchQuery {
@@ -763,18 +769,27 @@ fn run(
         today: Utc::now().date_naive(),
     };
     let index = state.matching();
-    let index = read(&index);
-    let ranked = query(&index, &match_query).map_err(|e| match e {
+    // Scoring takes milliseconds: off the async workers.
+    let results = blocking(move || {
+        let index = read(&index);
+        let ranked = match &side {
+            Side::Seeker(id) => index.vacancies_for(id, &match_query),
+            Side::Vacancy(id) => index.seekers_for(id, &match_query),
+        };
+        ranked.map(|ranked| {
+            let taxonomy = index.taxonomy();
+            ranked
+                .iter()
+                .map(|r| describe(taxonomy, r, lang, tag))
+                .collect::<Vec<_>>()
+        })
+    })
+    .await?
+    .map_err(|e| match e {
         MatchError::UnknownSeeker(id) => not_found("seeker", &id),
         MatchError::UnknownVacancy(id) => not_found("vacancy", &id),
     })?;
-    let taxonomy = index.taxonomy();
-    Ok(Json(MatchList {
-        results: ranked
-            .iter()
-            .map(|r| describe(taxonomy, r, lang, tag))
-            .collect(),
-    }))
+    Ok(Json(MatchList { results }))
 }
 
 /// The best open vacancies for a job seeker, each explained.
@@ -788,9 +803,7 @@ pub async fn seeker_matches(
     ApiQuery(params): ApiQuery<MatchParams>,
     headers: HeaderMap,
 ) -> Result<Json<MatchList>, ApiError> {
-    run(&state, &params, &headers, |index, query| {
-        index.vacancies_for(&id, query)
-    })
+    run(&state, &params, &headers, Side::Seeker(id)).await
 }
 
 /// The best candidates for a vacancy (only seekers who consented to be found), explained.
@@ -804,7 +817,5 @@ pub async fn vacancy_candidates(
     ApiQuery(params): ApiQuery<MatchParams>,
     headers: HeaderMap,
 ) -> Result<Json<MatchList>, ApiError> {
-    run(&state, &params, &headers, |index, query| {
-        index.seekers_for(&id, query)
-    })
+    run(&state, &params, &headers, Side::Vacancy(id)).await
 }
