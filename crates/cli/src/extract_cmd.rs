@@ -371,8 +371,17 @@ pub async fn bench_extract(config: &Config, taxonomy: &TaxonomyArg, input: &Path
 
 /// Peak resident memory of this process in MB (Linux `VmHWM`), if known.
 pub fn peak_memory_mb() -> Option<f64> {
+    memory_mb("VmHWM:")
+}
+
+/// Resident memory now, in MB (Linux).
+pub fn resident_memory_mb() -> Option<f64> {
+    memory_mb("VmRSS:")
+}
+
+fn memory_mb(field: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some((kb / 1024.0 * 10.0).round() / 10.0)
 }
