@@ -15,6 +15,7 @@ use crate::score::{
     exclusion, occupation_relation, primary_language, score, Exclusion, Explanation, Knowledge,
     SeekerProfile, VacancyProfile, Weights, RELATED_CREDIT,
 };
+use crate::search::SearchRow;
 use chrono::NaiveDate;
 use openpes_taxonomy::{ConceptId, ConceptKind, Taxonomy};
 use std::collections::HashMap;
@@ -388,6 +389,8 @@ pub struct MatchIndex {
     seekers: Side<SeekerProfile>,
     pub(crate) employers: Interner,
     pub(crate) words: Interner,
+    /// One row per vacancy slot, for search.
+    pub(crate) search_rows: Vec<SearchRow>,
 }
 
 impl MatchIndex {
@@ -409,6 +412,7 @@ impl MatchIndex {
             seekers: Side::default(),
             employers: Interner::default(),
             words: Interner::default(),
+            search_rows: Vec::new(),
         }
     }
 
@@ -510,6 +514,11 @@ impl MatchIndex {
         let skills: Vec<ConceptId> = profile.essential.iter().map(|(c, _)| *c).collect();
         let optional = profile.optional.clone();
         let occupations: Vec<ConceptId> = profile.occupation.into_iter().collect();
+        if let Some(old) = self.vacancies.by_id.get(&vacancy.id) {
+            self.search_rows[*old] = SearchRow::DEAD;
+        }
+        self.search_rows
+            .push(SearchRow::of(&profile, &self.knowledge.ancestors));
         self.vacancies.insert(
             Slot {
                 id: vacancy.id.clone(),
@@ -681,6 +690,9 @@ impl MatchIndex {
 
     /// Removes a vacancy; false if it was not there.
     pub fn remove_vacancy(&mut self, id: &str) -> bool {
+        if let Some(slot) = self.vacancies.by_id.get(id) {
+            self.search_rows[*slot] = SearchRow::DEAD;
+        }
         self.vacancies.remove(id)
     }
 
@@ -708,6 +720,16 @@ impl MatchIndex {
                 v.title_words.to_vec(),
             )
         });
+        let ancestors = &self.knowledge.ancestors;
+        self.search_rows = self
+            .vacancies
+            .slots
+            .iter()
+            .map(|slot| {
+                slot.as_ref()
+                    .map_or(SearchRow::DEAD, |s| SearchRow::of(&s.profile, ancestors))
+            })
+            .collect();
         rebuild(&mut self.seekers, |s| {
             (
                 s.skills.clone(),

@@ -154,6 +154,87 @@ pub struct SearchPage {
     pub next: Option<String>,
 }
 
+/// "None" in a row's concept fields.
+pub(crate) const NONE: u32 = u32::MAX;
+/// "No place" in a row's place fields.
+pub(crate) const NO_PLACE: u16 = u16::MAX;
+
+/// The filterable facts of one vacancy slot, in one flat array beside the slots: a scan over
+/// every open vacancy reads these and nothing else.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SearchRow {
+    /// Live and with status open.
+    pub open: bool,
+    /// Expiry day (days from CE), `i32::MAX` when none.
+    pub expires: i32,
+    pub posted: i32,
+    pub has_salary: bool,
+    /// The top salary (or the only one).
+    pub salary_top: u32,
+    pub employer: u32,
+    pub occupation: u32,
+    /// Top-level occupation group (the occupation itself without one).
+    pub group: u32,
+    pub place: u16,
+    pub region: u16,
+    pub contract: ContractType,
+    pub working_time: WorkingTime,
+    pub remote: RemotePolicy,
+}
+
+impl SearchRow {
+    /// A dead slot's row.
+    pub(crate) const DEAD: SearchRow = SearchRow {
+        open: false,
+        expires: i32::MIN,
+        posted: 0,
+        has_salary: false,
+        salary_top: 0,
+        employer: NONE,
+        occupation: NONE,
+        group: NONE,
+        place: NO_PLACE,
+        region: NO_PLACE,
+        contract: ContractType::Permanent,
+        working_time: WorkingTime::FullTime,
+        remote: RemotePolicy::OnSite,
+    };
+
+    pub(crate) fn of(v: &VacancyProfile, ancestors: &[Vec<ConceptId>]) -> SearchRow {
+        let top = v.salary_max.or(v.salary_min);
+        SearchRow {
+            open: v.open,
+            expires: v.expires.map_or(i32::MAX, days),
+            posted: days(v.posted),
+            has_salary: top.is_some(),
+            salary_top: top.unwrap_or(0),
+            employer: v.employer,
+            occupation: v.occupation.map_or(NONE, |o| o.0),
+            group: v.occupation.map_or(NONE, |o| {
+                ancestors[o.0 as usize].last().copied().unwrap_or(o).0
+            }),
+            place: v.place.unwrap_or(NO_PLACE),
+            region: v.region.unwrap_or(NO_PLACE),
+            contract: v.contract,
+            working_time: v.working_time,
+            remote: v.remote,
+        }
+    }
+}
+
+const CONTRACTS: [ContractType; 6] = [
+    ContractType::Permanent,
+    ContractType::FixedTerm,
+    ContractType::Temporary,
+    ContractType::Apprenticeship,
+    ContractType::Internship,
+    ContractType::Freelance,
+];
+
+fn contract_index(contract: ContractType) -> usize {
+    CONTRACTS.iter().position(|c| *c == contract).unwrap_or(0)
+}
+
 const OCCUPATION_WEIGHT: f32 = 0.4;
 const SKILLS_WEIGHT: f32 = 0.4;
 const TITLE_WEIGHT: f32 = 0.2;
@@ -201,7 +282,7 @@ fn decode_cursor(sort: SortOrder, cursor: &str) -> Option<After> {
     })
 }
 
-fn days(date: NaiveDate) -> i32 {
+pub(crate) fn days(date: NaiveDate) -> i32 {
     date.num_days_from_ce()
 }
 
@@ -391,28 +472,68 @@ impl MatchIndex {
         });
         let candidates = self.search_candidates(query, &relevance, allowed.as_deref());
 
-        let passes = |v: &VacancyProfile| -> bool {
-            if !v.open || v.expires.is_some_and(|e| e < query.today) {
-                return false;
+        // Dense lookups, so the per-vacancy checks below touch only the flat row.
+        let allowed_occupation: Option<Vec<bool>> = allowed.as_ref().map(|allowed| {
+            let mut dense = vec![false; self.taxonomy.concepts().len()];
+            for o in allowed {
+                dense[o.0 as usize] = true;
             }
-            if let Some(allowed) = &allowed {
-                if v.occupation
-                    .is_none_or(|o| allowed.binary_search(&o).is_err())
-                {
-                    return false;
-                }
-            }
-            if !filters.skills.iter().all(|s| has_skill(v, *s)) {
-                return false;
-            }
-            if !filters.places.is_empty()
-                && !v.place.is_some_and(|p| {
+            dense
+        });
+        let allowed_place: Option<Vec<bool>> = (!filters.places.is_empty()).then(|| {
+            (0..self.gazetteer.places().len())
+                .map(|p| {
                     filters
                         .places
                         .iter()
-                        .any(|target| self.gazetteer.contains(*target, p as usize))
+                        .any(|t| self.gazetteer.contains(*t, p))
                 })
+                .collect()
+        });
+        let today = days(query.today);
+        let posted_since = filters.posted_since.map(days);
+        let passes_row = |row: &SearchRow| -> bool {
+            if !row.open || row.expires < today {
+                return false;
+            }
+            if let Some(allowed) = &allowed_occupation {
+                if row.occupation == NONE || !allowed[row.occupation as usize] {
+                    return false;
+                }
+            }
+            if let Some(allowed) = &allowed_place {
+                if row.place == NO_PLACE || !allowed[usize::from(row.place)] {
+                    return false;
+                }
+            }
+            if !filters.remote.is_empty() && !filters.remote.contains(&row.remote) {
+                return false;
+            }
+            if !filters.contracts.is_empty() && !filters.contracts.contains(&row.contract) {
+                return false;
+            }
+            if !filters.working_times.is_empty()
+                && !filters.working_times.contains(&row.working_time)
             {
+                return false;
+            }
+            if let Some(min) = filters.min_salary {
+                if !row.has_salary || row.salary_top < min {
+                    return false;
+                }
+            }
+            if posted_since.is_some_and(|since| row.posted < since) {
+                return false;
+            }
+            if let Some(employers) = &employers {
+                if !employers.contains(&row.employer) {
+                    return false;
+                }
+            }
+            true
+        };
+        let passes_profile = |v: &VacancyProfile| -> bool {
+            if !filters.skills.iter().all(|s| has_skill(v, *s)) {
                 return false;
             }
             if let Some((point, radius)) = &filters.near {
@@ -420,66 +541,53 @@ impl MatchIndex {
                     return false;
                 }
             }
-            if !filters.remote.is_empty() && !filters.remote.contains(&v.remote) {
-                return false;
-            }
-            if !filters.contracts.is_empty() && !filters.contracts.contains(&v.contract) {
-                return false;
-            }
-            if !filters.working_times.is_empty() && !filters.working_times.contains(&v.working_time)
-            {
-                return false;
-            }
-            if let Some(min) = filters.min_salary {
-                if v.salary_max.or(v.salary_min).is_none_or(|s| s < min) {
-                    return false;
-                }
-            }
-            if filters.posted_since.is_some_and(|since| v.posted < since) {
-                return false;
-            }
-            if let Some(employers) = &employers {
-                if !employers.contains(&v.employer) {
-                    return false;
-                }
-            }
             true
         };
+        let needs_profile = has_text || !filters.skills.is_empty() || filters.near.is_some();
 
-        let mut groups: HashMap<ConceptId, usize> = HashMap::new();
-        let mut regions: HashMap<usize, usize> = HashMap::new();
+        let mut groups: Vec<u32> = vec![0; self.taxonomy.concepts().len()];
+        let mut regions: Vec<u32> = vec![0; self.gazetteer.places().len()];
         let mut contracts: HashMap<ContractType, usize> = HashMap::new();
+        let mut contract_counts = [0usize; CONTRACTS.len()];
         let mut total = 0;
         let mut page: Vec<Key> = Vec::new();
         let limit = query.limit.max(1);
         let order = |a: &Key, b: &Key| self.compare(query.sort, a, b);
+        let rows = &self.search_rows;
         for slot in candidates {
-            let Some(entry) = self.vacancies.slots[slot].as_ref() else {
+            let Some(row) = rows.get(slot) else {
                 continue;
             };
-            let v = &entry.profile;
-            if !passes(v) {
+            if !passes_row(row) {
                 continue;
             }
-            let score = if has_text { relevance.total(v) } else { 0.0 };
-            if has_text && score <= 0.0 {
-                continue;
+            let mut score = 0.0;
+            if needs_profile {
+                let Some(entry) = self.vacancies.slots[slot].as_ref() else {
+                    continue;
+                };
+                let v = &entry.profile;
+                if !passes_profile(v) {
+                    continue;
+                }
+                if has_text {
+                    score = relevance.total(v);
+                    if score <= 0.0 {
+                        continue;
+                    }
+                }
             }
             total += 1;
-            if let Some(o) = v.occupation {
-                let group = self.knowledge.ancestors[o.0 as usize]
-                    .last()
-                    .copied()
-                    .unwrap_or(o);
-                *groups.entry(group).or_default() += 1;
+            if row.group != NONE {
+                groups[row.group as usize] += 1;
             }
-            if let Some(r) = v.region {
-                *regions.entry(r as usize).or_default() += 1;
+            if row.region != NO_PLACE {
+                regions[usize::from(row.region)] += 1;
             }
-            *contracts.entry(v.contract).or_default() += 1;
+            contract_counts[contract_index(row.contract)] += 1;
             let key = Key {
                 relevance: score,
-                days: days(v.posted),
+                days: row.posted,
                 slot,
             };
             if let Some(after) = &after {
@@ -494,6 +602,23 @@ impl MatchIndex {
                 page.truncate(limit + 1);
             }
         }
+        for (contract, count) in CONTRACTS.iter().zip(contract_counts) {
+            if count > 0 {
+                contracts.insert(*contract, count);
+            }
+        }
+        let groups: HashMap<ConceptId, usize> = groups
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| (ConceptId(i as u32), *n as usize))
+            .collect();
+        let regions: HashMap<usize, usize> = regions
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| (i, *n as usize))
+            .collect();
         if page.len() > limit + 1 {
             page.select_nth_unstable_by(limit, order);
             page.truncate(limit + 1);

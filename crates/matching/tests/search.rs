@@ -309,3 +309,46 @@ fn a_bad_cursor_is_an_error_not_a_first_page() {
     query.after = first;
     assert!(f.index.search(&query).is_err());
 }
+
+#[test]
+fn replaced_removed_and_compacted_vacancies_are_searched_as_they_now_are() -> TestResult {
+    let f = fixture();
+    let mut index = MatchIndex::new(Arc::clone(f.index.taxonomy()));
+    for v in f.vacancies.iter().take(50) {
+        index.upsert_vacancy(v)?;
+    }
+    let count = |index: &MatchIndex| -> Result<usize, String> {
+        index
+            .search(&search(SearchFilters::default(), SortOrder::Date, 100))
+            .map(|p| p.total)
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(count(&index)?, 50);
+    let mut closed = f.vacancies[0].clone();
+    closed.status = openpes_matching::VacancyStatus::Closed;
+    index.upsert_vacancy(&closed)?;
+    let mut moved = f.vacancies[2].clone();
+    moved.contract = ContractType::Apprenticeship;
+    index.upsert_vacancy(&moved)?;
+    assert!(index.remove_vacancy(&f.vacancies[1].id));
+    assert_eq!(count(&index)?, 48);
+    let apprenticeships = |index: &MatchIndex| -> Result<Vec<String>, String> {
+        index
+            .search(&search(
+                SearchFilters {
+                    contracts: vec![ContractType::Apprenticeship],
+                    ..SearchFilters::default()
+                },
+                SortOrder::Date,
+                100,
+            ))
+            .map(|p| p.hits.into_iter().map(|h| h.id).collect())
+            .map_err(|e| e.to_string())
+    };
+    let before = apprenticeships(&index)?;
+    assert!(before.contains(&moved.id));
+    index.compact();
+    assert_eq!(count(&index)?, 48);
+    assert_eq!(apprenticeships(&index)?, before);
+    Ok(())
+}
