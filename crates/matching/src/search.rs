@@ -470,7 +470,7 @@ impl MatchIndex {
                 .filter_map(|e| self.employers.ids.get(e).copied())
                 .collect()
         });
-        let candidates = self.search_candidates(query, &relevance, allowed.as_deref());
+        let candidates = self.search_candidates(query, &relevance);
 
         // Dense lookups, so the per-vacancy checks below touch only the flat row.
         let allowed_occupation: Option<Vec<bool>> = allowed.as_ref().map(|allowed| {
@@ -551,6 +551,7 @@ impl MatchIndex {
         let mut contract_counts = [0usize; CONTRACTS.len()];
         let mut total = 0;
         let mut page: Vec<Key> = Vec::new();
+        let mut cutoff: Option<Key> = None;
         let limit = query.limit.max(1);
         let order = |a: &Key, b: &Key| self.compare(query.sort, a, b);
         let rows = &self.search_rows;
@@ -595,11 +596,16 @@ impl MatchIndex {
                     continue;
                 }
             }
+            // Anything ranked after the worst key kept at the last trim cannot make the page.
+            if cutoff.is_some_and(|c| order(&key, &c) == Ordering::Greater) {
+                continue;
+            }
             page.push(key);
             // Keep the page small: trim to the best limit + 1 whenever it doubles.
             if page.len() >= 2 * (limit + 1) + 64 {
                 page.select_nth_unstable_by(limit, order);
                 page.truncate(limit + 1);
+                cutoff = page.get(limit).copied();
             }
         }
         for (contract, count) in CONTRACTS.iter().zip(contract_counts) {
@@ -680,17 +686,24 @@ impl MatchIndex {
 
     /// The slots worth checking: through the postings when the query or a filter narrows
     /// the search, every slot otherwise.
-    fn search_candidates(
-        &self,
-        query: &SearchQuery,
-        relevance: &Relevance<'_>,
-        allowed: Option<&[ConceptId]>,
-    ) -> Vec<usize> {
+    /// The slots worth checking: through the postings when the text query (or a skill filter
+    /// held by few vacancies) narrows the search, every slot otherwise (a scan of the flat
+    /// rows is cheaper than gathering long posting lists).
+    fn search_candidates(&self, query: &SearchQuery, relevance: &Relevance<'_>) -> Vec<usize> {
         let side = &self.vacancies;
+        let slots = side.slots.len();
         let postings = |lists: &mut dyn Iterator<Item = Option<&Vec<u32>>>| -> Vec<usize> {
-            let mut out: Vec<usize> = lists.flatten().flatten().map(|i| slot_of(*i)).collect();
-            out.sort_unstable();
-            out.dedup();
+            // Each slot once, without sorting: a bit per slot.
+            let mut seen = vec![0u64; slots.div_ceil(64)];
+            let mut out = Vec::new();
+            for posting in lists.flatten().flatten() {
+                let slot = slot_of(*posting);
+                let (word, bit) = (slot / 64, 1u64 << (slot % 64));
+                if seen[word] & bit == 0 {
+                    seen[word] |= bit;
+                    out.push(slot);
+                }
+            }
             out
         };
         if !query.text.is_empty() {
@@ -711,13 +724,16 @@ impl MatchIndex {
                     ),
             );
         }
-        if let Some(allowed) = allowed {
-            return postings(&mut allowed.iter().map(|o| side.by_occupation.get(o)));
+        let shortest_skill = query
+            .filters
+            .skills
+            .iter()
+            .map(|s| side.by_skill.get(s).map_or(&[][..], Vec::as_slice))
+            .min_by_key(|list| list.len());
+        if let Some(list) = shortest_skill.filter(|list| list.len() < slots / 8) {
+            return list.iter().map(|p| slot_of(*p)).collect();
         }
-        if let Some(first) = query.filters.skills.first() {
-            return postings(&mut std::iter::once(side.by_skill.get(first)));
-        }
-        (0..side.slots.len()).collect()
+        (0..slots).collect()
     }
 
     fn id_of(&self, slot: usize) -> &str {
