@@ -63,6 +63,11 @@ enum Command {
         #[command(subcommand)]
         command: extract_cmd::EvalCommand,
     },
+    /// Explained matches from the database: a seeker's vacancies or a vacancy's candidates.
+    Match {
+        #[command(subcommand)]
+        command: match_cmd::MatchCommand,
+    },
     /// Generate demo data (synthetic employers, vacancies and seekers).
     Demo {
         #[command(subcommand)]
@@ -153,6 +158,7 @@ fn main() -> Result<()> {
             }
             Command::Eval { command } => extract_cmd::eval(&config, command).await,
             Command::Demo { command } => match_cmd::demo(&config, command).await,
+            Command::Match { command } => match_cmd::match_records(&config, command).await,
             Command::Bench {
                 command: BenchCommand::Extract { taxonomy, input },
             } => extract_cmd::bench_extract(&config, &taxonomy, &input).await,

@@ -9,6 +9,8 @@ use chrono::Utc;
 use openpes_matching::demo::{generate, DemoData, DemoOptions};
 use openpes_matching::search::{SearchFilters, SearchQuery, SortOrder, TextQuery};
 use openpes_matching::{Gazetteer, MatchIndex, MatchQuery};
+use openpes_server::i18n::UiLang;
+use openpes_server::routes::matching::describe;
 use openpes_store::Store;
 use openpes_taxonomy::Taxonomy;
 use serde_json::json;
@@ -104,6 +106,65 @@ pub async fn demo(config: &Config, command: DemoCommand) -> Result<()> {
         json!({"employers": data.employers.len(), "vacancies": data.vacancies.len(),
                "seekers": data.seekers.len(), "seed": seed})
     );
+    Ok(())
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum MatchCommand {
+    /// The best open vacancies for a job seeker, explained.
+    Seeker {
+        id: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Language of labels and explanations: `zh-TW` or `en`.
+        #[arg(long, default_value = "zh-TW")]
+        lang: String,
+    },
+    /// The best candidates (seekers who consented to be found) for a vacancy, explained.
+    Vacancy {
+        id: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, default_value = "zh-TW")]
+        lang: String,
+    },
+}
+
+/// `openpes match seeker|vacancy ID`: the same explained results as the API, from the
+/// database, as one JSON object.
+pub async fn match_records(config: &Config, command: MatchCommand) -> Result<()> {
+    let url = config.database_url();
+    let store = Store::connect(&url).await?;
+    crate::taxonomy_cmd::ensure_taxonomy(&store).await?;
+    let (taxonomy, _) = openpes_server::load_taxonomy(&store).await?;
+    let state = openpes_server::AppState::new(store, taxonomy);
+    state.load_matching().await?;
+    let (id, limit, lang, seeker) = match command {
+        MatchCommand::Seeker { id, limit, lang } => (id, limit, lang, true),
+        MatchCommand::Vacancy { id, limit, lang } => (id, limit, lang, false),
+    };
+    let ui = UiLang::from_tag(&lang)
+        .with_context(|| format!("unknown language '{lang}' (zh-TW or en)"))?;
+    let tag = match ui {
+        UiLang::En => "en",
+        UiLang::ZhTw => "zh-TW",
+    };
+    let query = MatchQuery {
+        limit: limit.clamp(1, 100),
+        today: Utc::now().date_naive(),
+    };
+    let index = state.matching();
+    let index = index.read().unwrap_or_else(|p| p.into_inner());
+    let ranked = if seeker {
+        index.vacancies_for(&id, &query)?
+    } else {
+        index.seekers_for(&id, &query)?
+    };
+    let results: Vec<_> = ranked
+        .iter()
+        .map(|r| describe(index.taxonomy(), r, ui, tag))
+        .collect();
+    println!("{}", serde_json::to_string(&json!({ "results": results }))?);
     Ok(())
 }
 

@@ -395,3 +395,71 @@ fn demo_generate_writes_reproducible_json_lines() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn match_explains_a_stored_seekers_vacancies_and_a_vacancys_candidates() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let generated = openpes(
+        dir.path(),
+        &[
+            "demo",
+            "generate",
+            "--seekers",
+            "10",
+            "--vacancies",
+            "60",
+            "--seed",
+            "4",
+        ],
+    )?;
+    assert!(
+        generated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generated.stderr)
+    );
+    let seeker = openpes(
+        dir.path(),
+        &[
+            "match",
+            "seeker",
+            "demo-seeker-0000000",
+            "--lang",
+            "en",
+            "--limit",
+            "5",
+        ],
+    )?;
+    assert!(
+        seeker.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeker.stderr)
+    );
+    let body = json_of(&seeker)?;
+    let results = body["results"].as_array().ok_or("no results")?;
+    assert!(!results.is_empty() && results.len() <= 5, "{body}");
+    for r in results {
+        assert!(r["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("essential skills")));
+        let parts: f64 = r["parts"]
+            .as_array()
+            .map(|p| p.iter().filter_map(|x| x["points"].as_f64()).sum())
+            .unwrap_or(-1.0);
+        assert!(
+            (parts - r["score"].as_f64().unwrap_or(-2.0)).abs() < 1e-4,
+            "{r}"
+        );
+    }
+    let vacancy = openpes(dir.path(), &["match", "vacancy", "demo-vacancy-0000000"])?;
+    assert!(
+        vacancy.status.success(),
+        "{}",
+        String::from_utf8_lossy(&vacancy.stderr)
+    );
+    let body = json_of(&vacancy)?;
+    assert!(body["results"].as_array().is_some(), "{body}");
+    let missing = openpes(dir.path(), &["match", "seeker", "nobody"])?;
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("nobody"));
+    Ok(())
+}

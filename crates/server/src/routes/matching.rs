@@ -666,7 +666,8 @@ fn summary(r: &Ranked, lang: UiLang) -> String {
     pieces.join(" · ")
 }
 
-fn describe(taxonomy: &Taxonomy, r: &Ranked, lang: UiLang, tag: &str) -> MatchResult {
+/// One ranked record as the API (and the CLI) shows it, in `lang` with labels in `tag`.
+pub fn describe(taxonomy: &Taxonomy, r: &Ranked, lang: UiLang, tag: &str) -> MatchResult {
     let concept = |id| ConceptRef::new(taxonomy, id, tag);
     let e = &r.explanation;
     let occupation = match e.occupation {
