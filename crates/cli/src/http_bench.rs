@@ -44,16 +44,7 @@ pub async fn bench_http(config: &Config, taxonomy: &TaxonomyArg, options: HttpBe
     {
         let index = state.matching();
         let mut index = index.write().unwrap_or_else(|p| p.into_inner());
-        for v in &data.vacancies {
-            index
-                .upsert_vacancy(v)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", v.id))?;
-        }
-        for s in &data.seekers {
-            index
-                .upsert_seeker(s)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", s.id))?;
-        }
+        crate::match_cmd::fill_index(&mut index, &data)?;
     }
     let limits = Limits {
         requests_per_second: 0,

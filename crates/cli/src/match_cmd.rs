@@ -145,10 +145,7 @@ pub async fn match_records(config: &Config, command: MatchCommand) -> Result<()>
     };
     let ui = UiLang::from_tag(&lang)
         .with_context(|| format!("unknown language '{lang}' (zh-TW or en)"))?;
-    let tag = match ui {
-        UiLang::En => "en",
-        UiLang::ZhTw => "zh-TW",
-    };
+    let tag = ui.tag();
     let query = MatchQuery {
         limit: limit.clamp(1, 100),
         today: Utc::now().date_naive(),
@@ -223,6 +220,12 @@ pub fn eval_match(
 
 fn build_index(taxonomy: &Arc<Taxonomy>, data: &DemoData) -> Result<MatchIndex> {
     let mut index = MatchIndex::new(Arc::clone(taxonomy));
+    fill_index(&mut index, data)?;
+    Ok(index)
+}
+
+/// Adds every generated vacancy and seeker to `index`.
+pub fn fill_index(index: &mut MatchIndex, data: &DemoData) -> Result<()> {
     for v in &data.vacancies {
         index
             .upsert_vacancy(v)
@@ -233,7 +236,7 @@ fn build_index(taxonomy: &Arc<Taxonomy>, data: &DemoData) -> Result<MatchIndex> 
             .upsert_seeker(s)
             .map_err(|e| anyhow::anyhow!("{}: {e}", s.id))?;
     }
-    Ok(index)
+    Ok(())
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

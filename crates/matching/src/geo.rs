@@ -312,10 +312,16 @@ impl Gazetteer {
         (self.places[best].point.distance_km(point) <= max_km).then_some(best)
     }
 
+    /// The form of running text that [`Gazetteer::find_in_text`]'s ranges point into:
+    /// 台 → 臺, lower case, single spaces.
+    pub fn text_form(text: &str) -> String {
+        text_key(text)
+    }
+
     /// Places named in running text ("nurse in Taipei", "新北市板橋區 會計"): the longest
     /// names first, never two overlapping, skipping names that stand for several places.
-    /// Returns positions in [`Gazetteer::places`] with the byte range of the name in the
-    /// lower-cased text.
+    /// Returns positions in [`Gazetteer::places`] with the byte range of the name in
+    /// [`Gazetteer::text_form`] of the text.
     pub fn find_in_text(&self, text: &str) -> Vec<(usize, std::ops::Range<usize>)> {
         let haystack = text_key(text);
         let mut found: Vec<(usize, std::ops::Range<usize>)> = Vec::new();

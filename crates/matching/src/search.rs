@@ -319,23 +319,21 @@ fn occupation_values(index: &MatchIndex, asked: &[ConceptId]) -> HashMap<Concept
     values
 }
 
-/// Occupations a filter lets through: those named and those inside named groups.
-fn allowed_occupations(index: &MatchIndex, named: &[ConceptId]) -> Vec<ConceptId> {
-    let mut allowed: Vec<ConceptId> = index
+/// Occupations a filter lets through (dense by concept id): those named and those inside
+/// named groups.
+fn allowed_occupations(index: &MatchIndex, named: &[ConceptId]) -> Vec<bool> {
+    index
         .taxonomy
         .concepts()
         .iter()
-        .filter(|c| c.kind == ConceptKind::Occupation)
-        .filter(|c| {
-            named.contains(&c.id)
-                || index.knowledge.ancestors[c.id.0 as usize]
-                    .iter()
-                    .any(|a| named.contains(a))
+        .map(|c| {
+            c.kind == ConceptKind::Occupation
+                && (named.contains(&c.id)
+                    || index.knowledge.ancestors[c.id.0 as usize]
+                        .iter()
+                        .any(|a| named.contains(a)))
         })
-        .map(|c| c.id)
-        .collect();
-    allowed.sort_unstable();
-    allowed
+        .collect()
 }
 
 fn has_skill(v: &VacancyProfile, skill: ConceptId) -> bool {
@@ -461,8 +459,6 @@ impl MatchIndex {
         let relevance = Relevance::new(self, &query.text);
         let has_text = !query.text.is_empty();
         let filters = &query.filters;
-        let allowed = (!filters.occupations.is_empty())
-            .then(|| allowed_occupations(self, &filters.occupations));
         let employers: Option<Vec<u32>> = (!filters.employers.is_empty()).then(|| {
             filters
                 .employers
@@ -473,13 +469,8 @@ impl MatchIndex {
         let candidates = self.search_candidates(query, &relevance);
 
         // Dense lookups, so the per-vacancy checks below touch only the flat row.
-        let allowed_occupation: Option<Vec<bool>> = allowed.as_ref().map(|allowed| {
-            let mut dense = vec![false; self.taxonomy.concepts().len()];
-            for o in allowed {
-                dense[o.0 as usize] = true;
-            }
-            dense
-        });
+        let allowed_occupation = (!filters.occupations.is_empty())
+            .then(|| allowed_occupations(self, &filters.occupations));
         let allowed_place: Option<Vec<bool>> = (!filters.places.is_empty()).then(|| {
             (0..self.gazetteer.places().len())
                 .map(|p| {
@@ -547,7 +538,6 @@ impl MatchIndex {
 
         let mut groups: Vec<u32> = vec![0; self.taxonomy.concepts().len()];
         let mut regions: Vec<u32> = vec![0; self.gazetteer.places().len()];
-        let mut contracts: HashMap<ContractType, usize> = HashMap::new();
         let mut contract_counts = [0usize; CONTRACTS.len()];
         let mut total = 0;
         let mut page: Vec<Key> = Vec::new();
@@ -608,11 +598,12 @@ impl MatchIndex {
                 cutoff = page.get(limit).copied();
             }
         }
-        for (contract, count) in CONTRACTS.iter().zip(contract_counts) {
-            if count > 0 {
-                contracts.insert(*contract, count);
-            }
-        }
+        let contracts: HashMap<ContractType, usize> = CONTRACTS
+            .iter()
+            .copied()
+            .zip(contract_counts)
+            .filter(|(_, n)| *n > 0)
+            .collect();
         let groups: HashMap<ConceptId, usize> = groups
             .iter()
             .enumerate()

@@ -22,6 +22,25 @@ impl UiLang {
         }
     }
 
+    /// The BCP 47 tag taxonomy labels are looked up with (`en`, `zh-TW`).
+    pub fn tag(self) -> &'static str {
+        match self {
+            UiLang::En => "en",
+            UiLang::ZhTw => "zh-TW",
+        }
+    }
+
+    /// The language a request asks for: its `lang` parameter, else its `Accept-Language`
+    /// header, else English.
+    pub fn of_request(param: Option<&str>, headers: &axum::http::HeaderMap) -> UiLang {
+        param.and_then(UiLang::from_tag).unwrap_or_else(|| {
+            headers
+                .get(axum::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map_or(UiLang::En, UiLang::from_accept_language)
+        })
+    }
+
     /// Picks the first supported language of an `Accept-Language` header.
     pub fn from_accept_language(header: &str) -> UiLang {
         header

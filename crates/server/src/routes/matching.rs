@@ -23,7 +23,7 @@ use openpes_matching::index::{MatchError, MatchIndex};
 use openpes_matching::score::{OccupationRelation, PartName};
 use openpes_matching::{
     Employer, FieldError, InvalidRecord, MatchQuery, Ranked, Seeker, SeekerSkill, SkillSource,
-    SuggestionKind, Vacancy,
+    Suggestion, SuggestionKind, Vacancy,
 };
 use openpes_store::VacancyChange;
 use openpes_taxonomy::Taxonomy;
@@ -375,11 +375,27 @@ pub struct SuggestionDecision {
     pub reject: Vec<String>,
 }
 
-fn not_suggested(uri: &str) -> ApiError {
-    invalid(InvalidRecord(vec![FieldError {
-        field: "accept".into(),
-        message: format!("'{uri}' is not among the record's suggestions"),
-    }]))
+/// Takes the accepted suggestions out of `suggestions` (to be applied by the caller) and
+/// drops the rejected ones; an accepted URI that is not a suggestion is a 422.
+fn decide(
+    suggestions: &mut Vec<Suggestion>,
+    decision: &SuggestionDecision,
+) -> Result<Vec<Suggestion>, ApiError> {
+    let mut accepted = Vec::new();
+    for uri in &decision.accept {
+        let position = suggestions
+            .iter()
+            .position(|s| &s.concept == uri)
+            .ok_or_else(|| {
+                invalid(InvalidRecord(vec![FieldError {
+                    field: "accept".into(),
+                    message: format!("'{uri}' is not among the record's suggestions"),
+                }]))
+            })?;
+        accepted.push(suggestions.remove(position));
+    }
+    suggestions.retain(|s| !decision.reject.contains(&s.concept));
+    Ok(accepted)
 }
 
 /// Confirm or drop a vacancy's extraction suggestions. Accepted skills join the essential or
@@ -402,13 +418,7 @@ pub async fn decide_vacancy_suggestions(
         .vacancy(&id)
         .await?
         .ok_or_else(|| not_found("vacancy", &id))?;
-    for uri in &decision.accept {
-        let position = vacancy
-            .suggestions
-            .iter()
-            .position(|s| &s.concept == uri)
-            .ok_or_else(|| not_suggested(uri))?;
-        let suggestion = vacancy.suggestions.remove(position);
+    for suggestion in decide(&mut vacancy.suggestions, &decision)? {
         match suggestion.kind {
             SuggestionKind::Occupation => vacancy.occupation = Some(suggestion.concept),
             SuggestionKind::Skill if suggestion.essential => {
@@ -417,9 +427,6 @@ pub async fn decide_vacancy_suggestions(
             SuggestionKind::Skill => vacancy.optional_skills.push(suggestion.concept),
         }
     }
-    vacancy
-        .suggestions
-        .retain(|s| !decision.reject.contains(&s.concept));
     let index = state.matching();
     read(&index).check_vacancy(&vacancy).map_err(invalid)?;
     state
@@ -449,13 +456,7 @@ pub async fn decide_seeker_suggestions(
         .seeker(&id)
         .await?
         .ok_or_else(|| not_found("seeker", &id))?;
-    for uri in &decision.accept {
-        let position = seeker
-            .suggestions
-            .iter()
-            .position(|s| &s.concept == uri)
-            .ok_or_else(|| not_suggested(uri))?;
-        let suggestion = seeker.suggestions.remove(position);
+    for suggestion in decide(&mut seeker.suggestions, &decision)? {
         match suggestion.kind {
             SuggestionKind::Occupation => seeker.desired_occupations.push(suggestion.concept),
             SuggestionKind::Skill => seeker.skills.push(SeekerSkill {
@@ -465,9 +466,6 @@ pub async fn decide_seeker_suggestions(
             }),
         }
     }
-    seeker
-        .suggestions
-        .retain(|s| !decision.reject.contains(&s.concept));
     let index = state.matching();
     read(&index).check_seeker(&seeker).map_err(invalid)?;
     state.store().put_seeker(&seeker, Utc::now()).await?;
@@ -734,24 +732,6 @@ pub fn describe(taxonomy: &Taxonomy, r: &Ranked, lang: UiLang, tag: &str) -> Mat
     }
 }
 
-fn language(params: &MatchParams, headers: &HeaderMap) -> (UiLang, &'static str) {
-    let lang = params
-        .lang
-        .as_deref()
-        .and_then(UiLang::from_tag)
-        .unwrap_or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .map_or(UiLang::En, UiLang::from_accept_language)
-        });
-    let tag = match lang {
-        UiLang::En => "en",
-        UiLang::ZhTw => "zh-TW",
-    };
-    (lang, tag)
-}
-
 /// Whose matches a request asks for.
 enum Side {
     Seeker(String),
@@ -764,7 +744,8 @@ async fn run(
     headers: &HeaderMap,
     side: Side,
 ) -> Result<Json<MatchList>, ApiError> {
-    let (lang, tag) = language(params, headers);
+    let lang = UiLang::of_request(params.lang.as_deref(), headers);
+    let tag = lang.tag();
     let match_query = MatchQuery {
         limit: params.limit.unwrap_or(20).clamp(1, MAX_LIMIT),
         today: Utc::now().date_naive(),

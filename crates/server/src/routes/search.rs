@@ -13,7 +13,7 @@ use crate::error::{ApiError, ApiQuery};
 use crate::i18n::{Message, UiLang};
 use crate::AppState;
 use axum::extract::State;
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use axum::Json;
 use chrono::{NaiveDate, Utc};
 use openpes_extract::{Evidence, TextKind};
@@ -198,20 +198,6 @@ pub struct SearchResponse {
     pub next_cursor: Option<String>,
 }
 
-fn language(lang: Option<&str>, headers: &HeaderMap) -> (UiLang, &'static str) {
-    let lang = lang.and_then(UiLang::from_tag).unwrap_or_else(|| {
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .map_or(UiLang::En, UiLang::from_accept_language)
-    });
-    let tag = match lang {
-        UiLang::En => "en",
-        UiLang::ZhTw => "zh-TW",
-    };
-    (lang, tag)
-}
-
 fn list(value: Option<&str>) -> Vec<&str> {
     value
         .map(|v| {
@@ -332,21 +318,8 @@ fn understand(
     lang: Option<&str>,
 ) -> (TextQuery, Vec<usize>) {
     let places = gazetteer.find_in_text(text);
-    // find_in_text reports ranges in the lower-cased text: cut the places out of that.
-    let lowered: String = {
-        let mut out = String::new();
-        for word in text.split_whitespace() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.extend(
-                word.chars()
-                    .map(|c| if c == '台' { '臺' } else { c })
-                    .flat_map(char::to_lowercase),
-            );
-        }
-        out
-    };
+    // find_in_text's ranges point into the text's gazetteer form: cut the places out of it.
+    let lowered = Gazetteer::text_form(text);
     let mut rest = String::new();
     let mut at = 0;
     for (_, range) in &places {
@@ -481,7 +454,8 @@ pub async fn search(
     ApiQuery(params): ApiQuery<SearchParams>,
     headers: HeaderMap,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let (lang, tag) = language(params.lang.as_deref(), &headers);
+    let lang = UiLang::of_request(params.lang.as_deref(), &headers);
+    let tag = lang.tag();
     let index = state.matching();
     let (taxonomy, gazetteer) = {
         let guard = index.read().unwrap_or_else(|p| p.into_inner());
