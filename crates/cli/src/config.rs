@@ -31,6 +31,8 @@ pub struct ServerConfig {
     pub requests_per_second: u32,
     /// Requests one client may send at once above the sustained rate.
     pub burst: u32,
+    /// Mark the session cookie `Secure`: set it when users reach the service over HTTPS.
+    pub secure_cookies: bool,
 }
 
 /// `[database]`: where data lives.
@@ -62,6 +64,7 @@ impl Default for Config {
                 request_timeout_secs: 30,
                 requests_per_second: 50,
                 burst: 100,
+                secure_cookies: false,
             },
             database: DatabaseConfig {
                 url: None,

@@ -50,6 +50,16 @@ pub async fn bench_http(config: &Config, taxonomy: &TaxonomyArg, options: HttpBe
         requests_per_second: 0,
         ..Limits::default()
     };
+    // Requests carry an administrator's token, so that authorization and the audit log are
+    // part of what is measured.
+    let token = openpes_server::routes::people::provision_service_account(
+        &state,
+        "bench@openpes.invalid",
+        openpes_server::auth::Role::Admin,
+        &openpes_server::auth::Scope::ALL,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("cannot provision the bench account: {:?}", e.message))?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}/api/v1", listener.local_addr()?);
     let app = router(state, limits);
@@ -71,8 +81,14 @@ pub async fn bench_http(config: &Config, taxonomy: &TaxonomyArg, options: HttpBe
             .collect(),
     );
     anyhow::ensure!(!paths.is_empty(), "no seekers or vacancies to ask about");
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))?,
+    );
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(options.clients)
+        .default_headers(headers)
         .build()?;
     let next = Arc::new(AtomicUsize::new(0));
     let deadline = Instant::now() + Duration::from_secs(options.seconds);

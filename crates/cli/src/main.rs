@@ -238,8 +238,22 @@ async fn serve(config: &Config) -> Result<()> {
     if match_cmd::ensure_demo(&store, &taxonomy).await? {
         eprintln!("Stored demo employers, vacancies and job seekers (first run).");
     }
-    let state = openpes_server::AppState::new(store.clone(), taxonomy);
+    let security = openpes_server::Security {
+        secure_cookies: config.server.secure_cookies,
+    };
+    let state = openpes_server::AppState::with_security(store.clone(), taxonomy, security);
     state.load_matching().await?;
+    let created = openpes_server::routes::people::ensure_demo_accounts(&state)
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create the demo accounts: {}",
+                e.message.render(openpes_server::i18n::UiLang::En)
+            )
+        })?;
+    if created {
+        eprintln!("Created one demo account per role (see the README).");
+    }
     let limits = openpes_server::Limits {
         max_body_bytes: config.server.max_body_bytes,
         request_timeout: std::time::Duration::from_secs(config.server.request_timeout_secs),
@@ -252,7 +266,9 @@ async fn serve(config: &Config) -> Result<()> {
         .with_context(|| format!("cannot listen on {}", config.server.bind))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, database = %redact(&url), "OpenPES is listening");
-    eprintln!("OpenPES is listening on http://{address} (API docs: http://{address}/api/docs)");
+    eprintln!(
+        "OpenPES is listening on http://{address} (web: http://{address}/, API docs: http://{address}/api/docs)"
+    );
     openpes_server::serve(listener, router, shutdown_signal()).await?;
     store.close().await;
     Ok(())

@@ -324,6 +324,8 @@ pub fn generate(
             min_salary: Some(base_salary(profile.major) - 3_000),
             available_from: Some(options.today),
             searchable: rng.random_bool(0.8),
+            // Not drawn from `rng`, so that adding it left every other generated value as it was.
+            outreach: i % 5 < 3,
         });
         data.seeker_occupations.push(profile.uri.clone());
     }

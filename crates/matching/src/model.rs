@@ -184,9 +184,13 @@ pub struct Seeker {
     pub min_salary: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_from: Option<NaiveDate>,
-    /// Whether employers may find this seeker.
+    /// Whether employers may find this seeker (the seeker's own consent).
     #[serde(default)]
     pub searchable: bool,
+    /// Whether the service may use this record to reach out with offers and programmes (the
+    /// seeker's own consent).
+    #[serde(default)]
+    pub outreach: bool,
 }
 
 /// Largest free text (a description, a CV) a record may carry.

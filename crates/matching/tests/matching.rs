@@ -122,6 +122,7 @@ fn seeker(id: &str, skills: &[String]) -> Seeker {
         min_salary: None,
         available_from: None,
         searchable: true,
+        outreach: false,
     }
 }
 

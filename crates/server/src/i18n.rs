@@ -127,6 +127,25 @@ pub enum Message {
     },
     /// Parameters that only make sense together.
     IncompleteParameters(String),
+    /// The request needs a signed-in user or an API token.
+    SignInRequired,
+    /// The caller may not do this to this record.
+    Forbidden,
+    /// A cookie-authenticated change without the session's CSRF token.
+    CsrfMismatch,
+    /// A bearer token that is unknown, revoked or of a disabled account.
+    InvalidToken,
+    /// Login with a wrong e-mail address or password (never says which).
+    BadCredentials,
+    /// Registration with an e-mail address that is taken.
+    EmailTaken,
+    /// A password that is too short or too long.
+    WeakPassword {
+        min: usize,
+        max: usize,
+    },
+    /// A password-reset link that is unknown, used or expired.
+    InvalidResetLink,
 }
 
 impl Message {
@@ -156,6 +175,14 @@ impl Message {
             Message::UnknownFilterValue { .. } => "unknown_filter_value",
             Message::AmbiguousFilterValue { .. } => "ambiguous_filter_value",
             Message::IncompleteParameters(_) => "incomplete_parameters",
+            Message::SignInRequired => "sign_in_required",
+            Message::Forbidden => "forbidden",
+            Message::CsrfMismatch => "csrf_mismatch",
+            Message::InvalidToken => "invalid_token",
+            Message::BadCredentials => "bad_credentials",
+            Message::EmailTaken => "email_taken",
+            Message::WeakPassword { .. } => "weak_password",
+            Message::InvalidResetLink => "invalid_reset_link",
         }
     }
 
@@ -208,6 +235,22 @@ impl Message {
             (Message::RecordNotFound { .. }, UiLang::ZhTw) => "找不到此筆資料",
             (Message::IdMismatch { .. }, UiLang::En) => "Id mismatch",
             (Message::IdMismatch { .. }, UiLang::ZhTw) => "識別碼不一致",
+            (Message::SignInRequired, UiLang::En) => "Sign-in required",
+            (Message::SignInRequired, UiLang::ZhTw) => "請先登入",
+            (Message::Forbidden, UiLang::En) => "Not allowed",
+            (Message::Forbidden, UiLang::ZhTw) => "沒有權限",
+            (Message::CsrfMismatch, UiLang::En) => "Missing or wrong CSRF token",
+            (Message::CsrfMismatch, UiLang::ZhTw) => "缺少或錯誤的 CSRF 權杖",
+            (Message::InvalidToken, UiLang::En) => "Invalid API token",
+            (Message::InvalidToken, UiLang::ZhTw) => "無效的 API 權杖",
+            (Message::BadCredentials, UiLang::En) => "Wrong e-mail or password",
+            (Message::BadCredentials, UiLang::ZhTw) => "電子郵件或密碼錯誤",
+            (Message::EmailTaken, UiLang::En) => "E-mail address already registered",
+            (Message::EmailTaken, UiLang::ZhTw) => "此電子郵件已註冊",
+            (Message::WeakPassword { .. }, UiLang::En) => "Unsuitable password",
+            (Message::WeakPassword { .. }, UiLang::ZhTw) => "密碼不符合規定",
+            (Message::InvalidResetLink, UiLang::En) => "Invalid reset link",
+            (Message::InvalidResetLink, UiLang::ZhTw) => "無效的重設連結",
         }
     }
 
@@ -310,6 +353,48 @@ impl Message {
             }
             (Message::IncompleteParameters(which), UiLang::ZhTw) => {
                 format!("以下參數須一併提供：{which}。")
+            }
+            (Message::SignInRequired, UiLang::En) => {
+                "Sign in, or send an API token in the Authorization header.".into()
+            }
+            (Message::SignInRequired, UiLang::ZhTw) => {
+                "請先登入，或在 Authorization 標頭中附上 API 權杖。".into()
+            }
+            (Message::Forbidden, UiLang::En) => {
+                "Your role or your relation to this record does not allow this; the attempt was logged.".into()
+            }
+            (Message::Forbidden, UiLang::ZhTw) => {
+                "您的角色或與此筆資料的關係不允許此操作；此次嘗試已記錄。".into()
+            }
+            (Message::CsrfMismatch, UiLang::En) => {
+                "Changes made with a session cookie must carry the session's CSRF token (X-CSRF-Token header or csrf form field).".into()
+            }
+            (Message::CsrfMismatch, UiLang::ZhTw) => {
+                "以登入工作階段進行變更時，須附上該工作階段的 CSRF 權杖（X-CSRF-Token 標頭或 csrf 表單欄位）。".into()
+            }
+            (Message::InvalidToken, UiLang::En) => {
+                "The bearer token is unknown, revoked, or belongs to a disabled account.".into()
+            }
+            (Message::InvalidToken, UiLang::ZhTw) => "此權杖不存在、已撤銷，或所屬帳號已停用。".into(),
+            (Message::BadCredentials, UiLang::En) => {
+                "The e-mail address or the password is wrong.".into()
+            }
+            (Message::BadCredentials, UiLang::ZhTw) => "電子郵件或密碼不正確。".into(),
+            (Message::EmailTaken, UiLang::En) => {
+                "An account with this e-mail address exists; sign in or reset its password.".into()
+            }
+            (Message::EmailTaken, UiLang::ZhTw) => "已有帳號使用此電子郵件；請登入或重設密碼。".into(),
+            (Message::WeakPassword { min, max }, UiLang::En) => {
+                format!("A password needs {min} to {max} characters.")
+            }
+            (Message::WeakPassword { min, max }, UiLang::ZhTw) => {
+                format!("密碼長度須為 {min} 至 {max} 個字元。")
+            }
+            (Message::InvalidResetLink, UiLang::En) => {
+                "This password-reset link is unknown, already used or expired; ask for a new one.".into()
+            }
+            (Message::InvalidResetLink, UiLang::ZhTw) => {
+                "此密碼重設連結不存在、已使用或已過期；請重新申請。".into()
             }
             (Message::BadCursor(c), UiLang::En) => format!(
                 "'{c}' is not a cursor; pass the next_cursor value of a previous page."

@@ -5,6 +5,8 @@
 //! browsable page, with request ids, structured request logs, a request body limit, a timeout,
 //! a per-client rate limit and problem+json errors for everything that fails.
 
+pub mod access;
+pub mod auth;
 pub mod dto;
 pub mod error;
 pub mod i18n;
@@ -12,6 +14,7 @@ pub mod openapi;
 pub mod rate_limit;
 pub mod routes;
 pub mod suggest;
+pub mod web;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, Request};
@@ -87,6 +90,14 @@ pub const EXTRACTION_LANG: &str = "en";
 struct Inner {
     store: Store,
     loaded: RwLock<Arc<Loaded>>,
+    security: Security,
+}
+
+/// Security settings of a deployment.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Security {
+    /// Mark the session cookie `Secure` (set when the service is reached over HTTPS).
+    pub secure_cookies: bool,
 }
 
 /// Shared state of all handlers.
@@ -98,12 +109,23 @@ pub struct AppState {
 impl AppState {
     /// State over `store` with an already built taxonomy (the extractor is built here).
     pub fn new(store: Store, taxonomy: Taxonomy) -> Self {
+        AppState::with_security(store, taxonomy, Security::default())
+    }
+
+    /// State with explicit security settings.
+    pub fn with_security(store: Store, taxonomy: Taxonomy, security: Security) -> Self {
         AppState {
             inner: Arc::new(Inner {
                 store,
                 loaded: RwLock::new(Arc::new(Loaded::new(taxonomy))),
+                security,
             }),
         }
+    }
+
+    /// The deployment's security settings.
+    pub fn security(&self) -> Security {
+        self.inner.security
     }
 
     fn loaded(&self) -> Arc<Loaded> {
@@ -210,7 +232,9 @@ pub async fn load_taxonomy(store: &Store) -> Result<(Taxonomy, BuildReport), Loa
 
 /// The complete application router.
 pub fn router(state: AppState, limits: Limits) -> Router {
+    use axum::routing::post;
     use routes::matching as m;
+    use routes::people as p;
     use routes::taxonomy as t;
     let request_id = HeaderName::from_static("x-request-id");
     let api = Router::new()
@@ -258,13 +282,52 @@ pub fn router(state: AppState, limits: Limits) -> Router {
                 .delete(m::delete_vacancy),
         )
         .route("/vacancies/{id}/candidates", get(m::vacancy_candidates))
+        .route("/auth/register", post(p::register_api))
+        .route("/auth/login", post(p::login_api))
+        .route("/auth/logout", post(p::logout_api))
+        .route("/auth/password-reset", post(p::request_reset_api))
+        .route("/auth/password-reset/confirm", post(p::confirm_reset_api))
+        .route("/me", get(p::me))
+        .route(
+            "/me/tokens",
+            get(p::list_tokens_api).post(p::create_token_api),
+        )
+        .route(
+            "/me/tokens/{id}",
+            axum::routing::delete(p::revoke_token_api),
+        )
+        .route("/seekers/{id}/consent", axum::routing::put(p::consent_api))
+        .route("/seekers/{id}/audit", get(p::seeker_audit_api))
+        .route(
+            "/seekers/{id}/notes",
+            get(p::notes_api).post(p::add_note_api),
+        )
+        .route("/caseload", get(p::caseload_api))
+        .route("/audit", get(p::audit_api))
+        .route("/admin/users", get(p::users_api).post(p::create_user_api))
+        .route(
+            "/admin/users/{id}/disabled",
+            axum::routing::put(p::disable_user_api),
+        )
+        .route(
+            "/admin/caseload/{seeker}",
+            axum::routing::put(p::assign_api),
+        )
+        .route("/admin/offices", get(p::offices_api))
+        .route("/admin/offices/{id}", axum::routing::put(p::put_office_api))
+        .route("/admin/outbox", get(p::outbox_api))
+        .route("/analytics/summary", get(routes::analytics::summary_api))
         .route("/openapi.json", get(openapi_document));
     Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
         .route("/api/docs", get(api_docs))
-        .route("/", get(|| async { axum::response::Redirect::temporary("/api/docs") }))
         .nest("/api/v1", api)
+        .merge(web::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
         .with_state(state)
         // Innermost first: limits, then problem rendering (so that the limits' own answers
         // become problem+json), then request ids and logs around everything.

@@ -45,12 +45,38 @@ use utoipa::OpenApi;
         routes::matching::decide_seeker_suggestions,
         routes::search::search,
         routes::search::snapshot,
+        routes::people::register_api,
+        routes::people::login_api,
+        routes::people::logout_api,
+        routes::people::request_reset_api,
+        routes::people::confirm_reset_api,
+        routes::people::me,
+        routes::people::list_tokens_api,
+        routes::people::create_token_api,
+        routes::people::revoke_token_api,
+        routes::people::consent_api,
+        routes::people::seeker_audit_api,
+        routes::people::notes_api,
+        routes::people::add_note_api,
+        routes::people::caseload_api,
+        routes::people::audit_api,
+        routes::people::users_api,
+        routes::people::create_user_api,
+        routes::people::disable_user_api,
+        routes::people::assign_api,
+        routes::people::offices_api,
+        routes::people::put_office_api,
+        routes::people::outbox_api,
+        routes::analytics::summary_api,
     ),
     components(schemas(error::Problem, dto::ConceptRef, dto::ConceptDetail, dto::SearchResponse)),
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "taxonomy", description = "Occupations, skills, hierarchies and relations"),
-        (name = "extraction", description = "Text to taxonomy concepts, explained")
+        (name = "extraction", description = "Text to taxonomy concepts, explained"),
+        (name = "people", description = "Accounts, sessions, API tokens, consent, caseloads, audit and aggregates. \
+            Sign in with a session cookie (changes then need the X-CSRF-Token header) or send \
+            `Authorization: Bearer <token>`.")
     )
 )]
 pub struct ApiDoc;

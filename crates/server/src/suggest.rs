@@ -79,3 +79,23 @@ pub fn suggest_for_seeker(taxonomy: &Taxonomy, extractor: &Extractor, seeker: &m
     }
     seeker.suggestions = suggestions(taxonomy, extractor, cv, TextKind::Cv);
 }
+
+/// Reads a seeker's CV again: suggestions are replaced by what the CV text names now, less
+/// what the seeker already holds or wants.
+pub fn refresh_seeker_suggestions(taxonomy: &Taxonomy, extractor: &Extractor, seeker: &mut Seeker) {
+    let Some(cv) = seeker.cv_text.as_deref().filter(|t| !t.trim().is_empty()) else {
+        seeker.suggestions.clear();
+        return;
+    };
+    let held: Vec<&str> = seeker
+        .skills
+        .iter()
+        .map(|s| s.concept.as_str())
+        .chain(seeker.desired_occupations.iter().map(String::as_str))
+        .collect();
+    let fresh = suggestions(taxonomy, extractor, cv, TextKind::Cv);
+    seeker.suggestions = fresh
+        .into_iter()
+        .filter(|s| !held.contains(&s.concept.as_str()))
+        .collect();
+}

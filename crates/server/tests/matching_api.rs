@@ -33,6 +33,26 @@ async fn start(url: &str) -> Result<(String, AppState), Box<dyn std::error::Erro
     Ok((base, state))
 }
 
+/// A client that sends an administrator's API token with every request.
+async fn admin_client(state: &AppState) -> Result<reqwest::Client, Box<dyn std::error::Error>> {
+    let token = openpes_server::routes::people::provision_service_account(
+        state,
+        "admin@test.example",
+        openpes_server::auth::Role::Admin,
+        &openpes_server::auth::Scope::ALL,
+    )
+    .await
+    .map_err(|e| format!("{:?}", e.message))?;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))?,
+    );
+    Ok(reqwest::Client::builder()
+        .default_headers(headers)
+        .build()?)
+}
+
 async fn urls() -> Result<(Vec<String>, tempfile::TempDir), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let mut out = vec![Store::sqlite_url_in(dir.path())];
@@ -72,9 +92,9 @@ async fn send(
 #[tokio::test]
 async fn seekers_and_vacancies_match_both_ways_with_explanations() -> TestResult {
     let (urls, _dir) = urls().await?;
-    let client = reqwest::Client::new();
     for url in urls {
-        let (base, _state) = start(&url).await?;
+        let (base, state) = start(&url).await?;
+        let client = admin_client(&state).await?;
         let put = reqwest::Method::PUT;
         let get = reqwest::Method::GET;
         let (status, _) = send(
@@ -314,9 +334,9 @@ fn ids(body: &Value, list: &str) -> Vec<String> {
 #[tokio::test]
 async fn vacancy_search_filters_facets_pages_and_snapshot() -> TestResult {
     let (urls, _dir) = urls().await?;
-    let client = reqwest::Client::new();
     for url in urls {
-        let (base, _state) = start(&url).await?;
+        let (base, state) = start(&url).await?;
+        let client = admin_client(&state).await?;
         let mut in_taipei = vacancy("v-tpe", &[FORKLIFT]);
         in_taipei["location"] = Value::Null;
         in_taipei["place"] = json!("台北市");
@@ -517,9 +537,9 @@ fn job_postings() -> Value {
 #[tokio::test]
 async fn json_ld_postings_import_with_suggestions_to_confirm() -> TestResult {
     let (urls, _dir) = urls().await?;
-    let client = reqwest::Client::new();
     for url in urls {
-        let (base, _state) = start(&url).await?;
+        let (base, state) = start(&url).await?;
+        let client = admin_client(&state).await?;
         // A bad posting rejects the whole document, naming posting and property.
         let mut bad = job_postings();
         bad["@graph"][1]["datePosted"] = json!("yesterday");

@@ -8,9 +8,12 @@
 //! - [`taxonomy`]: persisting taxonomy datasets (each import one transaction) and loading them
 //!   back for the read model.
 //! - [`matching`]: employers, job seekers and vacancies, and the vacancy change feed.
+//! - [`people`]: accounts, sessions, API tokens, password resets and the outbox, offices,
+//!   caseloads, case notes and the append-only audit log.
 //! - [`testing`]: creating throwaway databases for tests.
 
 pub mod matching;
+pub mod people;
 pub mod taxonomy;
 pub mod testing;
 
@@ -20,6 +23,10 @@ use std::path::Path;
 use std::time::Duration;
 
 pub use matching::VacancyChange;
+pub use people::{
+    ApiTokenRecord, AuditEntry, AuditFilter, CaseNote, NewAuditEntry, Office, OutboxMessage,
+    UserRecord,
+};
 pub use taxonomy::{ImportOutcome, ImportRecord, StoredSource};
 
 /// Why a storage operation failed.

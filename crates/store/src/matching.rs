@@ -22,7 +22,7 @@ pub struct VacancyChange {
     pub at: String,
 }
 
-fn timestamp(now: DateTime<Utc>) -> String {
+pub(crate) fn timestamp(now: DateTime<Utc>) -> String {
     now.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
@@ -61,6 +61,26 @@ impl Store {
         .execute(self.pool())
         .await?;
         Ok(())
+    }
+
+    /// One employer.
+    pub async fn employer(&self, id: &str) -> Result<Option<Employer>, StoreError> {
+        let row = sqlx::query("SELECT document FROM employers WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(|r| parse(r, "employer")).transpose()
+    }
+
+    /// An employer's vacancies, newest first.
+    pub async fn vacancies_of_employer(&self, employer: &str) -> Result<Vec<Vacancy>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT document FROM vacancies WHERE employer = $1 ORDER BY posted DESC, id",
+        )
+        .bind(employer.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| parse(r, "vacancy")).collect()
     }
 
     /// Every employer, by id.
@@ -102,6 +122,17 @@ impl Store {
             .fetch_all(self.pool())
             .await?;
         rows.iter().map(|r| parse(r, "seeker")).collect()
+    }
+
+    /// How many seekers are stored, and how many of them consented to be found.
+    pub async fn seeker_counts(&self) -> Result<(i64, i64), StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS total, CAST(COALESCE(SUM(searchable), 0) AS BIGINT) AS findable \
+             FROM seekers",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok((row.try_get("total")?, row.try_get("findable")?))
     }
 
     /// Deletes a job seeker; false when there was none.

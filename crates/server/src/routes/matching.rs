@@ -9,7 +9,13 @@
 //! A record is checked (fields, and every concept against the taxonomy) before it is stored,
 //! stored before the in-memory index learns it, and rejected as a whole with every bad field
 //! named. Candidates are only seekers who consented to be found.
+//!
+//! Every handler asks [`crate::access`] first; reads and changes of a seeker's record are
+//! written to the audit log there. Vacancies are public; changing them needs their employer
+//! (or an administrator).
 
+use crate::access::{self, Action, Grant};
+use crate::auth::{Caller, Role};
 use crate::dto::ConceptRef;
 use crate::error::{ApiError, ApiPath, ApiQuery};
 use crate::i18n::{Message, UiLang};
@@ -41,12 +47,12 @@ fn invalid(errors: InvalidRecord) -> ApiError {
     )
 }
 
-fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+pub(crate) fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     body.map(|Json(t)| t)
         .map_err(|e| ApiError::bad_request(Message::BadRequest(e.body_text())))
 }
 
-fn same_id(path: &str, body: &str) -> Result<(), ApiError> {
+pub(crate) fn same_id(path: &str, body: &str) -> Result<(), ApiError> {
     if path == body {
         Ok(())
     } else {
@@ -75,11 +81,18 @@ fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn not_found(kind: &'static str, id: &str) -> ApiError {
+pub(crate) fn not_found(kind: &'static str, id: &str) -> ApiError {
     ApiError::not_found(Message::RecordNotFound {
         kind,
         id: id.to_string(),
     })
+}
+
+/// Puts a stored seeker into the matching index.
+pub(crate) fn index_seeker(state: &AppState, seeker: &Seeker) -> Result<(), ApiError> {
+    write(&state.matching())
+        .upsert_seeker(seeker)
+        .map_err(invalid)
 }
 
 /// Add or replace a job seeker.
@@ -90,12 +103,18 @@ fn not_found(kind: &'static str, id: &str) -> ApiError {
         (status = 422, description = "Invalid fields (listed in `errors`)", body = crate::error::Problem)))]
 pub async fn put_seeker(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath(id): ApiPath<String>,
     seeker: Result<Json<Seeker>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
+    access::require_signed_in(&caller)?;
     let mut seeker = body(seeker)?;
     same_id(&id, &seeker.id)?;
+    let grant =
+        access::authorize_seeker(&state, &caller, Action::UpdateSeeker, &id, "store record")
+            .await?;
     seeker.validate().map_err(invalid)?;
+    keep_consent(&state, grant, &mut seeker).await?;
     let seeker = {
         let (taxonomy, extractor) = state.extraction();
         blocking(move || {
@@ -111,6 +130,18 @@ pub async fn put_seeker(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Consent is the seeker's own decision: a caseworker's update keeps the stored consent (none
+/// for a new record). The seeker's own record carries it, and so does an administrator's
+/// (records migrated with the consent given in another system).
+async fn keep_consent(state: &AppState, grant: Grant, seeker: &mut Seeker) -> Result<(), ApiError> {
+    if !matches!(grant, Grant::OwnRecord | Grant::Administrator) {
+        let stored = state.store().seeker(&seeker.id).await?;
+        seeker.searchable = stored.as_ref().is_some_and(|s| s.searchable);
+        seeker.outreach = stored.as_ref().is_some_and(|s| s.outreach);
+    }
+    Ok(())
+}
+
 /// A job seeker's record.
 #[utoipa::path(get, path = "/api/v1/seekers/{id}", tag = "matching",
     params(("id" = String, Path, description = "Seeker id")),
@@ -118,8 +149,10 @@ pub async fn put_seeker(
         (status = 404, description = "No such seeker", body = crate::error::Problem)))]
 pub async fn get_seeker(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Seeker>, ApiError> {
+    access::authorize_seeker(&state, &caller, Action::ReadSeeker, &id, "read record").await?;
     let seeker = state.store().seeker(&id).await?;
     seeker.map(Json).ok_or_else(|| not_found("seeker", &id))
 }
@@ -131,8 +164,10 @@ pub async fn get_seeker(
         (status = 404, description = "No such seeker", body = crate::error::Problem)))]
 pub async fn delete_seeker(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
+    access::authorize_seeker(&state, &caller, Action::DeleteSeeker, &id, "delete record").await?;
     if !state.store().delete_seeker(&id).await? {
         return Err(not_found("seeker", &id));
     }
@@ -147,11 +182,14 @@ pub async fn delete_seeker(
         (status = 400, description = "Bad JSON or id mismatch", body = crate::error::Problem)))]
 pub async fn put_employer(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath(id): ApiPath<String>,
     employer: Result<Json<Employer>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
+    access::require_signed_in(&caller)?;
     let employer = body(employer)?;
     same_id(&id, &employer.id)?;
+    access::authorize_employer(&caller, Action::ManageVacancies, &id)?;
     if employer.name.trim().is_empty() {
         return Err(invalid(InvalidRecord(vec![FieldError {
             field: "name".into(),
@@ -170,11 +208,14 @@ pub async fn put_employer(
         (status = 422, description = "Invalid fields (listed in `errors`)", body = crate::error::Problem)))]
 pub async fn put_vacancy(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath(id): ApiPath<String>,
     vacancy: Result<Json<Vacancy>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
+    access::require_signed_in(&caller)?;
     let mut vacancy = body(vacancy)?;
     same_id(&id, &vacancy.id)?;
+    authorize_vacancy_change(&state, &caller, &vacancy.employer, &id).await?;
     vacancy.validate().map_err(invalid)?;
     let vacancy = {
         let (taxonomy, extractor) = state.extraction();
@@ -192,6 +233,23 @@ pub async fn put_vacancy(
         .await?;
     write(&index).upsert_vacancy(&vacancy).map_err(invalid)?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changing a vacancy needs its employer — both the one it names and, for a stored vacancy,
+/// the one that owns it now (so that nobody takes over another's vacancy by naming it).
+async fn authorize_vacancy_change(
+    state: &AppState,
+    caller: &Caller,
+    employer: &str,
+    vacancy_id: &str,
+) -> Result<(), ApiError> {
+    access::authorize_employer(caller, Action::ManageVacancies, employer)?;
+    if let Some(stored) = state.store().vacancy(vacancy_id).await? {
+        if stored.employer != employer {
+            access::authorize_employer(caller, Action::ManageVacancies, &stored.employer)?;
+        }
+    }
+    Ok(())
 }
 
 /// A vacancy's record.
@@ -214,8 +272,16 @@ pub async fn get_vacancy(
         (status = 404, description = "No such vacancy", body = crate::error::Problem)))]
 pub async fn delete_vacancy(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
+    access::require_signed_in(&caller)?;
+    let stored = state
+        .store()
+        .vacancy(&id)
+        .await?
+        .ok_or_else(|| not_found("vacancy", &id))?;
+    access::authorize_employer(&caller, Action::ManageVacancies, &stored.employer)?;
     if !state.store().delete_vacancy(&id, Utc::now()).await? {
         return Err(not_found("vacancy", &id));
     }
@@ -247,9 +313,12 @@ pub struct ImportSummary {
         (status = 422, description = "Bad records (listed in `errors`); nothing stored", body = crate::error::Problem)))]
 pub async fn import_vacancies(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
     text: String,
 ) -> Result<Json<ImportSummary>, ApiError> {
+    access::require_signed_in(&caller)?;
+    // Each employer is checked once the records are read.
     let json_ld = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -291,6 +360,18 @@ pub async fn import_vacancies(
     )
     .await?;
     let (employers, vacancies) = parsed.map_err(invalid)?;
+    let mut owners: Vec<&str> = vacancies.iter().map(|v| v.employer.as_str()).collect();
+    owners.extend(employers.iter().map(|e| e.id.as_str()));
+    owners.sort_unstable();
+    owners.dedup();
+    for owner in owners {
+        access::authorize_employer(&caller, Action::ImportVacancies, owner)?;
+    }
+    for vacancy in &vacancies {
+        if let Some(stored) = state.store().vacancy(&vacancy.id).await? {
+            access::authorize_employer(&caller, Action::ImportVacancies, &stored.employer)?;
+        }
+    }
     state
         .store()
         .put_employers_and_vacancies(&employers, &vacancies, Utc::now())
@@ -409,15 +490,18 @@ fn decide(
         (status = 422, description = "A URI that is not a suggestion", body = crate::error::Problem)))]
 pub async fn decide_vacancy_suggestions(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath(id): ApiPath<String>,
     decision: Result<Json<SuggestionDecision>, JsonRejection>,
 ) -> Result<Json<Vacancy>, ApiError> {
+    access::require_signed_in(&caller)?;
     let decision = body(decision)?;
     let mut vacancy = state
         .store()
         .vacancy(&id)
         .await?
         .ok_or_else(|| not_found("vacancy", &id))?;
+    access::authorize_employer(&caller, Action::ManageVacancies, &vacancy.employer)?;
     for suggestion in decide(&mut vacancy.suggestions, &decision)? {
         match suggestion.kind {
             SuggestionKind::Occupation => vacancy.occupation = Some(suggestion.concept),
@@ -447,10 +531,20 @@ pub async fn decide_vacancy_suggestions(
         (status = 422, description = "A URI that is not a suggestion", body = crate::error::Problem)))]
 pub async fn decide_seeker_suggestions(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath(id): ApiPath<String>,
     decision: Result<Json<SuggestionDecision>, JsonRejection>,
 ) -> Result<Json<Seeker>, ApiError> {
+    access::require_signed_in(&caller)?;
     let decision = body(decision)?;
+    access::authorize_seeker(
+        &state,
+        &caller,
+        Action::UpdateSeeker,
+        &id,
+        "decide suggestions",
+    )
+    .await?;
     let mut seeker = state
         .store()
         .seeker(&id)
@@ -733,21 +827,23 @@ pub fn describe(taxonomy: &Taxonomy, r: &Ranked, lang: UiLang, tag: &str) -> Mat
 }
 
 /// Whose matches a request asks for.
-enum Side {
+pub(crate) enum Side {
     Seeker(String),
-    Vacancy(String),
+    /// Candidates for a vacancy: every seeker who consented to be found, or only these seekers
+    /// (a caseworker's caseload, consent to employers aside).
+    Vacancy(String, Option<Vec<String>>),
 }
 
-async fn run(
+/// Ranked, explained matches for one side, in `lang` (shared by the API and the web pages).
+pub(crate) async fn ranked_matches(
     state: &AppState,
-    params: &MatchParams,
-    headers: &HeaderMap,
+    limit: Option<usize>,
+    lang: UiLang,
     side: Side,
-) -> Result<Json<MatchList>, ApiError> {
-    let lang = UiLang::of_request(params.lang.as_deref(), headers);
+) -> Result<Vec<MatchResult>, ApiError> {
     let tag = lang.tag();
     let match_query = MatchQuery {
-        limit: params.limit.unwrap_or(20).clamp(1, MAX_LIMIT),
+        limit: limit.unwrap_or(20).clamp(1, MAX_LIMIT),
         today: Utc::now().date_naive(),
     };
     let index = state.matching();
@@ -756,7 +852,8 @@ async fn run(
         let index = read(&index);
         let ranked = match &side {
             Side::Seeker(id) => index.vacancies_for(id, &match_query),
-            Side::Vacancy(id) => index.seekers_for(id, &match_query),
+            Side::Vacancy(id, None) => index.seekers_for(id, &match_query),
+            Side::Vacancy(id, Some(only)) => rank_among(&index, id, only, &match_query),
         };
         ranked.map(|ranked| {
             let taxonomy = index.taxonomy();
@@ -771,7 +868,36 @@ async fn run(
         MatchError::UnknownSeeker(id) => not_found("seeker", &id),
         MatchError::UnknownVacancy(id) => not_found("vacancy", &id),
     })?;
-    Ok(Json(MatchList { results }))
+    Ok(results)
+}
+
+/// The best of `seekers` for a vacancy (those not excluded by a hard filter), ties by id.
+fn rank_among(
+    index: &MatchIndex,
+    vacancy: &str,
+    seekers: &[String],
+    query: &MatchQuery,
+) -> Result<Vec<Ranked>, MatchError> {
+    let mut ranked = Vec::new();
+    for seeker in seekers {
+        match index.explain(seeker, vacancy, query.today) {
+            Ok((explanation, None)) => ranked.push(Ranked {
+                id: seeker.clone(),
+                title: String::new(),
+                explanation,
+            }),
+            Ok((_, Some(_))) | Err(MatchError::UnknownSeeker(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    ranked.sort_by(|a, b| {
+        b.explanation
+            .score
+            .total_cmp(&a.explanation.score)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    ranked.truncate(query.limit);
+    Ok(ranked)
 }
 
 /// The best open vacancies for a job seeker, each explained.
@@ -781,11 +907,15 @@ async fn run(
         (status = 404, description = "No such seeker", body = crate::error::Problem)))]
 pub async fn seeker_matches(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath(id): ApiPath<String>,
     ApiQuery(params): ApiQuery<MatchParams>,
     headers: HeaderMap,
 ) -> Result<Json<MatchList>, ApiError> {
-    run(&state, &params, &headers, Side::Seeker(id)).await
+    access::authorize_seeker(&state, &caller, Action::ReadSeeker, &id, "matches").await?;
+    let lang = UiLang::of_request(params.lang.as_deref(), &headers);
+    let results = ranked_matches(&state, params.limit, lang, Side::Seeker(id)).await?;
+    Ok(Json(MatchList { results }))
 }
 
 /// The best candidates for a vacancy (only seekers who consented to be found), explained.
@@ -795,9 +925,44 @@ pub async fn seeker_matches(
         (status = 404, description = "No such vacancy", body = crate::error::Problem)))]
 pub async fn vacancy_candidates(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath(id): ApiPath<String>,
     ApiQuery(params): ApiQuery<MatchParams>,
     headers: HeaderMap,
 ) -> Result<Json<MatchList>, ApiError> {
-    run(&state, &params, &headers, Side::Vacancy(id)).await
+    let lang = UiLang::of_request(params.lang.as_deref(), &headers);
+    let results = candidates(&state, &caller, &id, params.limit, lang).await?;
+    Ok(Json(MatchList { results }))
+}
+
+/// Candidates for a vacancy as `caller` may see them, each seen seeker logged to the audit log.
+pub(crate) async fn candidates(
+    state: &AppState,
+    caller: &Caller,
+    vacancy_id: &str,
+    limit: Option<usize>,
+    lang: UiLang,
+) -> Result<Vec<MatchResult>, ApiError> {
+    access::require_signed_in(caller)?;
+    let vacancy = state
+        .store()
+        .vacancy(vacancy_id)
+        .await?
+        .ok_or_else(|| not_found("vacancy", vacancy_id))?;
+    let grant = access::authorize_employer(caller, Action::ReadCandidates, &vacancy.employer)?;
+    let only = match (grant, caller.user()) {
+        (Grant::CaseloadOnly, Some(user)) if user.role == Role::Caseworker => {
+            Some(state.store().caseload(&user.id).await?)
+        }
+        _ => None,
+    };
+    let side = Side::Vacancy(vacancy_id.to_string(), only);
+    let results = ranked_matches(state, limit, lang, side).await?;
+    let purpose = format!("candidate for vacancy {vacancy_id} ({})", grant.basis());
+    let entries: Vec<_> = results
+        .iter()
+        .map(|r| access::entry(caller, "read", "seeker", &r.id, Some(&r.id), &purpose))
+        .collect();
+    state.store().append_audit(&entries, Utc::now()).await?;
+    Ok(results)
 }

@@ -1,7 +1,9 @@
 //! Route handlers, one module per area of the API.
 
+pub mod analytics;
 pub mod extract;
 pub mod health;
 pub mod matching;
+pub mod people;
 pub mod search;
 pub mod taxonomy;

@@ -55,7 +55,7 @@ const QUERY_STOP_WORDS: &[&str] = &[
 ];
 
 /// Search parameters. List parameters take several values separated by commas.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
     /// Free text, e.g. "forklift driver Taoyuan" or "臺北市 護理師".

@@ -1,0 +1,470 @@
+//! Who may do what: the one place where every route's authorization is decided, and where
+//! every access to personal data is written to the audit log.
+//!
+//! [`decide`] is a pure function of the caller, the [`Action`] and the [`Target`] (the facts
+//! about the record that matter: whose it is, whose caseload holds it). Handlers never check
+//! roles themselves; they call [`authorize_seeker`], [`authorize_employer`] or
+//! [`authorize_system`], which gather those facts, decide, and log to the audit log every
+//! attempt on a job seeker's data — allowed or denied — with who, what, when and why.
+//!
+//! The rules:
+//! - a job seeker reads and changes only their own record, and alone decides their consent;
+//! - an employer manages only their organisation's vacancies and sees, as candidates, only
+//!   seekers who consented to be found;
+//! - a caseworker reads and updates the seekers of their caseload, writes their case notes, and
+//!   sees candidates for a vacancy only from their caseload;
+//! - an analyst sees aggregates only, never an individual;
+//! - an administrator manages accounts, offices and the audit log, and may act on any record
+//!   (a record they store carries the consent it was given elsewhere, for migrations), but
+//!   never changes a seeker's consent through the consent operation;
+//! - an API token allows no more than its user's role and, within it, only its scopes.
+
+use crate::auth::{Caller, Credential, Role, Scope, User};
+use crate::error::ApiError;
+use crate::i18n::Message;
+use crate::AppState;
+use axum::http::StatusCode;
+use chrono::Utc;
+use openpes_store::NewAuditEntry;
+
+/// Something a caller wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read a seeker's record or their matches.
+    ReadSeeker,
+    /// Create or change a seeker's record (not their consent).
+    UpdateSeeker,
+    DeleteSeeker,
+    /// Change whether employers may find the seeker and whether outreach may use their data.
+    ChangeConsent,
+    /// Read who accessed a seeker's record.
+    ReadSeekerAudit,
+    /// Read and write a seeker's case notes.
+    ManageCase,
+    /// Create, change or delete a vacancy, or an employer's own record.
+    ManageVacancies,
+    /// Read ranked candidates for a vacancy.
+    ReadCandidates,
+    /// Import vacancies of many employers (a machine client or an administrator).
+    ImportVacancies,
+    /// Read aggregate statistics.
+    ReadAggregates,
+    /// Search the whole audit log.
+    SearchAudit,
+    /// Manage accounts, offices, caseloads; read the outbox.
+    Administer,
+    /// Create and revoke one's own API tokens.
+    ManageOwnTokens,
+}
+
+impl Action {
+    /// The token scope this action needs.
+    fn scope(self) -> Option<Scope> {
+        Some(match self {
+            Action::ReadSeeker | Action::ReadSeekerAudit => Scope::SeekersRead,
+            Action::UpdateSeeker
+            | Action::DeleteSeeker
+            | Action::ChangeConsent
+            | Action::ManageCase => Scope::SeekersWrite,
+            Action::ManageVacancies | Action::ImportVacancies => Scope::VacanciesWrite,
+            Action::ReadCandidates => Scope::CandidatesRead,
+            Action::ReadAggregates => Scope::AggregatesRead,
+            Action::SearchAudit => Scope::AuditRead,
+            Action::Administer => Scope::Admin,
+            Action::ManageOwnTokens => return None,
+        })
+    }
+
+    /// The verb recorded in the audit log.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Action::ReadSeeker | Action::ReadSeekerAudit | Action::ReadCandidates => "read",
+            Action::UpdateSeeker | Action::ManageCase | Action::ManageVacancies => "update",
+            Action::DeleteSeeker => "delete",
+            Action::ChangeConsent => "consent",
+            Action::ImportVacancies => "import",
+            Action::ReadAggregates | Action::SearchAudit => "read",
+            Action::Administer => "administer",
+            Action::ManageOwnTokens => "tokens",
+        }
+    }
+}
+
+/// The facts about the record acted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target<'a> {
+    /// A job seeker's record and the caseworker whose caseload holds it.
+    Seeker {
+        id: &'a str,
+        caseworker: Option<&'a str>,
+    },
+    /// An employer organisation (its record, or the owner of a vacancy).
+    Employer(&'a str),
+    /// The service as a whole (statistics, accounts, the audit log).
+    System,
+}
+
+/// Why an action is allowed (recorded in the audit log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grant {
+    OwnRecord,
+    OwnOrganisation,
+    Caseload,
+    /// A caseworker acting on candidates: only their caseload is shown.
+    CaseloadOnly,
+    Administrator,
+    Role,
+}
+
+impl Grant {
+    pub fn basis(self) -> &'static str {
+        match self {
+            Grant::OwnRecord => "own record",
+            Grant::OwnOrganisation => "own organisation",
+            Grant::Caseload => "caseload",
+            Grant::CaseloadOnly => "caseload only",
+            Grant::Administrator => "administrator",
+            Grant::Role => "role",
+        }
+    }
+}
+
+/// Why an action is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denial {
+    /// Nobody is signed in.
+    SignInRequired,
+    /// The role, the record's owner or the token's scopes do not allow it.
+    Forbidden,
+}
+
+impl From<Denial> for ApiError {
+    fn from(denial: Denial) -> ApiError {
+        match denial {
+            Denial::SignInRequired => {
+                ApiError::new(StatusCode::UNAUTHORIZED, Message::SignInRequired)
+            }
+            Denial::Forbidden => ApiError::new(StatusCode::FORBIDDEN, Message::Forbidden),
+        }
+    }
+}
+
+/// The authorization rules (see the module documentation).
+pub fn decide(caller: &Caller, action: Action, target: Target<'_>) -> Result<Grant, Denial> {
+    let Some(principal) = caller.principal.as_deref() else {
+        return Err(Denial::SignInRequired);
+    };
+    match (&principal.credential, action.scope()) {
+        (Credential::Token { .. }, None) => return Err(Denial::Forbidden),
+        (Credential::Token { scopes, .. }, Some(scope)) if !scopes.contains(&scope) => {
+            return Err(Denial::Forbidden)
+        }
+        _ => {}
+    }
+    decide_for_role(&principal.user, action, target).ok_or(Denial::Forbidden)
+}
+
+fn decide_for_role(user: &User, action: Action, target: Target<'_>) -> Option<Grant> {
+    use Action as A;
+    if action == A::ManageOwnTokens {
+        return Some(Grant::Role);
+    }
+    let own_seeker =
+        matches!(target, Target::Seeker { id, .. } if user.seeker_id.as_deref() == Some(id));
+    let in_caseload = matches!(target, Target::Seeker { caseworker: Some(c), .. } if c == user.id);
+    let own_employer =
+        matches!(target, Target::Employer(e) if user.employer_id.as_deref() == Some(e));
+    match user.role {
+        Role::Seeker => match action {
+            A::ReadSeeker
+            | A::UpdateSeeker
+            | A::DeleteSeeker
+            | A::ChangeConsent
+            | A::ReadSeekerAudit
+                if own_seeker =>
+            {
+                Some(Grant::OwnRecord)
+            }
+            _ => None,
+        },
+        Role::Employer => match action {
+            A::ManageVacancies | A::ReadCandidates | A::ImportVacancies if own_employer => {
+                Some(Grant::OwnOrganisation)
+            }
+            _ => None,
+        },
+        Role::Caseworker => match action {
+            A::ReadSeeker | A::UpdateSeeker | A::ManageCase if in_caseload => Some(Grant::Caseload),
+            A::ReadCandidates if matches!(target, Target::Employer(_)) => Some(Grant::CaseloadOnly),
+            A::ReadAggregates => Some(Grant::Role),
+            _ => None,
+        },
+        Role::Analyst => match action {
+            A::ReadAggregates => Some(Grant::Role),
+            _ => None,
+        },
+        Role::Admin => match action {
+            // Consent is the person's own decision.
+            A::ChangeConsent => None,
+            _ => Some(Grant::Administrator),
+        },
+    }
+}
+
+/// Authorizes an action on a job seeker's record, logging the attempt (allowed or not) to the
+/// audit log with `purpose`. The record need not exist yet.
+pub async fn authorize_seeker(
+    state: &AppState,
+    caller: &Caller,
+    action: Action,
+    seeker_id: &str,
+    purpose: &str,
+) -> Result<Grant, ApiError> {
+    let caseworker = state.store().caseworker_of(seeker_id).await?;
+    let decision = decide(
+        caller,
+        action,
+        Target::Seeker {
+            id: seeker_id,
+            caseworker: caseworker.as_deref(),
+        },
+    );
+    let verb = match decision {
+        Ok(_) => action.verb().to_string(),
+        Err(_) => format!("denied {}", action.verb()),
+    };
+    let basis = decision.map_or("refused", Grant::basis);
+    record(
+        state,
+        caller,
+        &verb,
+        "seeker",
+        seeker_id,
+        Some(seeker_id),
+        &format!("{purpose} ({basis})"),
+    )
+    .await?;
+    Ok(decision?)
+}
+
+/// Refuses anonymous callers before a handler reads its input (so that they learn nothing
+/// from validation errors); the full decision follows once the target is known.
+pub fn require_signed_in(caller: &Caller) -> Result<(), ApiError> {
+    match caller.principal {
+        Some(_) => Ok(()),
+        None => Err(Denial::SignInRequired.into()),
+    }
+}
+
+/// Authorizes an action on an employer's vacancies or record.
+pub fn authorize_employer(
+    caller: &Caller,
+    action: Action,
+    employer_id: &str,
+) -> Result<Grant, ApiError> {
+    Ok(decide(caller, action, Target::Employer(employer_id))?)
+}
+
+/// Authorizes an action on the service as a whole.
+pub fn authorize_system(caller: &Caller, action: Action) -> Result<Grant, ApiError> {
+    Ok(decide(caller, action, Target::System)?)
+}
+
+/// Appends one entry to the audit log.
+pub async fn record(
+    state: &AppState,
+    caller: &Caller,
+    action: &str,
+    subject_kind: &str,
+    subject_id: &str,
+    seeker_id: Option<&str>,
+    purpose: &str,
+) -> Result<(), ApiError> {
+    let entry = entry(caller, action, subject_kind, subject_id, seeker_id, purpose);
+    state.store().append_audit(&[entry], Utc::now()).await?;
+    Ok(())
+}
+
+/// An audit entry by `caller`.
+pub fn entry(
+    caller: &Caller,
+    action: &str,
+    subject_kind: &str,
+    subject_id: &str,
+    seeker_id: Option<&str>,
+    purpose: &str,
+) -> NewAuditEntry {
+    let user = caller.user();
+    NewAuditEntry {
+        actor_id: user.map(|u| u.id.clone()),
+        actor_role: user.map_or("anonymous", |u| u.role.as_str()).to_string(),
+        action: action.to_string(),
+        subject_kind: subject_kind.to_string(),
+        subject_id: subject_id.to_string(),
+        seeker_id: seeker_id.map(str::to_string),
+        purpose: purpose.to_string(),
+        request_id: caller.request_id.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::Principal;
+    use std::sync::Arc;
+
+    fn caller(role: Role, credential: Credential) -> Caller {
+        Caller {
+            principal: Some(Arc::new(Principal {
+                user: User {
+                    id: format!("u-{}", role.as_str()),
+                    email: String::new(),
+                    display_name: String::new(),
+                    role,
+                    seeker_id: (role == Role::Seeker).then(|| "s-1".to_string()),
+                    employer_id: (role == Role::Employer).then(|| "e-1".to_string()),
+                    office_id: None,
+                    language: "en".into(),
+                },
+                credential,
+            })),
+            request_id: String::new(),
+        }
+    }
+
+    fn session(role: Role) -> Caller {
+        caller(role, Credential::Session { csrf: "x".into() })
+    }
+
+    const OWN: Target = Target::Seeker {
+        id: "s-1",
+        caseworker: Some("u-caseworker"),
+    };
+    const OTHER: Target = Target::Seeker {
+        id: "s-2",
+        caseworker: Some("u-someone-else"),
+    };
+
+    #[test]
+    fn nobody_signed_in_is_asked_to_sign_in() {
+        let anonymous = Caller {
+            principal: None,
+            request_id: String::new(),
+        };
+        assert_eq!(
+            decide(&anonymous, Action::ReadSeeker, OWN),
+            Err(Denial::SignInRequired)
+        );
+    }
+
+    #[test]
+    fn seekers_reach_only_their_own_record() {
+        let seeker = session(Role::Seeker);
+        assert_eq!(
+            decide(&seeker, Action::ReadSeeker, OWN),
+            Ok(Grant::OwnRecord)
+        );
+        assert_eq!(
+            decide(&seeker, Action::ChangeConsent, OWN),
+            Ok(Grant::OwnRecord)
+        );
+        assert_eq!(
+            decide(&seeker, Action::ReadSeeker, OTHER),
+            Err(Denial::Forbidden)
+        );
+        assert_eq!(
+            decide(&seeker, Action::ManageCase, OWN),
+            Err(Denial::Forbidden)
+        );
+        assert_eq!(
+            decide(&seeker, Action::ReadCandidates, Target::Employer("e-1")),
+            Err(Denial::Forbidden)
+        );
+    }
+
+    #[test]
+    fn caseworkers_reach_their_caseload_but_never_consent() {
+        let caseworker = session(Role::Caseworker);
+        assert_eq!(
+            decide(&caseworker, Action::ReadSeeker, OWN),
+            Ok(Grant::Caseload)
+        );
+        assert_eq!(
+            decide(&caseworker, Action::ManageCase, OWN),
+            Ok(Grant::Caseload)
+        );
+        assert_eq!(
+            decide(&caseworker, Action::ReadSeeker, OTHER),
+            Err(Denial::Forbidden)
+        );
+        assert_eq!(
+            decide(&caseworker, Action::ChangeConsent, OWN),
+            Err(Denial::Forbidden)
+        );
+        assert_eq!(
+            decide(&caseworker, Action::DeleteSeeker, OWN),
+            Err(Denial::Forbidden)
+        );
+    }
+
+    #[test]
+    fn employers_reach_only_their_organisation() {
+        let employer = session(Role::Employer);
+        assert_eq!(
+            decide(&employer, Action::ManageVacancies, Target::Employer("e-1")),
+            Ok(Grant::OwnOrganisation)
+        );
+        assert_eq!(
+            decide(&employer, Action::ManageVacancies, Target::Employer("e-2")),
+            Err(Denial::Forbidden)
+        );
+        assert_eq!(
+            decide(&employer, Action::ReadSeeker, OWN),
+            Err(Denial::Forbidden)
+        );
+    }
+
+    #[test]
+    fn analysts_see_aggregates_only() {
+        let analyst = session(Role::Analyst);
+        assert_eq!(
+            decide(&analyst, Action::ReadAggregates, Target::System),
+            Ok(Grant::Role)
+        );
+        for action in [
+            Action::ReadSeeker,
+            Action::ReadSeekerAudit,
+            Action::ManageCase,
+        ] {
+            assert_eq!(decide(&analyst, action, OWN), Err(Denial::Forbidden));
+        }
+        assert_eq!(
+            decide(&analyst, Action::ReadCandidates, Target::Employer("e-1")),
+            Err(Denial::Forbidden)
+        );
+    }
+
+    #[test]
+    fn tokens_allow_no_more_than_their_scopes() {
+        let token = caller(
+            Role::Admin,
+            Credential::Token {
+                id: "t".into(),
+                scopes: vec![Scope::VacanciesWrite],
+            },
+        );
+        assert_eq!(
+            decide(&token, Action::ImportVacancies, Target::System),
+            Ok(Grant::Administrator)
+        );
+        assert_eq!(
+            decide(&token, Action::ReadSeeker, OWN),
+            Err(Denial::Forbidden)
+        );
+        assert_eq!(
+            decide(&token, Action::ManageOwnTokens, Target::System),
+            Err(Denial::Forbidden),
+            "a token cannot mint tokens"
+        );
+    }
+}

@@ -1,0 +1,1399 @@
+//! People and access over the API: registration, login and logout, password reset through the
+//! outbox, one's own account and API tokens, a seeker's consent and the audit of their record,
+//! caseloads and case notes, administration (users, offices, caseloads, the audit log, the
+//! outbox) and aggregate statistics for analysts.
+//!
+//! The operations are `pub(crate)` functions so that the web pages call the very same code.
+
+use crate::access::{self, Action};
+use crate::auth::{self, Caller, NewSession, Role, Scope, User};
+use crate::error::{ApiError, ApiPath, ApiQuery};
+use crate::i18n::Message;
+use crate::routes::matching::body;
+use crate::AppState;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{Duration, SecondsFormat, Utc};
+use openpes_matching::{Employer, Seeker};
+use openpes_store::{ApiTokenRecord, AuditFilter, OutboxMessage, UserRecord};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+fn now_text() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn short_id(prefix: &str) -> String {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    format!("{prefix}-{}", &id[..12])
+}
+
+fn invalid_field(field: &str, message: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Message::InvalidRecord(vec![(field.to_string(), message.to_string())]),
+    )
+}
+
+/// An account as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountView {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub seeker_id: Option<String>,
+    pub employer_id: Option<String>,
+    pub office_id: Option<String>,
+    pub language: String,
+}
+
+impl From<&User> for AccountView {
+    fn from(u: &User) -> Self {
+        AccountView {
+            id: u.id.clone(),
+            email: u.email.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role,
+            seeker_id: u.seeker_id.clone(),
+            employer_id: u.employer_id.clone(),
+            office_id: u.office_id.clone(),
+            language: u.language.clone(),
+        }
+    }
+}
+
+/// The signed-in account and, for a browser session, the CSRF token its changes must carry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    pub user: AccountView,
+    /// Send as `X-CSRF-Token` with every change made through the session cookie.
+    pub csrf_token: Option<String>,
+}
+
+fn with_cookie(state: &AppState, session: NewSession, status: StatusCode) -> Response {
+    let cookie = auth::session_cookie(state, &session.cookie_value);
+    let view = SessionView {
+        user: AccountView::from(&session.user),
+        csrf_token: Some(session.csrf),
+    };
+    (status, [(header::SET_COOKIE, cookie)], Json(view)).into_response()
+}
+
+/// A new account.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Registration {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    /// `seeker` or `employer` (other roles are created by an administrator).
+    pub role: Role,
+    /// For an employer: the organisation's name.
+    #[serde(default)]
+    pub organisation: Option<String>,
+    /// `zh-TW` (default) or `en`.
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+fn check_email(email: &str) -> Result<String, ApiError> {
+    let email = email.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+        && !email.contains(char::is_whitespace);
+    if valid {
+        Ok(email)
+    } else {
+        Err(invalid_field("email", "is not an e-mail address"))
+    }
+}
+
+fn check_name(name: &str) -> Result<String, ApiError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(invalid_field("display_name", "needs 1 to 200 characters"));
+    }
+    Ok(name.to_string())
+}
+
+fn language_tag(language: Option<&str>) -> String {
+    match language.and_then(crate::i18n::UiLang::from_tag) {
+        Some(lang) => lang.tag().to_string(),
+        None => "zh-TW".to_string(),
+    }
+}
+
+/// Creates a self-registered seeker or employer (with an empty seeker record or a new
+/// employer organisation) and signs them in.
+pub(crate) async fn register(state: &AppState, form: Registration) -> Result<NewSession, ApiError> {
+    let email = check_email(&form.email)?;
+    let display_name = check_name(&form.display_name)?;
+    auth::check_password_rules(&form.password)?;
+    if state.store().user_by_email(&email).await?.is_some() {
+        return Err(ApiError::new(StatusCode::CONFLICT, Message::EmailTaken));
+    }
+    let now = Utc::now();
+    let mut record = UserRecord {
+        id: short_id("u"),
+        email,
+        display_name,
+        role: form.role.as_str().to_string(),
+        password_hash: String::new(),
+        seeker_id: None,
+        employer_id: None,
+        office_id: None,
+        language: language_tag(form.language.as_deref()),
+        disabled: false,
+        created_at: now_text(),
+    };
+    match form.role {
+        Role::Seeker => {
+            let seeker = empty_seeker(short_id("s"));
+            state.store().put_seeker(&seeker, now).await?;
+            crate::routes::matching::index_seeker(state, &seeker)?;
+            record.seeker_id = Some(seeker.id);
+        }
+        Role::Employer => {
+            let name = form
+                .organisation
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .ok_or_else(|| {
+                    invalid_field("organisation", "an employer names its organisation")
+                })?;
+            let employer = Employer {
+                id: short_id("e"),
+                name: name.to_string(),
+                registration: None,
+            };
+            state.store().put_employer(&employer, now).await?;
+            record.employer_id = Some(employer.id);
+        }
+        _ => {
+            return Err(invalid_field(
+                "role",
+                "only seeker or employer may register",
+            ))
+        }
+    }
+    let password = form.password.clone();
+    record.password_hash =
+        crate::routes::matching::blocking(move || auth::hash_password(&password)).await??;
+    state
+        .store()
+        .create_user(&record)
+        .await
+        .map_err(|e| match e {
+            openpes_store::StoreError::Conflict(_) => {
+                ApiError::new(StatusCode::CONFLICT, Message::EmailTaken)
+            }
+            other => other.into(),
+        })?;
+    let user = User::of_record(record).ok_or_else(|| ApiError::internal(&"unknown role"))?;
+    let caller = Caller {
+        principal: None,
+        request_id: String::new(),
+    };
+    access::record(
+        state,
+        &caller,
+        "create",
+        "user",
+        &user.id,
+        user.seeker_id.as_deref(),
+        "registration",
+    )
+    .await?;
+    auth::open_session(state, user).await
+}
+
+/// A seeker record with nothing in it yet.
+pub(crate) fn empty_seeker(id: String) -> Seeker {
+    Seeker {
+        id,
+        skills: Vec::new(),
+        experience: Vec::new(),
+        desired_occupations: Vec::new(),
+        education: None,
+        languages: Vec::new(),
+        licences: Vec::new(),
+        location: None,
+        place: None,
+        cv_text: None,
+        suggestions: Vec::new(),
+        max_distance_km: None,
+        willing_to_relocate: false,
+        accepts_remote: true,
+        contract_types: Vec::new(),
+        working_time: Vec::new(),
+        min_salary: None,
+        available_from: None,
+        searchable: false,
+        outreach: false,
+    }
+}
+
+/// Register as a job seeker or an employer; signs in (sets the session cookie).
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "people", request_body = Registration,
+    responses((status = 201, description = "Registered and signed in", body = SessionView),
+        (status = 409, description = "E-mail taken", body = crate::error::Problem),
+        (status = 422, description = "Invalid fields", body = crate::error::Problem)))]
+pub async fn register_api(
+    State(state): State<AppState>,
+    form: Result<Json<Registration>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let session = register(&state, body(form)?).await?;
+    Ok(with_cookie(&state, session, StatusCode::CREATED))
+}
+
+/// E-mail address and password.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+/// Signs in; logs the login to the audit log.
+pub(crate) async fn login(
+    state: &AppState,
+    request_id: &str,
+    credentials: &Credentials,
+) -> Result<NewSession, ApiError> {
+    let session = auth::login(state, &credentials.email, &credentials.password).await;
+    let session = match session {
+        Ok(session) => session,
+        Err(error) => {
+            tracing::warn!("failed login");
+            return Err(error);
+        }
+    };
+    let caller = Caller {
+        principal: Some(std::sync::Arc::new(auth::Principal {
+            user: session.user.clone(),
+            credential: auth::Credential::Session {
+                csrf: session.csrf.clone(),
+            },
+        })),
+        request_id: request_id.to_string(),
+    };
+    let user = &session.user;
+    access::record(
+        state,
+        &caller,
+        "login",
+        "user",
+        &user.id,
+        user.seeker_id.as_deref(),
+        "sign in",
+    )
+    .await?;
+    Ok(session)
+}
+
+/// Sign in with e-mail and password (sets the session cookie).
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "people", request_body = Credentials,
+    responses((status = 200, description = "Signed in", body = SessionView),
+        (status = 401, description = "Wrong e-mail or password", body = crate::error::Problem)))]
+pub async fn login_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    credentials: Result<Json<Credentials>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let session = login(&state, &caller.request_id, &body(credentials)?).await?;
+    Ok(with_cookie(&state, session, StatusCode::OK))
+}
+
+/// Ends the session of a request (no-op without one).
+pub(crate) async fn logout(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    if let Some(cookie) = auth::session_cookie_value(headers) {
+        state.store().delete_session(&auth::digest(&cookie)).await?;
+    }
+    Ok(())
+}
+
+/// Sign out (ends the session and clears the cookie).
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "people",
+    responses((status = 204, description = "Signed out")))]
+pub async fn logout_api(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    logout(&state, &headers).await?;
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, auth::cleared_session_cookie())],
+    )
+        .into_response())
+}
+
+/// Who to send a reset link to.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetRequest {
+    pub email: String,
+}
+
+/// How long a reset link works.
+const RESET_HOURS: i64 = 2;
+
+/// Puts a reset link into the outbox when the address has an account; says nothing either way.
+pub(crate) async fn request_reset(state: &AppState, email: &str) -> Result<(), ApiError> {
+    let Some(user) = state.store().user_by_email(email).await? else {
+        return Ok(());
+    };
+    if user.disabled {
+        return Ok(());
+    }
+    let token = auth::new_secret()?;
+    let lang = crate::i18n::UiLang::from_tag(&user.language).unwrap_or(crate::i18n::UiLang::ZhTw);
+    let (subject, text) = crate::web::i18n::reset_mail(lang, &token, RESET_HOURS);
+    let message = OutboxMessage {
+        id: 0,
+        recipient: user.email.clone(),
+        subject,
+        body: text,
+        created_at: now_text(),
+    };
+    let expires = Utc::now() + Duration::hours(RESET_HOURS);
+    state
+        .store()
+        .create_password_reset(&auth::digest(&token), &user.id, expires, &message)
+        .await?;
+    Ok(())
+}
+
+/// Ask for a password-reset link (sent through the outbox). Always 202, so that the answer does
+/// not tell whether an address has an account.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "people", request_body = ResetRequest,
+    responses((status = 202, description = "A link was sent if the address has an account")))]
+pub async fn request_reset_api(
+    State(state): State<AppState>,
+    form: Result<Json<ResetRequest>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    request_reset(&state, &body(form)?.email).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// A reset link's token and the new password.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetConfirmation {
+    pub token: String,
+    pub password: String,
+}
+
+/// Sets a new password through a reset link (once); ends the user's sessions.
+pub(crate) async fn confirm_reset(
+    state: &AppState,
+    form: &ResetConfirmation,
+) -> Result<(), ApiError> {
+    auth::check_password_rules(&form.password)?;
+    let password = form.password.clone();
+    let hash = crate::routes::matching::blocking(move || auth::hash_password(&password)).await??;
+    let done = state
+        .store()
+        .reset_password(&auth::digest(form.token.trim()), &hash, Utc::now())
+        .await?;
+    let Some(user_id) = done else {
+        return Err(ApiError::bad_request(Message::InvalidResetLink));
+    };
+    let caller = Caller {
+        principal: None,
+        request_id: String::new(),
+    };
+    access::record(
+        state,
+        &caller,
+        "update",
+        "user",
+        &user_id,
+        None,
+        "password reset",
+    )
+    .await
+}
+
+/// Set a new password with the token of a reset link.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "people",
+    request_body = ResetConfirmation,
+    responses((status = 204, description = "Password changed"),
+        (status = 400, description = "Unknown, used or expired link", body = crate::error::Problem)))]
+pub async fn confirm_reset_api(
+    State(state): State<AppState>,
+    form: Result<Json<ResetConfirmation>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    confirm_reset(&state, &body(form)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn signed_in(caller: &Caller) -> Result<&User, ApiError> {
+    caller
+        .user()
+        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, Message::SignInRequired))
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/api/v1/me", tag = "people",
+    responses((status = 200, description = "The account", body = SessionView),
+        (status = 401, description = "Not signed in", body = crate::error::Problem)))]
+pub async fn me(caller: Caller) -> Result<Json<SessionView>, ApiError> {
+    let user = signed_in(&caller)?;
+    Ok(Json(SessionView {
+        user: AccountView::from(user),
+        csrf_token: caller.csrf().map(str::to_string),
+    }))
+}
+
+/// The scopes a role's tokens may carry.
+pub fn scopes_of(role: Role) -> &'static [Scope] {
+    match role {
+        Role::Seeker => &[Scope::SeekersRead, Scope::SeekersWrite],
+        Role::Employer => &[Scope::VacanciesWrite, Scope::CandidatesRead],
+        Role::Caseworker => &[
+            Scope::SeekersRead,
+            Scope::SeekersWrite,
+            Scope::CandidatesRead,
+            Scope::AggregatesRead,
+        ],
+        Role::Analyst => &[Scope::AggregatesRead],
+        Role::Admin => &Scope::ALL,
+    }
+}
+
+/// A token to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    pub name: String,
+    pub scopes: Vec<Scope>,
+}
+
+/// A token as listed (the secret is shown only once, at creation).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenView {
+    pub id: String,
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+    /// Only in the answer that created it: send as `Authorization: Bearer …`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+impl From<ApiTokenRecord> for TokenView {
+    fn from(t: ApiTokenRecord) -> Self {
+        TokenView {
+            id: t.id,
+            name: t.name,
+            scopes: t.scopes.split_whitespace().map(str::to_string).collect(),
+            created_at: t.created_at,
+            revoked_at: t.revoked_at,
+            token: None,
+        }
+    }
+}
+
+/// Creates an API token for the signed-in user with scopes their role allows.
+pub(crate) async fn create_token(
+    state: &AppState,
+    caller: &Caller,
+    form: &NewToken,
+) -> Result<TokenView, ApiError> {
+    access::authorize_system(caller, Action::ManageOwnTokens)?;
+    let user = signed_in(caller)?;
+    let name = form.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(invalid_field("name", "needs 1 to 100 characters"));
+    }
+    if form.scopes.is_empty() {
+        return Err(invalid_field("scopes", "name at least one scope"));
+    }
+    let allowed = scopes_of(user.role);
+    if let Some(bad) = form.scopes.iter().find(|s| !allowed.contains(s)) {
+        return Err(invalid_field(
+            "scopes",
+            &format!(
+                "'{}' is beyond the role {}",
+                bad.as_str(),
+                user.role.as_str()
+            ),
+        ));
+    }
+    let secret = format!("opt_{}", auth::new_secret()?);
+    let mut scopes: Vec<&str> = form.scopes.iter().map(|s| s.as_str()).collect();
+    scopes.sort_unstable();
+    scopes.dedup();
+    let record = ApiTokenRecord {
+        id: short_id("t"),
+        user_id: user.id.clone(),
+        name: name.to_string(),
+        scopes: scopes.join(" "),
+        created_at: now_text(),
+        revoked_at: None,
+    };
+    state
+        .store()
+        .create_api_token(&record, &auth::digest(&secret))
+        .await?;
+    access::record(
+        state,
+        caller,
+        "create",
+        "token",
+        &record.id,
+        None,
+        "API token",
+    )
+    .await?;
+    let mut view = TokenView::from(record);
+    view.token = Some(secret);
+    Ok(view)
+}
+
+/// Create an API token (session only; a token cannot mint tokens). The secret is in this
+/// answer only.
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "people", request_body = NewToken,
+    responses((status = 201, description = "Created", body = TokenView),
+        (status = 422, description = "Scopes beyond the role", body = crate::error::Problem)))]
+pub async fn create_token_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    form: Result<Json<NewToken>, JsonRejection>,
+) -> Result<(StatusCode, Json<TokenView>), ApiError> {
+    access::require_signed_in(&caller)?;
+    let view = create_token(&state, &caller, &body(form)?).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// One's API tokens, newest first.
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "people",
+    responses((status = 200, description = "Tokens", body = [TokenView])))]
+pub async fn list_tokens_api(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<TokenView>>, ApiError> {
+    access::authorize_system(&caller, Action::ManageOwnTokens)?;
+    let user = signed_in(&caller)?;
+    let tokens = state.store().api_tokens_of(&user.id).await?;
+    Ok(Json(tokens.into_iter().map(TokenView::from).collect()))
+}
+
+/// Revoke one of one's API tokens.
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "people",
+    params(("id" = String, Path, description = "Token id")),
+    responses((status = 204, description = "Revoked"),
+        (status = 404, description = "No such live token", body = crate::error::Problem)))]
+pub async fn revoke_token_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    access::authorize_system(&caller, Action::ManageOwnTokens)?;
+    let user = signed_in(&caller)?;
+    if !state
+        .store()
+        .revoke_api_token(&user.id, &id, Utc::now())
+        .await?
+    {
+        return Err(ApiError::not_found(Message::RecordNotFound {
+            kind: "token",
+            id,
+        }));
+    }
+    access::record(&state, &caller, "delete", "token", &id, None, "API token").await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A seeker's consent.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    /// Employers may find this seeker among candidates.
+    pub findable: bool,
+    /// The service may use this record to reach out with offers and programmes.
+    pub outreach: bool,
+}
+
+/// Sets a seeker's consent (the seeker alone may).
+pub(crate) async fn set_consent(
+    state: &AppState,
+    caller: &Caller,
+    seeker_id: &str,
+    consent: Consent,
+) -> Result<Consent, ApiError> {
+    let purpose = format!(
+        "consent findable={} outreach={}",
+        consent.findable, consent.outreach
+    );
+    access::authorize_seeker(state, caller, Action::ChangeConsent, seeker_id, &purpose).await?;
+    let mut seeker = state
+        .store()
+        .seeker(seeker_id)
+        .await?
+        .ok_or_else(|| crate::routes::matching::not_found("seeker", seeker_id))?;
+    seeker.searchable = consent.findable;
+    seeker.outreach = consent.outreach;
+    state.store().put_seeker(&seeker, Utc::now()).await?;
+    crate::routes::matching::index_seeker(state, &seeker)?;
+    Ok(consent)
+}
+
+/// Set whether employers may find the seeker and whether outreach may use their data. Only the
+/// seeker may.
+#[utoipa::path(put, path = "/api/v1/seekers/{id}/consent", tag = "people", request_body = Consent,
+    params(("id" = String, Path, description = "Seeker id")),
+    responses((status = 200, description = "Stored", body = Consent),
+        (status = 403, description = "Not the seeker", body = crate::error::Problem)))]
+pub async fn consent_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    consent: Result<Json<Consent>, JsonRejection>,
+) -> Result<Json<Consent>, ApiError> {
+    access::require_signed_in(&caller)?;
+    Ok(Json(
+        set_consent(&state, &caller, &id, body(consent)?).await?,
+    ))
+}
+
+/// One audit entry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditView {
+    pub seq: i64,
+    pub at: String,
+    pub actor_id: Option<String>,
+    pub actor_role: String,
+    pub action: String,
+    pub subject_kind: String,
+    pub subject_id: String,
+    pub seeker_id: Option<String>,
+    pub purpose: String,
+    pub request_id: String,
+}
+
+/// A page of the audit log, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditPage {
+    pub entries: Vec<AuditView>,
+    /// Pass as `before` for the next (older) page; absent on the last page.
+    pub next: Option<i64>,
+}
+
+/// Audit query.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    /// Only entries about this seeker.
+    pub seeker: Option<String>,
+    /// Only entries by this user.
+    pub actor: Option<String>,
+    /// Only this action (`read`, `update`, `login`, `denied read`, …).
+    pub action: Option<String>,
+    /// Only entries at or after this RFC 3339 time.
+    pub since: Option<String>,
+    /// Cursor: entries older than this `seq`.
+    pub before: Option<i64>,
+    /// Page size (default 50, at most 500).
+    pub limit: Option<i64>,
+}
+
+pub(crate) async fn audit_page(
+    state: &AppState,
+    query: &AuditQuery,
+) -> Result<AuditPage, ApiError> {
+    let limit = query.limit.unwrap_or(50).clamp(1, 500);
+    let filter = AuditFilter {
+        seeker_id: query.seeker.clone().filter(|s| !s.is_empty()),
+        actor_id: query.actor.clone().filter(|s| !s.is_empty()),
+        action: query.action.clone().filter(|s| !s.is_empty()),
+        since: query.since.clone().filter(|s| !s.is_empty()),
+        before: query.before,
+        limit: limit + 1,
+    };
+    let mut entries = state.store().audit(&filter).await?;
+    let next = if entries.len() as i64 > limit {
+        entries.truncate(limit as usize);
+        entries.last().map(|e| e.seq)
+    } else {
+        None
+    };
+    Ok(AuditPage {
+        entries: entries
+            .into_iter()
+            .map(|e| AuditView {
+                seq: e.seq,
+                at: e.at,
+                actor_id: e.entry.actor_id,
+                actor_role: e.entry.actor_role,
+                action: e.entry.action,
+                subject_kind: e.entry.subject_kind,
+                subject_id: e.entry.subject_id,
+                seeker_id: e.entry.seeker_id,
+                purpose: e.entry.purpose,
+                request_id: e.entry.request_id,
+            })
+            .collect(),
+        next,
+    })
+}
+
+/// Who read or changed a seeker's record: for the seeker themself (and administrators).
+#[utoipa::path(get, path = "/api/v1/seekers/{id}/audit", tag = "people",
+    params(("id" = String, Path, description = "Seeker id"), AuditQuery),
+    responses((status = 200, description = "Entries, newest first", body = AuditPage),
+        (status = 403, description = "Not the seeker", body = crate::error::Problem)))]
+pub async fn seeker_audit_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(mut query): ApiQuery<AuditQuery>,
+) -> Result<Json<AuditPage>, ApiError> {
+    access::authorize_seeker(
+        &state,
+        &caller,
+        Action::ReadSeekerAudit,
+        &id,
+        "read own audit",
+    )
+    .await?;
+    query.seeker = Some(id);
+    query.actor = None;
+    Ok(Json(audit_page(&state, &query).await?))
+}
+
+/// Search the whole audit log (administrators).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "people", params(AuditQuery),
+    responses((status = 200, description = "Entries, newest first", body = AuditPage),
+        (status = 403, description = "Not an administrator", body = crate::error::Problem)))]
+pub async fn audit_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<AuditQuery>,
+) -> Result<Json<AuditPage>, ApiError> {
+    access::authorize_system(&caller, Action::SearchAudit)?;
+    Ok(Json(audit_page(&state, &query).await?))
+}
+
+/// A case note.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoteView {
+    pub id: i64,
+    pub author: String,
+    pub body: String,
+    pub created_at: String,
+}
+
+/// A note to add.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewNote {
+    pub body: String,
+}
+
+pub(crate) async fn notes(
+    state: &AppState,
+    caller: &Caller,
+    seeker_id: &str,
+) -> Result<Vec<NoteView>, ApiError> {
+    access::authorize_seeker(
+        state,
+        caller,
+        Action::ManageCase,
+        seeker_id,
+        "read case notes",
+    )
+    .await?;
+    Ok(state
+        .store()
+        .case_notes(seeker_id)
+        .await?
+        .into_iter()
+        .map(|n| NoteView {
+            id: n.id,
+            author: n.author_name,
+            body: n.body,
+            created_at: n.created_at,
+        })
+        .collect())
+}
+
+pub(crate) async fn add_note(
+    state: &AppState,
+    caller: &Caller,
+    seeker_id: &str,
+    text: &str,
+) -> Result<i64, ApiError> {
+    let text = text.trim();
+    if text.is_empty() || text.len() > 10_000 {
+        return Err(invalid_field("body", "needs 1 to 10000 bytes"));
+    }
+    access::authorize_seeker(
+        state,
+        caller,
+        Action::ManageCase,
+        seeker_id,
+        "write case note",
+    )
+    .await?;
+    let user = signed_in(caller)?;
+    if state.store().seeker(seeker_id).await?.is_none() {
+        return Err(crate::routes::matching::not_found("seeker", seeker_id));
+    }
+    Ok(state
+        .store()
+        .add_case_note(seeker_id, &user.id, text, Utc::now())
+        .await?)
+}
+
+/// A seeker's case notes, newest first (their caseworker and administrators).
+#[utoipa::path(get, path = "/api/v1/seekers/{id}/notes", tag = "people",
+    params(("id" = String, Path, description = "Seeker id")),
+    responses((status = 200, description = "Notes", body = [NoteView]),
+        (status = 403, description = "Not in the caller's caseload", body = crate::error::Problem)))]
+pub async fn notes_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Vec<NoteView>>, ApiError> {
+    Ok(Json(notes(&state, &caller, &id).await?))
+}
+
+/// Add a case note.
+#[utoipa::path(post, path = "/api/v1/seekers/{id}/notes", tag = "people", request_body = NewNote,
+    params(("id" = String, Path, description = "Seeker id")),
+    responses((status = 201, description = "Added"),
+        (status = 403, description = "Not in the caller's caseload", body = crate::error::Problem)))]
+pub async fn add_note_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    note: Result<Json<NewNote>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    access::require_signed_in(&caller)?;
+    add_note(&state, &caller, &id, &body(note)?.body).await?;
+    Ok(StatusCode::CREATED)
+}
+
+/// One seeker of a caseload.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseloadEntry {
+    pub seeker_id: String,
+    pub name: Option<String>,
+    pub place: Option<String>,
+    pub skills: usize,
+    pub findable: bool,
+    pub pending_suggestions: usize,
+}
+
+/// The signed-in caseworker's caseload, each seeker's reading logged to the audit log.
+pub(crate) async fn caseload(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<CaseloadEntry>, ApiError> {
+    let user = signed_in(caller)?;
+    if user.role != Role::Caseworker {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, Message::Forbidden));
+    }
+    let mut out = Vec::new();
+    for seeker_id in state.store().caseload(&user.id).await? {
+        access::authorize_seeker(
+            state,
+            caller,
+            Action::ReadSeeker,
+            &seeker_id,
+            "caseload list",
+        )
+        .await?;
+        let seeker = state.store().seeker(&seeker_id).await?;
+        let account = state.store().user_of_seeker(&seeker_id).await?;
+        out.push(CaseloadEntry {
+            name: account.map(|a| a.display_name),
+            place: seeker.as_ref().and_then(|s| s.place.clone()),
+            skills: seeker.as_ref().map_or(0, |s| s.skills.len()),
+            findable: seeker.as_ref().is_some_and(|s| s.searchable),
+            pending_suggestions: seeker.as_ref().map_or(0, |s| s.suggestions.len()),
+            seeker_id,
+        });
+    }
+    Ok(out)
+}
+
+/// The signed-in caseworker's caseload.
+#[utoipa::path(get, path = "/api/v1/caseload", tag = "people",
+    responses((status = 200, description = "Seekers of the caseload", body = [CaseloadEntry]),
+        (status = 403, description = "Not a caseworker", body = crate::error::Problem)))]
+pub async fn caseload_api(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<CaseloadEntry>>, ApiError> {
+    Ok(Json(caseload(&state, &caller).await?))
+}
+
+/// An account an administrator creates.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    pub role: Role,
+    #[serde(default)]
+    pub seeker_id: Option<String>,
+    #[serde(default)]
+    pub employer_id: Option<String>,
+    #[serde(default)]
+    pub office_id: Option<String>,
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+/// Creates any account (administrators; also the demo set-up, with `caller` = the system).
+pub(crate) async fn create_account(
+    state: &AppState,
+    caller: &Caller,
+    form: NewAccount,
+) -> Result<User, ApiError> {
+    let email = check_email(&form.email)?;
+    let display_name = check_name(&form.display_name)?;
+    auth::check_password_rules(&form.password)?;
+    let required = match form.role {
+        Role::Seeker => form.seeker_id.as_ref().map(|_| ()).ok_or("seeker_id"),
+        Role::Employer => form.employer_id.as_ref().map(|_| ()).ok_or("employer_id"),
+        Role::Caseworker => form.office_id.as_ref().map(|_| ()).ok_or("office_id"),
+        Role::Analyst | Role::Admin => Ok(()),
+    };
+    if let Err(field) = required {
+        return Err(invalid_field(field, "this role needs it"));
+    }
+    if let Some(seeker_id) = &form.seeker_id {
+        if state.store().seeker(seeker_id).await?.is_none() {
+            let seeker = empty_seeker(seeker_id.clone());
+            state.store().put_seeker(&seeker, Utc::now()).await?;
+            crate::routes::matching::index_seeker(state, &seeker)?;
+        }
+    }
+    if let Some(office) = &form.office_id {
+        if !state
+            .store()
+            .offices()
+            .await?
+            .iter()
+            .any(|o| &o.id == office)
+        {
+            return Err(invalid_field("office_id", "names no office"));
+        }
+    }
+    let password = form.password.clone();
+    let hash = crate::routes::matching::blocking(move || auth::hash_password(&password)).await??;
+    let record = UserRecord {
+        id: short_id("u"),
+        email,
+        display_name,
+        role: form.role.as_str().to_string(),
+        password_hash: hash,
+        seeker_id: form.seeker_id.filter(|_| form.role == Role::Seeker),
+        employer_id: form.employer_id.filter(|_| form.role == Role::Employer),
+        office_id: form.office_id.filter(|_| form.role == Role::Caseworker),
+        language: language_tag(form.language.as_deref()),
+        disabled: false,
+        created_at: now_text(),
+    };
+    state
+        .store()
+        .create_user(&record)
+        .await
+        .map_err(|e| match e {
+            openpes_store::StoreError::Conflict(_) => {
+                ApiError::new(StatusCode::CONFLICT, Message::EmailTaken)
+            }
+            other => other.into(),
+        })?;
+    access::record(
+        state,
+        caller,
+        "create",
+        "user",
+        &record.id,
+        record.seeker_id.as_deref(),
+        "account created by administrator",
+    )
+    .await?;
+    User::of_record(record).ok_or_else(|| ApiError::internal(&"unknown role"))
+}
+
+/// Accounts query.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct UsersQuery {
+    /// Only this role.
+    pub role: Option<Role>,
+}
+
+/// Every account, by e-mail (administrators).
+#[utoipa::path(get, path = "/api/v1/admin/users", tag = "people", params(UsersQuery),
+    responses((status = 200, description = "Accounts", body = [AccountView])))]
+pub async fn users_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<UsersQuery>,
+) -> Result<Json<Vec<AccountView>>, ApiError> {
+    access::authorize_system(&caller, Action::Administer)?;
+    let users = state.store().users(query.role.map(Role::as_str)).await?;
+    Ok(Json(
+        users
+            .into_iter()
+            .filter_map(User::of_record)
+            .map(|u| AccountView::from(&u))
+            .collect(),
+    ))
+}
+
+/// Create an account of any role (administrators).
+#[utoipa::path(post, path = "/api/v1/admin/users", tag = "people", request_body = NewAccount,
+    responses((status = 201, description = "Created", body = AccountView),
+        (status = 409, description = "E-mail taken", body = crate::error::Problem)))]
+pub async fn create_user_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    form: Result<Json<NewAccount>, JsonRejection>,
+) -> Result<(StatusCode, Json<AccountView>), ApiError> {
+    access::require_signed_in(&caller)?;
+    access::authorize_system(&caller, Action::Administer)?;
+    let user = create_account(&state, &caller, body(form)?).await?;
+    Ok((StatusCode::CREATED, Json(AccountView::from(&user))))
+}
+
+/// Whether an account is disabled.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Disabled {
+    pub disabled: bool,
+}
+
+/// Disable (ending its sessions) or enable an account (administrators).
+#[utoipa::path(put, path = "/api/v1/admin/users/{id}/disabled", tag = "people", request_body = Disabled,
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 204, description = "Stored"),
+        (status = 404, description = "No such user", body = crate::error::Problem)))]
+pub async fn disable_user_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    form: Result<Json<Disabled>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    access::require_signed_in(&caller)?;
+    access::authorize_system(&caller, Action::Administer)?;
+    let form = body(form)?;
+    if !state.store().set_user_disabled(&id, form.disabled).await? {
+        return Err(ApiError::not_found(Message::RecordNotFound {
+            kind: "user",
+            id,
+        }));
+    }
+    let action = if form.disabled { "disable" } else { "enable" };
+    access::record(&state, &caller, action, "user", &id, None, "administration").await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caseworker to hold a seeker.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    pub caseworker: String,
+}
+
+/// Put a seeker into a caseworker's caseload (administrators).
+#[utoipa::path(put, path = "/api/v1/admin/caseload/{seeker}", tag = "people", request_body = Assignment,
+    params(("seeker" = String, Path, description = "Seeker id")),
+    responses((status = 204, description = "Assigned"),
+        (status = 422, description = "Not a caseworker or no such seeker", body = crate::error::Problem)))]
+pub async fn assign_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(seeker): ApiPath<String>,
+    form: Result<Json<Assignment>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    access::require_signed_in(&caller)?;
+    access::authorize_system(&caller, Action::Administer)?;
+    let form = body(form)?;
+    let is_caseworker = state
+        .store()
+        .user(&form.caseworker)
+        .await?
+        .is_some_and(|u| u.role == Role::Caseworker.as_str());
+    if !is_caseworker {
+        return Err(invalid_field("caseworker", "names no caseworker"));
+    }
+    if state.store().seeker(&seeker).await?.is_none() {
+        return Err(crate::routes::matching::not_found("seeker", &seeker));
+    }
+    state
+        .store()
+        .assign_caseworker(&seeker, &form.caseworker, Utc::now())
+        .await?;
+    let purpose = format!("assigned to caseworker {}", form.caseworker);
+    access::record(
+        &state,
+        &caller,
+        "update",
+        "caseload",
+        &seeker,
+        Some(&seeker),
+        &purpose,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// An office.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeView {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+/// Every office (administrators).
+#[utoipa::path(get, path = "/api/v1/admin/offices", tag = "people",
+    responses((status = 200, description = "Offices", body = [OfficeView])))]
+pub async fn offices_api(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<OfficeView>>, ApiError> {
+    access::authorize_system(&caller, Action::Administer)?;
+    let offices = state.store().offices().await?;
+    Ok(Json(
+        offices
+            .into_iter()
+            .map(|o| OfficeView {
+                id: o.id,
+                name_zh: o.name_zh,
+                name_en: o.name_en,
+            })
+            .collect(),
+    ))
+}
+
+/// Add or rename an office (administrators).
+#[utoipa::path(put, path = "/api/v1/admin/offices/{id}", tag = "people", request_body = OfficeView,
+    params(("id" = String, Path, description = "Office id")),
+    responses((status = 204, description = "Stored")))]
+pub async fn put_office_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    form: Result<Json<OfficeView>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    access::require_signed_in(&caller)?;
+    access::authorize_system(&caller, Action::Administer)?;
+    let form = body(form)?;
+    crate::routes::matching::same_id(&id, &form.id)?;
+    if form.name_zh.trim().is_empty() || form.name_en.trim().is_empty() {
+        return Err(invalid_field("name_zh", "both names are needed"));
+    }
+    state
+        .store()
+        .put_office(&openpes_store::Office {
+            id: form.id,
+            name_zh: form.name_zh,
+            name_en: form.name_en,
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// An outbox message.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutboxView {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: String,
+}
+
+/// The newest outbox messages (administrators; stands in for a mail server).
+#[utoipa::path(get, path = "/api/v1/admin/outbox", tag = "people",
+    responses((status = 200, description = "Messages, newest first", body = [OutboxView])))]
+pub async fn outbox_api(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<OutboxView>>, ApiError> {
+    access::authorize_system(&caller, Action::Administer)?;
+    let messages = state.store().outbox(100).await?;
+    access::record(
+        &state,
+        &caller,
+        "read",
+        "outbox",
+        "all",
+        None,
+        "administration",
+    )
+    .await?;
+    Ok(Json(
+        messages
+            .into_iter()
+            .map(|m| OutboxView {
+                id: m.id,
+                recipient: m.recipient,
+                subject: m.subject,
+                body: m.body,
+                created_at: m.created_at,
+            })
+            .collect(),
+    ))
+}
+
+/// The demo accounts, one per role (documented in the README): (e-mail, password, name, role).
+pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 5] = [
+    (
+        "seeker@demo.openpes.tw",
+        "demo-seeker-pass",
+        "陳怡君 Chen Yi-chun",
+        Role::Seeker,
+    ),
+    (
+        "employer@demo.openpes.tw",
+        "demo-employer-pass",
+        "林志明 Lin Chih-ming",
+        Role::Employer,
+    ),
+    (
+        "caseworker@demo.openpes.tw",
+        "demo-caseworker-pass",
+        "王美玲 Wang Mei-ling",
+        Role::Caseworker,
+    ),
+    (
+        "analyst@demo.openpes.tw",
+        "demo-analyst-pass",
+        "張家豪 Chang Chia-hao",
+        Role::Analyst,
+    ),
+    (
+        "admin@demo.openpes.tw",
+        "demo-admin-pass",
+        "系統管理員 Administrator",
+        Role::Admin,
+    ),
+];
+
+/// The demo seeker's record, the demo employer, and how many demo seekers the demo caseworker
+/// holds (the generated demo data's first ones).
+const DEMO_SEEKER: &str = "demo-seeker-0000000";
+const DEMO_EMPLOYER: &str = "demo-employer-00000";
+const DEMO_CASELOAD: usize = 12;
+
+/// Creates the demo office and accounts when no account exists yet; returns whether it did.
+pub async fn ensure_demo_accounts(state: &AppState) -> Result<bool, ApiError> {
+    if !state.store().users(None).await?.is_empty() {
+        return Ok(false);
+    }
+    state
+        .store()
+        .put_office(&openpes_store::Office {
+            id: "office-taipei".into(),
+            name_zh: "臺北就業服務站".into(),
+            name_en: "Taipei Employment Service Office".into(),
+        })
+        .await?;
+    if state.store().employer(DEMO_EMPLOYER).await?.is_none() {
+        let employer = Employer {
+            id: DEMO_EMPLOYER.into(),
+            name: "示範企業 Demo Company".into(),
+            registration: None,
+        };
+        state.store().put_employer(&employer, Utc::now()).await?;
+    }
+    let system = Caller {
+        principal: None,
+        request_id: "demo-setup".into(),
+    };
+    let mut caseworker = None;
+    for (email, password, name, role) in DEMO_ACCOUNTS {
+        let account = NewAccount {
+            email: email.into(),
+            password: password.into(),
+            display_name: name.into(),
+            role,
+            seeker_id: (role == Role::Seeker).then(|| DEMO_SEEKER.to_string()),
+            employer_id: (role == Role::Employer).then(|| DEMO_EMPLOYER.to_string()),
+            office_id: (role == Role::Caseworker).then(|| "office-taipei".to_string()),
+            language: Some("zh-TW".into()),
+        };
+        let user = create_account(state, &system, account).await?;
+        if role == Role::Caseworker {
+            caseworker = Some(user.id);
+        }
+    }
+    if let Some(caseworker) = caseworker {
+        let now = Utc::now();
+        for i in 0..DEMO_CASELOAD {
+            let seeker = format!("demo-seeker-{i:07}");
+            if state.store().seeker(&seeker).await?.is_some() {
+                state
+                    .store()
+                    .assign_caseworker(&seeker, &caseworker, now)
+                    .await?;
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// Creates an account with a random password and an API token for it, returning the token:
+/// for machine clients set up from the command line, benchmarks and tests.
+pub async fn provision_service_account(
+    state: &AppState,
+    email: &str,
+    role: Role,
+    scopes: &[Scope],
+) -> Result<String, ApiError> {
+    let system = Caller {
+        principal: None,
+        request_id: "provisioning".into(),
+    };
+    let account = NewAccount {
+        email: email.into(),
+        password: auth::new_secret()?,
+        display_name: format!("service account {email}"),
+        role,
+        seeker_id: None,
+        employer_id: None,
+        office_id: None,
+        language: Some("en".into()),
+    };
+    let user = create_account(state, &system, account).await?;
+    let caller = Caller {
+        principal: Some(std::sync::Arc::new(auth::Principal {
+            user,
+            credential: auth::Credential::Session {
+                csrf: String::new(),
+            },
+        })),
+        request_id: "provisioning".into(),
+    };
+    let token = create_token(
+        state,
+        &caller,
+        &NewToken {
+            name: "service".into(),
+            scopes: scopes.to_vec(),
+        },
+    )
+    .await?;
+    token
+        .token
+        .ok_or_else(|| ApiError::internal(&"token not returned"))
+}

@@ -1,0 +1,225 @@
+//! The web pages' words in Traditional Chinese and English. Templates read them as `t.key`;
+//! a key missing in a template renders empty, and a test checks that every key used by a
+//! template is defined here.
+
+use crate::i18n::UiLang;
+use std::collections::BTreeMap;
+
+/// (key, English, Traditional Chinese).
+const CATALOG: &[(&str, &str, &str)] = &[
+    ("app_name", "OpenPES", "OpenPES 就業服務平台"),
+    ("skip", "Skip to content", "跳到主要內容"),
+    ("language", "Language", "語言"),
+    ("other_lang", "中文", "English"),
+    ("sign_in", "Sign in", "登入"),
+    ("sign_out", "Sign out", "登出"),
+    ("register", "Create an account", "註冊帳號"),
+    ("email", "E-mail", "電子郵件"),
+    ("password", "Password", "密碼"),
+    ("new_password", "New password", "新密碼"),
+    ("password_hint", "At least 10 characters.", "至少 10 個字元。"),
+    ("display_name", "Your name", "姓名"),
+    ("i_am", "I am", "我是"),
+    ("role_seeker", "Job seeker", "求職者"),
+    ("role_employer", "Employer", "雇主"),
+    ("role_caseworker", "Caseworker", "就業服務員"),
+    ("role_analyst", "Analyst", "分析人員"),
+    ("role_admin", "Administrator", "系統管理員"),
+    ("organisation", "Organisation (employers)", "公司或機構名稱（雇主填寫）"),
+    ("forgot", "Forgot your password?", "忘記密碼？"),
+    ("reset_title", "Reset your password", "重設密碼"),
+    ("reset_send", "Send me a reset link", "寄送重設連結"),
+    ("reset_sent", "If the address has an account, a reset link is on its way.", "若此電子郵件有帳號，重設連結已寄出。"),
+    ("reset_done", "Your password was changed. Sign in with the new one.", "密碼已變更，請以新密碼登入。"),
+    ("reset_token", "Code from the reset link", "重設連結中的代碼"),
+    ("save", "Save", "儲存"),
+    ("home_title", "Find work, find people, plan the next step", "找工作、找人才、規劃下一步"),
+    ("home_lead", "A public employment service for job seekers, employers and caseworkers.", "為求職者、雇主與就業服務員提供的公共就業服務。"),
+    ("my_profile", "My profile", "我的資料"),
+    ("profile", "Profile", "個人資料"),
+    ("cv", "Your CV", "履歷"),
+    ("cv_hint", "Paste your CV as text. We suggest skills and occupations from it; nothing counts until you confirm it.", "貼上履歷文字，系統會從中建議技能與職業；經您確認後才會採用。"),
+    ("read_cv", "Read my CV", "分析履歷"),
+    ("suggestions", "Suggestions to confirm", "待確認的建議"),
+    ("suggestions_none", "No suggestions waiting.", "目前沒有待確認的建議。"),
+    ("confirm_selected", "Confirm the checked ones, drop the rest", "確認勾選項目，其餘捨棄"),
+    ("found_in", "found in", "出處"),
+    ("skills", "Skills", "技能"),
+    ("skills_none", "No skills yet.", "尚無技能。"),
+    ("add_skill", "Add a skill", "新增技能"),
+    ("add", "Add", "新增"),
+    ("remove", "Remove", "移除"),
+    ("desired_occupations", "Occupations wanted", "希望從事的職業"),
+    ("place", "Where (city or district)", "地點（縣市或鄉鎮市區）"),
+    ("consent", "Consent", "同意事項"),
+    ("consent_findable", "Employers may find me as a candidate", "允許雇主在人才搜尋中找到我"),
+    ("consent_outreach", "The service may contact me with offers and programmes", "允許就業服務機構主動提供職缺與課程資訊"),
+    ("matches", "Vacancies that fit", "適合的職缺"),
+    ("matches_none", "No matches yet: add skills or confirm suggestions.", "目前沒有適合的職缺：請新增技能或確認建議。"),
+    ("score", "Score", "分數"),
+    ("why", "Why this score", "分數說明"),
+    ("matched", "Matched", "符合"),
+    ("missing", "Missing", "尚缺"),
+    ("partly", "partly covered by", "部分可由此技能補足"),
+    ("audit_mine", "Who saw my data", "誰查看過我的資料"),
+    ("audit", "Audit log", "稽核紀錄"),
+    ("when", "When", "時間"),
+    ("who", "Who", "人員"),
+    ("what", "What", "動作"),
+    ("why_col", "Why", "目的"),
+    ("search", "Search", "搜尋"),
+    ("notes", "Case notes", "個案紀錄"),
+    ("add_note", "Add note", "新增紀錄"),
+    ("notes_none", "No notes yet.", "尚無紀錄。"),
+    ("caseload", "My caseload", "我的個案"),
+    ("caseload_none", "No one in your caseload.", "目前沒有個案。"),
+    ("filter", "Filter", "篩選"),
+    ("name", "Name", "姓名"),
+    ("open", "Open", "開啟"),
+    ("findable", "Findable", "可被搜尋"),
+    ("yes", "yes", "是"),
+    ("no", "no", "否"),
+    ("pending", "Suggestions waiting", "待確認建議"),
+    ("employer_home", "My vacancies", "我的職缺"),
+    ("post_vacancy", "Post a vacancy", "刊登職缺"),
+    ("post_hint", "Write the vacancy as you would for people; we suggest the occupation and the skills it asks for.", "請以一般文字撰寫職缺內容，系統會建議職業與所需技能。"),
+    ("title", "Job title", "職稱"),
+    ("description", "Description", "工作內容"),
+    ("vacancies_none", "No vacancies yet.", "尚無職缺。"),
+    ("requirements", "Requirements", "條件"),
+    ("occupation", "Occupation", "職業"),
+    ("essential", "Essential", "必要"),
+    ("optional", "Optional", "加分"),
+    ("candidates", "Candidates (only people who agreed to be found)", "人才（僅列出同意被搜尋者）"),
+    ("candidates_caseload", "Candidates from your caseload", "您個案中的合適人選"),
+    ("candidates_none", "No candidates yet.", "目前沒有合適人選。"),
+    ("contact", "Contact", "聯絡"),
+    ("contacted", "Message sent.", "訊息已送出。"),
+    ("admin_home", "Administration", "系統管理"),
+    ("users", "Users", "使用者"),
+    ("create_user", "Create a user", "建立使用者"),
+    ("role", "Role", "角色"),
+    ("office", "Office", "服務站"),
+    ("offices", "Offices", "服務站"),
+    ("taxonomy", "Taxonomy", "職能分類"),
+    ("concepts", "Concepts", "概念數"),
+    ("outbox", "Outbox", "寄件匣"),
+    ("to", "To", "收件人"),
+    ("subject", "Subject", "主旨"),
+    ("analyst_home", "Labour market overview", "勞動市場概況"),
+    ("seekers", "Job seekers", "求職者"),
+    ("seekers_findable", "of whom findable", "其中可被搜尋"),
+    ("open_vacancies", "Open vacancies", "開放中職缺"),
+    ("by_region", "Vacancies by region", "各地區職缺數"),
+    ("by_group", "Vacancies by occupation group", "各職業類別職缺數"),
+    ("suppressed", "fewer than 5", "少於 5"),
+    ("small_cells", "Counts below 5 are suppressed to protect privacy.", "為保護隱私，少於 5 的數字不予顯示。"),
+    ("count", "Count", "數量"),
+    ("error", "Something is wrong", "發生問題"),
+    ("back_home", "Back to the start page", "回到首頁"),
+    ("saved", "Saved.", "已儲存。"),
+    ("ids", "Id", "編號"),
+    ("api_docs", "API documentation", "API 文件"),
+];
+
+/// The catalogue in one language, for templates.
+pub fn words(lang: UiLang) -> BTreeMap<&'static str, &'static str> {
+    CATALOG
+        .iter()
+        .map(|(key, en, zh)| {
+            (
+                *key,
+                match lang {
+                    UiLang::En => *en,
+                    UiLang::ZhTw => *zh,
+                },
+            )
+        })
+        .collect()
+}
+
+/// One word.
+pub fn word(lang: UiLang, key: &str) -> &'static str {
+    CATALOG
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map_or("", |(_, en, zh)| match lang {
+            UiLang::En => en,
+            UiLang::ZhTw => zh,
+        })
+}
+
+/// The subject and body of a password-reset message.
+pub fn reset_mail(lang: UiLang, token: &str, hours: i64) -> (String, String) {
+    match lang {
+        UiLang::En => (
+            "Reset your OpenPES password".to_string(),
+            format!(
+                "Someone asked to reset the password of this account. To choose a new one, open \
+                 /reset/confirm?token={token} within {hours} hours. If it was not you, ignore \
+                 this message."
+            ),
+        ),
+        UiLang::ZhTw => (
+            "重設您的 OpenPES 密碼".to_string(),
+            format!(
+                "有人申請重設此帳號的密碼。請於 {hours} 小時內開啟 /reset/confirm?token={token} \
+                 設定新密碼。若非您本人申請，請忽略此訊息。"
+            ),
+        ),
+    }
+}
+
+/// The message an employer's contact request puts in the outbox for a seeker.
+pub fn contact_mail(lang: UiLang, employer: &str, vacancy: &str) -> (String, String) {
+    match lang {
+        UiLang::En => (
+            format!("{employer} would like to hear from you"),
+            format!("{employer} found your profile a good fit for the vacancy \"{vacancy}\" and would like to talk. Sign in to OpenPES to see the vacancy."),
+        ),
+        UiLang::ZhTw => (
+            format!("{employer} 想與您聯絡"),
+            format!("{employer} 認為您適合職缺「{vacancy}」，希望與您聯繫。請登入 OpenPES 查看職缺。"),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_unique_and_translated() {
+        let mut keys: Vec<&str> = CATALOG.iter().map(|(k, _, _)| *k).collect();
+        keys.sort_unstable();
+        let before = keys.len();
+        keys.dedup();
+        assert_eq!(before, keys.len(), "duplicate keys");
+        for (key, en, zh) in CATALOG {
+            assert!(!en.is_empty() && !zh.is_empty(), "{key} lacks a language");
+        }
+    }
+
+    #[test]
+    fn every_key_a_template_uses_is_defined() {
+        let defined = words(UiLang::En);
+        for (name, source) in super::super::templates::SOURCES {
+            let mut rest = *source;
+            while let Some(i) = rest.find("t.") {
+                let before = rest[..i].chars().last();
+                rest = &rest[i + 2..];
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let key: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                assert!(
+                    defined.contains_key(key.as_str()),
+                    "{name} uses undefined t.{key}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,1169 @@
+//! The web interface: server-rendered pages in Traditional Chinese (default) and English for
+//! job seekers, employers, caseworkers, analysts and administrators.
+//!
+//! Pages are plain HTML forms that work without JavaScript; `static/app.js` only adds a
+//! typeahead. Every page calls the same operations as the API (the handlers in
+//! [`crate::routes`]), so authorization and the audit log are the API's. Changes are POSTed
+//! with the session's CSRF token in a hidden `csrf` field, checked by [`crate::auth`].
+//!
+//! The language comes from the `lang` query parameter, else the `lang` cookie (set by the
+//! language switch), else the account's language, else zh-TW.
+
+pub mod i18n;
+pub mod templates;
+
+use crate::access::{self, Action, Grant};
+use crate::auth::{self, Caller, Role, User};
+use crate::error::{ApiError, ApiPath};
+use crate::i18n::{Message, UiLang};
+use crate::routes::matching::{self as m, MatchResult, Side, SuggestionDecision};
+use crate::routes::people::{self as p, Consent, Credentials, NewAccount, Registration};
+use crate::AppState;
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use chrono::Utc;
+use minijinja::{context, Value};
+use openpes_matching::{
+    ContractType, RemotePolicy, Seeker, SeekerSkill, SkillSource, Suggestion, SuggestionKind,
+    Vacancy, VacancyStatus, WorkingTime,
+};
+use openpes_taxonomy::{ConceptKind, Taxonomy};
+use serde::{Deserialize, Serialize};
+
+/// The web pages' routes (merged into the application router).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/static/app.css", get(stylesheet))
+        .route("/static/app.js", get(script))
+        .route("/lang/{tag}", get(switch_language))
+        .route("/login", get(login_page).post(login_submit))
+        .route("/register", get(register_page).post(register_submit))
+        .route("/logout", post(logout_submit))
+        .route("/reset", get(reset_page).post(reset_submit))
+        .route(
+            "/reset/confirm",
+            get(reset_confirm_page).post(reset_confirm_submit),
+        )
+        .route("/seekers/{id}", get(seeker_page))
+        .route("/seekers/{id}/cv", post(seeker_cv))
+        .route("/seekers/{id}/suggestions", post(seeker_suggestions))
+        .route("/seekers/{id}/skills", post(seeker_skills))
+        .route("/seekers/{id}/consent", post(seeker_consent))
+        .route("/seekers/{id}/notes", post(seeker_note))
+        .route("/seekers/{id}/audit", get(seeker_audit))
+        .route("/employer", get(employer_page))
+        .route("/employer/vacancies", post(post_vacancy))
+        .route("/vacancies/{id}", get(vacancy_page))
+        .route("/vacancies/{id}/suggestions", post(vacancy_suggestions))
+        .route("/vacancies/{id}/contact", post(contact_candidate))
+        .route("/caseload", get(caseload_page))
+        .route("/admin", get(admin_page))
+        .route("/admin/users", post(admin_create_user))
+        .route("/admin/audit", get(admin_audit))
+        .route("/analyst", get(analyst_page))
+}
+
+/// Everything a page needs about its request: the caller, the language and the path.
+pub struct Page {
+    caller: Caller,
+    lang: UiLang,
+    path: String,
+    notice: Option<&'static str>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Page {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        let query: Vec<(String, String)> = parts
+            .uri
+            .query()
+            .map(|q| serde_urlencoded::from_str(q).unwrap_or_default())
+            .unwrap_or_default();
+        let param = |name: &str| {
+            query
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        let cookie_lang = parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(cookie::Cookie::split_parse)
+            .filter_map(Result::ok)
+            .find(|c| c.name() == "lang")
+            .map(|c| c.value().to_string());
+        let lang = param("lang")
+            .and_then(|l| UiLang::from_tag(&l))
+            .or_else(|| cookie_lang.and_then(|l| UiLang::from_tag(&l)))
+            .or_else(|| caller.user().and_then(|u| UiLang::from_tag(&u.language)))
+            .unwrap_or(UiLang::ZhTw);
+        let notice = match param("done").as_deref() {
+            Some("saved") => Some("saved"),
+            Some("contacted") => Some("contacted"),
+            Some("reset") => Some("reset_done"),
+            Some("sent") => Some("reset_sent"),
+            _ => None,
+        };
+        Ok(Page {
+            caller,
+            lang,
+            path: parts.uri.path().to_string(),
+            notice,
+        })
+    }
+}
+
+/// The signed-in user as templates see them.
+#[derive(Serialize)]
+struct UserView<'a> {
+    display_name: &'a str,
+    role: &'a str,
+    seeker_id: Option<&'a str>,
+}
+
+impl Page {
+    fn base(&self) -> Value {
+        let user = self.caller.user();
+        context! {
+            lang => self.lang.tag(),
+            other_lang => match self.lang { UiLang::ZhTw => "en", UiLang::En => "zh-TW" },
+            t => i18n::words(self.lang),
+            path => self.path,
+            csrf => self.caller.csrf().unwrap_or(""),
+            user => user.map(|u| UserView {
+                display_name: &u.display_name,
+                role: u.role.as_str(),
+                seeker_id: u.seeker_id.as_deref(),
+            }),
+            role_name => user.map(|u| role_name(self.lang, u.role)),
+            notice => self.notice.map(|key| i18n::word(self.lang, key)),
+        }
+    }
+
+    fn render(&self, template: &str, status: StatusCode, extra: Value) -> Response {
+        let env = templates::environment();
+        let rendered = env
+            .get_template(template)
+            .and_then(|t| t.render(context! { ..extra, ..self.base() }));
+        match rendered {
+            Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
+            Err(e) => {
+                tracing::error!(template, error = %e, "page did not render");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Html(String::from("Internal error")),
+                )
+                    .into_response()
+            }
+        }
+    }
+
+    fn ok(&self, template: &str, extra: Value) -> Response {
+        self.render(template, StatusCode::OK, extra)
+    }
+
+    /// An error as a page in the reader's language (not problem+json).
+    fn fail(&self, error: ApiError) -> Response {
+        if error.status == StatusCode::UNAUTHORIZED && self.caller.user().is_none() {
+            return Redirect::to("/login").into_response();
+        }
+        let extra = context! {
+            title => error.message.title(self.lang),
+            detail => error.message.render(self.lang),
+        };
+        self.render("error.html", error.status, extra)
+    }
+}
+
+fn role_name(lang: UiLang, role: Role) -> &'static str {
+    i18n::word(
+        lang,
+        match role {
+            Role::Seeker => "role_seeker",
+            Role::Employer => "role_employer",
+            Role::Caseworker => "role_caseworker",
+            Role::Analyst => "role_analyst",
+            Role::Admin => "role_admin",
+        },
+    )
+}
+
+/// Where a user starts.
+fn home_of(user: &User) -> String {
+    match user.role {
+        Role::Seeker => match &user.seeker_id {
+            Some(id) => format!("/seekers/{id}"),
+            None => "/".to_string(),
+        },
+        Role::Employer => "/employer".to_string(),
+        Role::Caseworker => "/caseload".to_string(),
+        Role::Analyst => "/analyst".to_string(),
+        Role::Admin => "/admin".to_string(),
+    }
+}
+
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+fn signed_in(page: &Page) -> Result<&User, ApiError> {
+    page.caller
+        .user()
+        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, Message::SignInRequired))
+}
+
+/// Runs a page's work and renders its error page when it fails.
+fn finish(page: &Page, result: Result<Response, ApiError>) -> Response {
+    result.unwrap_or_else(|e| page.fail(e))
+}
+
+async fn home(page: Page) -> Response {
+    match page.caller.user() {
+        Some(user) => see_other(&home_of(user)),
+        None => page.ok("home.html", context! {}),
+    }
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.js"),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct Next {
+    next: Option<String>,
+}
+
+async fn switch_language(ApiPath(tag): ApiPath<String>, Query(next): Query<Next>) -> Response {
+    let lang = UiLang::from_tag(&tag).unwrap_or(UiLang::ZhTw);
+    // Only a path on this site: never an open redirect.
+    let to = next
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".to_string());
+    (
+        [(
+            header::SET_COOKIE,
+            format!(
+                "lang={}; Path=/; SameSite=Lax; Max-Age=31536000",
+                lang.tag()
+            ),
+        )],
+        Redirect::to(&to),
+    )
+        .into_response()
+}
+
+async fn login_page(page: Page) -> Response {
+    page.ok("login.html", context! { email => "" })
+}
+
+async fn login_submit(
+    State(state): State<AppState>,
+    page: Page,
+    Form(form): Form<Credentials>,
+) -> Response {
+    match p::login(&state, &page.caller.request_id, &form).await {
+        Ok(session) => {
+            let cookie = auth::session_cookie(&state, &session.cookie_value);
+            (
+                [(header::SET_COOKIE, cookie)],
+                Redirect::to(&home_of(&session.user)),
+            )
+                .into_response()
+        }
+        Err(error) => page.render(
+            "login.html",
+            error.status,
+            context! { error => error.message.render(page.lang), email => form.email },
+        ),
+    }
+}
+
+async fn register_page(page: Page) -> Response {
+    page.ok("register.html", context! {})
+}
+
+#[derive(Deserialize)]
+struct RegisterForm {
+    role: Role,
+    display_name: String,
+    email: String,
+    password: String,
+    #[serde(default)]
+    organisation: Option<String>,
+}
+
+async fn register_submit(
+    State(state): State<AppState>,
+    page: Page,
+    Form(form): Form<RegisterForm>,
+) -> Response {
+    let registration = Registration {
+        email: form.email,
+        password: form.password,
+        display_name: form.display_name,
+        role: form.role,
+        organisation: form.organisation.filter(|o| !o.trim().is_empty()),
+        language: Some(page.lang.tag().to_string()),
+    };
+    match p::register(&state, registration).await {
+        Ok(session) => {
+            let cookie = auth::session_cookie(&state, &session.cookie_value);
+            (
+                [(header::SET_COOKIE, cookie)],
+                Redirect::to(&home_of(&session.user)),
+            )
+                .into_response()
+        }
+        Err(error) => {
+            let detail = match &error.message {
+                Message::InvalidRecord(fields) => fields
+                    .iter()
+                    .map(|(f, m)| format!("{f}: {m}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                other => other.render(page.lang),
+            };
+            page.render("register.html", error.status, context! { error => detail })
+        }
+    }
+}
+
+async fn logout_submit(State(state): State<AppState>, page: Page, headers: HeaderMap) -> Response {
+    if let Err(e) = p::logout(&state, &headers).await {
+        return page.fail(e);
+    }
+    (
+        [(header::SET_COOKIE, auth::cleared_session_cookie())],
+        Redirect::to("/"),
+    )
+        .into_response()
+}
+
+async fn reset_page(page: Page) -> Response {
+    page.ok("reset.html", context! { token => Value::from(()) })
+}
+
+#[derive(Deserialize)]
+struct EmailForm {
+    email: String,
+}
+
+async fn reset_submit(
+    State(state): State<AppState>,
+    page: Page,
+    Form(form): Form<EmailForm>,
+) -> Response {
+    finish(
+        &page,
+        async {
+            p::request_reset(&state, &form.email).await?;
+            Ok(see_other("/reset?done=sent"))
+        }
+        .await,
+    )
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    token: Option<String>,
+}
+
+async fn reset_confirm_page(page: Page, Query(query): Query<TokenQuery>) -> Response {
+    page.ok(
+        "reset.html",
+        context! { token => query.token.unwrap_or_default() },
+    )
+}
+
+async fn reset_confirm_submit(
+    State(state): State<AppState>,
+    page: Page,
+    Form(form): Form<p::ResetConfirmation>,
+) -> Response {
+    match p::confirm_reset(&state, &form).await {
+        Ok(()) => see_other("/login?done=reset"),
+        Err(error) => page.render(
+            "reset.html",
+            error.status,
+            context! { token => form.token, error => error.message.render(page.lang) },
+        ),
+    }
+}
+
+/// A concept as a page lists it.
+#[derive(Serialize)]
+struct Labelled {
+    uri: String,
+    label: String,
+}
+
+fn labelled(taxonomy: &Taxonomy, uri: &str, lang: UiLang) -> Labelled {
+    let label = taxonomy.by_uri(uri).map_or_else(
+        || uri.to_string(),
+        |id| taxonomy.preferred_label(id, lang.tag()).to_string(),
+    );
+    Labelled {
+        uri: uri.to_string(),
+        label,
+    }
+}
+
+#[derive(Serialize)]
+struct SuggestionView {
+    uri: String,
+    label: String,
+    kind_label: &'static str,
+    evidence: String,
+}
+
+fn suggestion_views(
+    taxonomy: &Taxonomy,
+    suggestions: &[Suggestion],
+    lang: UiLang,
+) -> Vec<SuggestionView> {
+    suggestions
+        .iter()
+        .map(|s| SuggestionView {
+            label: labelled(taxonomy, &s.concept, lang).label,
+            uri: s.concept.clone(),
+            kind_label: match (s.kind, s.essential) {
+                (SuggestionKind::Occupation, _) => i18n::word(lang, "occupation"),
+                (SuggestionKind::Skill, true) => i18n::word(lang, "essential"),
+                (SuggestionKind::Skill, false) => i18n::word(lang, "skills"),
+            },
+            evidence: s.evidence.clone(),
+        })
+        .collect()
+}
+
+async fn seeker_page(
+    State(state): State<AppState>,
+    page: Page,
+    ApiPath(id): ApiPath<String>,
+) -> Response {
+    let result = async {
+        let grant =
+            access::authorize_seeker(&state, &page.caller, Action::ReadSeeker, &id, "web profile")
+                .await?;
+        let seeker = state
+            .store()
+            .seeker(&id)
+            .await?
+            .ok_or_else(|| m::not_found("seeker", &id))?;
+        let person_name = state
+            .store()
+            .user_of_seeker(&id)
+            .await?
+            .map_or_else(|| id.clone(), |u| u.display_name);
+        let taxonomy = state.taxonomy();
+        let matches = m::ranked_matches(&state, Some(10), page.lang, Side::Seeker(id.clone())).await?;
+        let notes = match page.caller.user().map(|u| u.role) {
+            Some(Role::Caseworker | Role::Admin) => Some(p::notes(&state, &page.caller, &id).await?),
+            _ => None,
+        };
+        Ok(page.ok(
+            "seeker.html",
+            context! {
+                person_name,
+                suggestions => suggestion_views(&taxonomy, &seeker.suggestions, page.lang),
+                skills => seeker.skills.iter().map(|s| labelled(&taxonomy, &s.concept, page.lang)).collect::<Vec<_>>(),
+                occupations => seeker.desired_occupations.iter().map(|o| labelled(&taxonomy, o, page.lang).label).collect::<Vec<_>>(),
+                can_consent => grant == Grant::OwnRecord,
+                matches,
+                notes => notes.map(|n| serde_json::to_value(n).unwrap_or_default()),
+                seeker => Value::from_serialize(&seeker),
+            },
+        ))
+    }
+    .await;
+    finish(&page, result)
+}
+
+/// Stores a seeker through the API's handler (authorization, validation, index, audit).
+async fn store_seeker(state: &AppState, page: &Page, seeker: Seeker) -> Result<(), ApiError> {
+    let id = seeker.id.clone();
+    m::put_seeker(
+        State(state.clone()),
+        page.caller.clone(),
+        ApiPath(id),
+        Ok(Json(seeker)),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The seeker record for a change: authorized first, so that nothing is read for a caller who
+/// may not change it.
+async fn seeker_for_change(
+    state: &AppState,
+    page: &Page,
+    id: &str,
+    purpose: &str,
+) -> Result<Seeker, ApiError> {
+    access::authorize_seeker(state, &page.caller, Action::UpdateSeeker, id, purpose).await?;
+    state
+        .store()
+        .seeker(id)
+        .await?
+        .ok_or_else(|| m::not_found("seeker", id))
+}
+
+#[derive(Deserialize)]
+struct CvForm {
+    cv_text: String,
+    #[serde(default)]
+    place: String,
+}
+
+async fn seeker_cv(
+    State(state): State<AppState>,
+    page: Page,
+    ApiPath(id): ApiPath<String>,
+    Form(form): Form<CvForm>,
+) -> Response {
+    let result = async {
+        let mut seeker = seeker_for_change(&state, &page, &id, "web CV").await?;
+        seeker.cv_text = Some(form.cv_text).filter(|t| !t.trim().is_empty());
+        seeker.place = Some(form.place.trim().to_string()).filter(|p| !p.is_empty());
+        seeker.location = None;
+        let (taxonomy, extractor) = state.extraction();
+        let seeker = m::blocking(move || {
+            crate::suggest::refresh_seeker_suggestions(&taxonomy, &extractor, &mut seeker);
+            seeker
+        })
+        .await?;
+        store_seeker(&state, &page, seeker).await?;
+        Ok(see_other(&format!("/seekers/{id}?done=saved#sugg-h")))
+    }
+    .await;
+    finish(&page, result)
+}
+
+fn values(pairs: &[(String, String)], name: &str) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+async fn seeker_suggestions(
+    State(state): State<AppState>,
+    page: Page,
+    ApiPath(id): ApiPath<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let seeker = seeker_for_change(&state, &page, &id, "web suggestions").await?;
+        let accept = values(&pairs, "accept");
+        let reject = seeker
+            .suggestions
+            .iter()
+            .map(|s| s.concept.clone())
+            .filter(|c| !accept.contains(c))
+            .collect();
+        let _updated = m::decide_seeker_suggestions(
+            State(state.clone()),
+            page.caller.clone(),
+            ApiPath(id.clone()),
+            Ok(Json(SuggestionDecision { accept, reject })),
+        )
+        .await?;
+        Ok(see_other(&format!("/seekers/{id}?done=saved")))
+    }
+    .await;
+    finish(&page, result)
+}
+
+/// A skill named by URI or by a label in any language.
+fn find_skill(taxonomy: &Taxonomy, text: &str) -> Option<String> {
+    let text = text.trim();
+    if let Some(id) = taxonomy.by_uri(text) {
+        return Some(taxonomy.concept(id).uri.clone());
+    }
+    taxonomy
+        .by_label(text)
+        .iter()
+        .find(|id| taxonomy.concept(**id).kind == ConceptKind::Skill)
+        .map(|id| taxonomy.concept(*id).uri.clone())
+}
+
+#[derive(Deserialize)]
+struct SkillForm {
+    #[serde(default)]
+    add: Option<String>,
+    #[serde(default)]
+    remove: Option<String>,
+}
+
+async fn seeker_skills(
+    State(state): State<AppState>,
+    page: Page,
+    ApiPath(id): ApiPath<String>,
+    Form(form): Form<SkillForm>,
+) -> Response {
+    let result = async {
+        let mut seeker = seeker_for_change(&state, &page, &id, "web skills").await?;
+        if let Some(text) = form.add.as_deref().filter(|t| !t.trim().is_empty()) {
+            let uri = find_skill(&state.taxonomy(), text).ok_or_else(|| {
+                ApiError::bad_request(Message::UnknownFilterValue {
+                    param: "skill".into(),
+                    value: text.to_string(),
+                })
+            })?;
+            if !seeker.skills.iter().any(|s| s.concept == uri) {
+                seeker.skills.push(SeekerSkill {
+                    concept: uri,
+                    source: SkillSource::Declared,
+                    level: None,
+                });
+            }
+        }
+        if let Some(uri) = &form.remove {
+            seeker.skills.retain(|s| &s.concept != uri);
+        }
+        store_seeker(&state, &page, seeker).await?;
+        Ok(see_other(&format!("/seekers/{id}?done=saved#skills-h")))
+    }
+    .await;
+    finish(&page, result)
+}
+
+#[derive(Deserialize)]
+struct ConsentForm {
+    #[serde(default)]
+    findable: Option<String>,
+    #[serde(default)]
+    outreach: Option<String>,
+}
+
+async fn seeker_consent(
+    State(state): State<AppState>,
+    page: Page,
+    ApiPath(id): ApiPath<String>,
+    Form(form): Form<ConsentForm>,
+) -> Response {
+    let consent = Consent {
+        findable: form.findable.is_some(),
+        outreach: form.outreach.is_some(),
+    };
+    let result = async {
+        p::set_consent(&state, &page.caller, &id, consent).await?;
+        Ok(see_other(&format!("/seekers/{id}?done=saved")))
+    }
+    .await;
+    finish(&page, result)
+}
+
+#[derive(Deserialize)]
+struct NoteForm {
+    body: String,
+}
+
+async fn seeker_note(
+    State(state): State<AppState>,
+    page: Page,
+    ApiPath(id): ApiPath<String>,
+    Form(form): Form<NoteForm>,
+) -> Response {
+    let result = async {
+        p::add_note(&state, &page.caller, &id, &form.body).await?;
+        Ok(see_other(&format!("/seekers/{id}?done=saved#notes-h")))
+    }
+    .await;
+    finish(&page, result)
+}
+
+async fn seeker_audit(
+    State(state): State<AppState>,
+    page: Page,
+    ApiPath(id): ApiPath<String>,
+) -> Response {
+    let result = async {
+        access::authorize_seeker(&state, &page.caller, Action::ReadSeekerAudit, &id, "read own audit")
+            .await?;
+        let query = p::AuditQuery {
+            seeker: Some(id),
+            limit: Some(200),
+            ..p::AuditQuery::default()
+        };
+        let audit = p::audit_page(&state, &query).await?;
+        Ok(page.ok(
+            "audit.html",
+            context! { heading => i18n::word(page.lang, "audit_mine"), entries => audit.entries, search => false },
+        ))
+    }
+    .await;
+    finish(&page, result)
+}
+
+fn employer_of(page: &Page) -> Result<String, ApiError> {
+    let user = signed_in(page)?;
+    match (&user.role, &user.employer_id) {
+        (Role::Employer, Some(id)) => Ok(id.clone()),
+        _ => Err(ApiError::new(StatusCode::FORBIDDEN, Message::Forbidden)),
+    }
+}
+
+async fn employer_page(State(state): State<AppState>, page: Page) -> Response {
+    let result = async {
+        let employer_id = employer_of(&page)?;
+        access::authorize_employer(&page.caller, Action::ManageVacancies, &employer_id)?;
+        let organisation = state
+            .store()
+            .employer(&employer_id)
+            .await?
+            .map_or_else(|| employer_id.clone(), |e| e.name);
+        let vacancies = state.store().vacancies_of_employer(&employer_id).await?;
+        let vacancies: Vec<Value> = vacancies
+            .iter()
+            .map(|v| context! { id => v.id, title => v.title, posted => v.posted.to_string() })
+            .collect();
+        Ok(page.ok("employer.html", context! { organisation, vacancies }))
+    }
+    .await;
+    finish(&page, result)
+}
+
+#[derive(Deserialize)]
+struct VacancyForm {
+    title: String,
+    description: String,
+    #[serde(default)]
+    place: String,
+}
+
+async fn post_vacancy(
+    State(state): State<AppState>,
+    page: Page,
+    Form(form): Form<VacancyForm>,
+) -> Response {
+    let result = async {
+        let employer = employer_of(&page)?;
+        let id = format!("v-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+        let vacancy = Vacancy {
+            id: id.clone(),
+            employer,
+            title: form.title.trim().to_string(),
+            description: form.description,
+            occupation: None,
+            essential_skills: Vec::new(),
+            optional_skills: Vec::new(),
+            education: None,
+            experience_years: None,
+            languages: Vec::new(),
+            licences: Vec::new(),
+            location: None,
+            place: Some(form.place.trim().to_string()).filter(|p| !p.is_empty()),
+            remote: RemotePolicy::default(),
+            contract: ContractType::Permanent,
+            working_time: WorkingTime::FullTime,
+            salary_min: None,
+            salary_max: None,
+            positions: 1,
+            posted: Utc::now().date_naive(),
+            expires: None,
+            status: VacancyStatus::Open,
+            suggestions: Vec::new(),
+        };
+        m::put_vacancy(
+            State(state.clone()),
+            page.caller.clone(),
+            ApiPath(id.clone()),
+            Ok(Json(vacancy)),
+        )
+        .await?;
+        Ok(see_other(&format!("/vacancies/{id}")))
+    }
+    .await;
+    finish(&page, result)
+}
+
+/// A candidate as the vacancy page lists them.
+#[derive(Serialize)]
+struct CandidateView {
+    #[serde(flatten)]
+    result: MatchResult,
+    name: Option<String>,
+    link: Option<String>,
+}
+
+async fn vacancy_page(
+    State(state): State<AppState>,
+    page: Page,
+    ApiPath(id): ApiPath<String>,
+) -> Response {
+    let result = async {
+        let vacancy = state
+            .store()
+            .vacancy(&id)
+            .await?
+            .ok_or_else(|| m::not_found("vacancy", &id))?;
+        let taxonomy = state.taxonomy();
+        let owner =
+            access::authorize_employer(&page.caller, Action::ManageVacancies, &vacancy.employer)
+                .is_ok();
+        let candidate_grant =
+            access::authorize_employer(&page.caller, Action::ReadCandidates, &vacancy.employer);
+        let candidates = match candidate_grant {
+            Ok(grant) => {
+                let results = m::candidates(&state, &page.caller, &id, Some(10), page.lang).await?;
+                let mut views = Vec::new();
+                for result in results {
+                    let name = state
+                        .store()
+                        .user_of_seeker(&result.id)
+                        .await?
+                        .map(|u| u.display_name);
+                    let link = (grant != Grant::OwnOrganisation)
+                        .then(|| format!("/seekers/{}", result.id));
+                    views.push(CandidateView { result, name, link });
+                }
+                Some((grant, views))
+            }
+            Err(_) => None,
+        };
+        let employer_name = state
+            .store()
+            .employer(&vacancy.employer)
+            .await?
+            .map_or_else(|| vacancy.employer.clone(), |e| e.name);
+        let label = |uri: &String| labelled(&taxonomy, uri, page.lang).label;
+        let heading = match candidates.as_ref().map(|(g, _)| *g) {
+            Some(Grant::CaseloadOnly) => i18n::word(page.lang, "candidates_caseload"),
+            _ => i18n::word(page.lang, "candidates"),
+        };
+        Ok(page.ok(
+            "vacancy.html",
+            context! {
+                vacancy => Value::from_serialize(&vacancy),
+                employer_name,
+                place => vacancy.place.clone(),
+                occupation => vacancy.occupation.as_ref().map(label),
+                essential => vacancy.essential_skills.iter().map(label).collect::<Vec<_>>(),
+                optional => vacancy.optional_skills.iter().map(label).collect::<Vec<_>>(),
+                owner,
+                suggestions => suggestion_views(&taxonomy, &vacancy.suggestions, page.lang),
+                candidates => candidates.map(|(_, v)| v),
+                candidates_heading => heading,
+            },
+        ))
+    }
+    .await;
+    finish(&page, result)
+}
+
+async fn vacancy_suggestions(
+    State(state): State<AppState>,
+    page: Page,
+    ApiPath(id): ApiPath<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let vacancy = state
+            .store()
+            .vacancy(&id)
+            .await?
+            .ok_or_else(|| m::not_found("vacancy", &id))?;
+        access::authorize_employer(&page.caller, Action::ManageVacancies, &vacancy.employer)?;
+        let accept = values(&pairs, "accept");
+        let reject = vacancy
+            .suggestions
+            .iter()
+            .map(|s| s.concept.clone())
+            .filter(|c| !accept.contains(c))
+            .collect();
+        let _updated = m::decide_vacancy_suggestions(
+            State(state.clone()),
+            page.caller.clone(),
+            ApiPath(id.clone()),
+            Ok(Json(SuggestionDecision { accept, reject })),
+        )
+        .await?;
+        Ok(see_other(&format!("/vacancies/{id}?done=saved")))
+    }
+    .await;
+    finish(&page, result)
+}
+
+#[derive(Deserialize)]
+struct ContactForm {
+    seeker: String,
+}
+
+async fn contact_candidate(
+    State(state): State<AppState>,
+    page: Page,
+    ApiPath(id): ApiPath<String>,
+    Form(form): Form<ContactForm>,
+) -> Response {
+    let result = async {
+        let vacancy = state
+            .store()
+            .vacancy(&id)
+            .await?
+            .ok_or_else(|| m::not_found("vacancy", &id))?;
+        access::authorize_employer(&page.caller, Action::ManageVacancies, &vacancy.employer)?;
+        // Only someone who agreed to be found may be contacted.
+        let seeker = state.store().seeker(&form.seeker).await?;
+        let account = state.store().user_of_seeker(&form.seeker).await?;
+        let (Some(seeker), Some(account)) = (seeker, account) else {
+            return Err(m::not_found("seeker", &form.seeker));
+        };
+        if !seeker.searchable {
+            return Err(ApiError::new(StatusCode::FORBIDDEN, Message::Forbidden));
+        }
+        let employer_name = state
+            .store()
+            .employer(&vacancy.employer)
+            .await?
+            .map_or_else(|| vacancy.employer.clone(), |e| e.name);
+        let lang = UiLang::from_tag(&account.language).unwrap_or(UiLang::ZhTw);
+        let (subject, body) = i18n::contact_mail(lang, &employer_name, &vacancy.title);
+        state
+            .store()
+            .push_outbox(&openpes_store::OutboxMessage {
+                id: 0,
+                recipient: account.email,
+                subject,
+                body,
+                created_at: Utc::now().to_rfc3339(),
+            })
+            .await?;
+        let purpose = format!("contact about vacancy {id}");
+        access::record(
+            &state,
+            &page.caller,
+            "contact",
+            "seeker",
+            &seeker.id,
+            Some(&seeker.id),
+            &purpose,
+        )
+        .await?;
+        Ok(see_other(&format!("/vacancies/{id}?done=contacted")))
+    }
+    .await;
+    finish(&page, result)
+}
+
+#[derive(Deserialize)]
+struct CaseloadQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    pending: Option<String>,
+}
+
+async fn caseload_page(
+    State(state): State<AppState>,
+    page: Page,
+    Query(query): Query<CaseloadQuery>,
+) -> Response {
+    let result = async {
+        let entries = p::caseload(&state, &page.caller).await?;
+        let needle = query.q.trim().to_lowercase();
+        let entries: Vec<_> = entries
+            .into_iter()
+            .filter(|e| {
+                needle.is_empty()
+                    || e.name
+                        .as_deref()
+                        .unwrap_or("")
+                        .to_lowercase()
+                        .contains(&needle)
+                    || e.seeker_id.contains(&needle)
+                    || e.place
+                        .as_deref()
+                        .unwrap_or("")
+                        .to_lowercase()
+                        .contains(&needle)
+            })
+            .filter(|e| query.pending.is_none() || e.pending_suggestions > 0)
+            .collect();
+        Ok(page.ok(
+            "caseload.html",
+            context! { entries, q => query.q, pending => query.pending.is_some() },
+        ))
+    }
+    .await;
+    finish(&page, result)
+}
+
+async fn admin_context(state: &AppState, page: &Page) -> Result<Value, ApiError> {
+    access::authorize_system(&page.caller, Action::Administer)?;
+    let users: Vec<Value> = state
+        .store()
+        .users(None)
+        .await?
+        .into_iter()
+        .map(|u| context! { email => u.email, display_name => u.display_name, role => u.role, id => u.id })
+        .collect();
+    let offices: Vec<Value> = state
+        .store()
+        .offices()
+        .await?
+        .into_iter()
+        .map(|o| {
+            let name = match page.lang {
+                UiLang::ZhTw => o.name_zh,
+                UiLang::En => o.name_en,
+            };
+            context! { id => o.id, name }
+        })
+        .collect();
+    let versions: Vec<Value> = state
+        .store()
+        .sources()
+        .await?
+        .into_iter()
+        .map(
+            |s| context! { source => s.source, version => s.version, imported_at => s.imported_at },
+        )
+        .collect();
+    let outbox: Vec<Value> = state
+        .store()
+        .outbox(20)
+        .await?
+        .into_iter()
+        .map(|m| context! { created_at => m.created_at, recipient => m.recipient, subject => m.subject, body => m.body })
+        .collect();
+    access::record(
+        state,
+        &page.caller,
+        "read",
+        "outbox",
+        "all",
+        None,
+        "administration",
+    )
+    .await?;
+    let roles: Vec<Value> = Role::ALL
+        .iter()
+        .map(|r| context! { value => r.as_str(), label => role_name(page.lang, *r) })
+        .collect();
+    Ok(context! {
+        users, offices, versions, outbox, roles,
+        concepts => state.taxonomy().concepts().len(),
+    })
+}
+
+async fn admin_page(State(state): State<AppState>, page: Page) -> Response {
+    let result = async {
+        let extra = admin_context(&state, &page).await?;
+        Ok(page.ok("admin.html", extra))
+    }
+    .await;
+    finish(&page, result)
+}
+
+#[derive(Deserialize)]
+struct AdminUserForm {
+    display_name: String,
+    email: String,
+    password: String,
+    role: Role,
+    #[serde(default)]
+    office_id: String,
+}
+
+async fn admin_create_user(
+    State(state): State<AppState>,
+    page: Page,
+    Form(form): Form<AdminUserForm>,
+) -> Response {
+    let result = async {
+        access::authorize_system(&page.caller, Action::Administer)?;
+        let account = NewAccount {
+            email: form.email,
+            password: form.password,
+            display_name: form.display_name,
+            role: form.role,
+            seeker_id: (form.role == Role::Seeker)
+                .then(|| format!("s-{}", &uuid::Uuid::new_v4().simple().to_string()[..12])),
+            employer_id: None,
+            office_id: Some(form.office_id).filter(|o| !o.is_empty()),
+            language: Some(page.lang.tag().to_string()),
+        };
+        match p::create_account(&state, &page.caller, account).await {
+            Ok(_) => Ok(see_other("/admin?done=saved")),
+            Err(error) => {
+                let detail = match &error.message {
+                    Message::InvalidRecord(fields) => fields
+                        .iter()
+                        .map(|(f, m)| format!("{f}: {m}"))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    other => other.render(page.lang),
+                };
+                let extra = admin_context(&state, &page).await?;
+                Ok(page.render(
+                    "admin.html",
+                    error.status,
+                    context! { error => detail, ..extra },
+                ))
+            }
+        }
+    }
+    .await;
+    finish(&page, result)
+}
+
+async fn admin_audit(
+    State(state): State<AppState>,
+    page: Page,
+    Query(query): Query<p::AuditQuery>,
+) -> Response {
+    let result = async {
+        access::authorize_system(&page.caller, Action::SearchAudit)?;
+        let audit = p::audit_page(&state, &query).await?;
+        Ok(page.ok(
+            "audit.html",
+            context! {
+                heading => i18n::word(page.lang, "audit"),
+                entries => audit.entries,
+                search => true,
+                query => context! { seeker => query.seeker, actor => query.actor, action => query.action },
+            },
+        ))
+    }
+    .await;
+    finish(&page, result)
+}
+
+async fn analyst_page(State(state): State<AppState>, page: Page) -> Response {
+    let result = async {
+        let summary = crate::routes::analytics::summary(&state, &page.caller, page.lang).await?;
+        Ok(page.ok("analyst.html", context! { summary }))
+    }
+    .await;
+    finish(&page, result)
+}
