@@ -202,10 +202,23 @@ fn bundle_import_adds_a_national_classification() -> TestResult {
 }
 
 fn http_get(address: &str, path: &str) -> Result<(u16, String), Box<dyn std::error::Error>> {
+    let (status, _, body) = http(address, &format!("GET {path}"), "", "")?;
+    Ok((status, body))
+}
+
+/// One HTTP/1.1 exchange: the status, the header block and the body.
+fn http(
+    address: &str,
+    request_line: &str,
+    headers: &str,
+    body: &str,
+) -> Result<(u16, String, String), Box<dyn std::error::Error>> {
     let mut stream = std::net::TcpStream::connect(address)?;
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        "{request_line} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n{headers}\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
     )?;
     let mut response = String::new();
     stream.read_to_string(&mut response)?;
@@ -214,11 +227,8 @@ fn http_get(address: &str, path: &str) -> Result<(u16, String), Box<dyn std::err
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    Ok((status, body))
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    Ok((status, head.to_string(), body.to_string()))
 }
 
 #[test]
@@ -256,10 +266,30 @@ fn serve_answers_with_the_starter_taxonomy() -> TestResult {
         assert!(label.contains("nurse"), "{body}");
         let (status, _) = http_get(&address, "/readyz")?;
         assert_eq!(status, 200);
-        // The first run stored a demo set: a demo seeker gets explained matches.
-        let (status, body) = http_get(
+        // The first run stored a demo set and demo accounts: a seeker's matches need the
+        // seeker; signed in as the demo seeker, they come explained.
+        let matches_path = "/api/v1/seekers/demo-seeker-0000000/matches?lang=zh-TW";
+        let (status, _) = http_get(&address, matches_path)?;
+        assert_eq!(status, 401, "personal data needs a signed-in caller");
+        let (status, head, body) = http(
             &address,
-            "/api/v1/seekers/demo-seeker-0000000/matches?lang=zh-TW",
+            "POST /api/v1/auth/login",
+            "Content-Type: application/json\r\n",
+            r#"{"email":"seeker@demo.openpes.tw","password":"demo-seeker-pass"}"#,
+        )?;
+        assert_eq!(status, 200, "{body}");
+        let cookie = head
+            .lines()
+            .filter_map(|l| l.split_once(':'))
+            .find(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
+            .and_then(|(_, value)| value.trim().split(';').next())
+            .ok_or("no session cookie")?
+            .to_string();
+        let (status, _, body) = http(
+            &address,
+            &format!("GET {matches_path}"),
+            &format!("Cookie: {cookie}\r\n"),
+            "",
         )?;
         assert_eq!(status, 200, "{body}");
         let matches: Value = serde_json::from_str(&body)?;
