@@ -197,6 +197,29 @@ fn role_name(lang: UiLang, role: Role) -> &'static str {
     )
 }
 
+/// An error shown above a form: the fields at fault, or the message.
+fn form_error(error: &ApiError, lang: UiLang) -> String {
+    match &error.message {
+        Message::InvalidRecord(fields) => fields
+            .iter()
+            .map(|(f, m)| format!("{f}: {m}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.render(lang),
+    }
+}
+
+/// A form's decision on suggestions: the checked ones accepted, every other one dropped.
+fn decision(pairs: &[(String, String)], suggestions: &[Suggestion]) -> SuggestionDecision {
+    let accept = values(pairs, "accept");
+    let reject = suggestions
+        .iter()
+        .map(|s| s.concept.clone())
+        .filter(|c| !accept.contains(c))
+        .collect();
+    SuggestionDecision { accept, reject }
+}
+
 /// Where a user starts.
 fn home_of(user: &User) -> String {
     match user.role {
@@ -343,14 +366,7 @@ async fn register_submit(
                 .into_response()
         }
         Err(error) => {
-            let detail = match &error.message {
-                Message::InvalidRecord(fields) => fields
-                    .iter()
-                    .map(|(f, m)| format!("{f}: {m}"))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                other => other.render(page.lang),
-            };
+            let detail = form_error(&error, page.lang);
             page.render("register.html", error.status, context! { error => detail })
         }
     }
@@ -583,18 +599,12 @@ async fn seeker_suggestions(
 ) -> Response {
     let result = async {
         let seeker = seeker_for_change(&state, &page, &id, "web suggestions").await?;
-        let accept = values(&pairs, "accept");
-        let reject = seeker
-            .suggestions
-            .iter()
-            .map(|s| s.concept.clone())
-            .filter(|c| !accept.contains(c))
-            .collect();
+        let decided = decision(&pairs, &seeker.suggestions);
         let _updated = m::decide_seeker_suggestions(
             State(state.clone()),
             page.caller.clone(),
             ApiPath(id.clone()),
-            Ok(Json(SuggestionDecision { accept, reject })),
+            Ok(Json(decided)),
         )
         .await?;
         Ok(see_other(&format!("/seekers/{id}?done=saved")))
@@ -894,18 +904,12 @@ async fn vacancy_suggestions(
             .await?
             .ok_or_else(|| m::not_found("vacancy", &id))?;
         access::authorize_employer(&page.caller, Action::ManageVacancies, &vacancy.employer)?;
-        let accept = values(&pairs, "accept");
-        let reject = vacancy
-            .suggestions
-            .iter()
-            .map(|s| s.concept.clone())
-            .filter(|c| !accept.contains(c))
-            .collect();
+        let decided = decision(&pairs, &vacancy.suggestions);
         let _updated = m::decide_vacancy_suggestions(
             State(state.clone()),
             page.caller.clone(),
             ApiPath(id.clone()),
-            Ok(Json(SuggestionDecision { accept, reject })),
+            Ok(Json(decided)),
         )
         .await?;
         Ok(see_other(&format!("/vacancies/{id}?done=saved")))
@@ -955,7 +959,7 @@ async fn contact_candidate(
                 recipient: account.email,
                 subject,
                 body,
-                created_at: Utc::now().to_rfc3339(),
+                created_at: p::now_text(),
             })
             .await?;
         let purpose = format!("contact about vacancy {id}");
@@ -1116,14 +1120,7 @@ async fn admin_create_user(
         match p::create_account(&state, &page.caller, account).await {
             Ok(_) => Ok(see_other("/admin?done=saved")),
             Err(error) => {
-                let detail = match &error.message {
-                    Message::InvalidRecord(fields) => fields
-                        .iter()
-                        .map(|(f, m)| format!("{f}: {m}"))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                    other => other.render(page.lang),
-                };
+                let detail = form_error(&error, page.lang);
                 let extra = admin_context(&state, &page).await?;
                 Ok(page.render(
                     "admin.html",
