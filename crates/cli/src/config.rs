@@ -15,6 +15,28 @@ pub struct Config {
     pub server: ServerConfig,
     pub database: DatabaseConfig,
     pub log: LogConfig,
+    #[serde(default)]
+    pub rules: RulesConfig,
+}
+
+/// `[rules]`: where the benefit rules' parameter files are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesConfig {
+    /// A `rules/` folder (`<jurisdiction>/parameters/*.yaml`); when absent, the rules built
+    /// into the binary.
+    pub dir: Option<PathBuf>,
+}
+
+impl RulesConfig {
+    /// The rules engine this configuration names; a malformed file fails loudly.
+    pub fn engine(&self) -> Result<openpes_rules::Engine> {
+        match &self.dir {
+            Some(dir) => openpes_rules::Engine::load_dir(dir)
+                .with_context(|| format!("cannot load the rules in {}", dir.display())),
+            None => openpes_rules::Engine::builtin().context("cannot load the built-in rules"),
+        }
+    }
 }
 
 /// `[server]`: the HTTP listener and its limits.
@@ -74,6 +96,7 @@ impl Default for Config {
                 format: "text".into(),
                 level: "info".into(),
             },
+            rules: RulesConfig::default(),
         }
     }
 }

@@ -1,10 +1,11 @@
 //! `openpes`: the single binary of OpenPES — runs the platform (`serve`) and administers it
-//! (`taxonomy import|stats|search`, `extract`, `eval`, `demo generate`, `bench`).
+//! (`taxonomy import|stats|search`, `extract`, `eval`, `demo generate`, `rules`, `bench`).
 
 mod config;
 mod extract_cmd;
 mod http_bench;
 mod match_cmd;
+mod rules_cmd;
 mod taxonomy_cmd;
 
 use anyhow::{Context, Result};
@@ -73,6 +74,11 @@ enum Command {
         #[command(subcommand)]
         command: match_cmd::DemoCommand,
     },
+    /// Benefit rules: run the YAML test suites, decide a case, list parameters.
+    Rules {
+        #[command(subcommand)]
+        command: rules_cmd::RulesCommand,
+    },
     /// Measure speed and memory; prints one JSON object.
     Bench {
         #[command(subcommand)]
@@ -100,6 +106,12 @@ enum BenchCommand {
         seekers: usize,
         #[arg(long, default_value_t = 1_000)]
         queries: usize,
+    },
+    /// Benefit determinations: latency of one (with trace) and batch throughput on one core.
+    Rules {
+        /// Determinations to run.
+        #[arg(long, default_value_t = 200_000)]
+        rounds: usize,
     },
     /// Match requests per second and latency through the HTTP API on loopback (server and
     /// load generator in this process, no rate limit).
@@ -159,6 +171,10 @@ fn main() -> Result<()> {
             Command::Eval { command } => extract_cmd::eval(&config, command).await,
             Command::Demo { command } => match_cmd::demo(&config, command).await,
             Command::Match { command } => match_cmd::match_records(&config, command).await,
+            Command::Rules { command } => rules_cmd::run(&config, command),
+            Command::Bench {
+                command: BenchCommand::Rules { rounds },
+            } => rules_cmd::bench(&config, rounds),
             Command::Bench {
                 command: BenchCommand::Extract { taxonomy, input },
             } => extract_cmd::bench_extract(&config, &taxonomy, &input).await,

@@ -260,7 +260,7 @@ impl ParameterSet {
                 ),
             ));
         }
-        for (key, param) in raw.parameters {
+        for (key, mut param) in raw.parameters {
             let key_line = line_of_key(text, &key, 0);
             if key.is_empty()
                 || !key.split('.').all(|part| {
@@ -298,7 +298,7 @@ impl ParameterSet {
             let unit: Arc<str> = Arc::from(param.unit.as_str());
             let values_line = line_of_key(text, "values", key_line - 1);
             let mut values: Vec<Arc<DatedValue>> = Vec::with_capacity(param.values.len());
-            for (index, raw_value) in param.values.into_iter().enumerate() {
+            for (index, raw_value) in std::mem::take(&mut param.values).into_iter().enumerate() {
                 let line = line_of_item(text, values_line + 1, index);
                 let value = parse_value(&raw_value.value, &unit)
                     .map_err(|reason| fail(line, format!("`{path}`: {reason}")))?;
@@ -346,7 +346,9 @@ impl ParameterSet {
                     value,
                     reference: raw_value.reference,
                     url: raw_value.url,
-                    note: raw_value.note,
+                    // A parameter's own note (what the law leaves open) travels with every value,
+                    // so each trace that uses the value repeats it.
+                    note: raw_value.note.or_else(|| param.note.clone()),
                 }));
             }
             // A value without `to` ends the day before its successor starts.
