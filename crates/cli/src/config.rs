@@ -26,6 +26,17 @@ pub struct RulesConfig {
     /// A `rules/` folder (`<jurisdiction>/parameters/*.yaml`); when absent, the rules built
     /// into the binary.
     pub dir: Option<PathBuf>,
+    /// External registers asked for a claimant's facts over HTTP (`{name, url}`).
+    #[serde(default)]
+    pub registers: Vec<RegisterConfig>,
+}
+
+/// An external register of facts (`[[rules.registers]]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterConfig {
+    pub name: String,
+    pub url: String,
 }
 
 impl RulesConfig {

@@ -270,6 +270,43 @@ async fn serve(config: &Config) -> Result<()> {
     if created {
         eprintln!("Created one demo account per role (see the README).");
     }
+    let mut registers = Vec::new();
+    for register in &config.rules.registers {
+        registers.push(
+            openpes_server::benefits::HttpRegister::new(&register.name, &register.url)
+                .with_context(|| format!("register {}", register.name))?,
+        );
+    }
+    state.set_benefits(openpes_server::benefits::Benefits {
+        engine: config.rules.engine()?,
+        registers,
+    });
+    let today = chrono::Utc::now().date_naive();
+    if openpes_server::benefits::demo::ensure_demo_claims(&state, today)
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create the demo benefit claims: {}",
+                e.message.render(openpes_server::i18n::UiLang::En)
+            )
+        })?
+    {
+        eprintln!("Filed two demo benefit claims (one decided automatically, one for review).");
+    }
+    // Claims that wait for a period set by law are looked at again every hour.
+    let waiting_state = state.clone();
+    tokio::spawn(async move {
+        let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            hourly.tick().await;
+            let today = chrono::Utc::now().date_naive();
+            if let Err(e) =
+                openpes_server::benefits::redetermine_waiting(&waiting_state, today).await
+            {
+                tracing::warn!(error = %e.message.render(openpes_server::i18n::UiLang::En), "re-determining waiting claims failed");
+            }
+        }
+    });
     let limits = openpes_server::Limits {
         max_body_bytes: config.server.max_body_bytes,
         request_timeout: std::time::Duration::from_secs(config.server.request_timeout_secs),

@@ -209,6 +209,13 @@ impl fmt::Display for FactValue {
     }
 }
 
+/// One source's value of a disputed fact.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Claimed {
+    pub value: FactValue,
+    pub source: Source,
+}
+
 /// What is known about one fact.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
@@ -219,7 +226,7 @@ pub enum Fact {
     },
     Unknown,
     Disputed {
-        values: Vec<(FactValue, Source)>,
+        values: Vec<Claimed>,
         note: String,
     },
 }
@@ -366,7 +373,7 @@ fn parse_fact(
                     for item in items {
                         let value = parse_value(spec, item.get("value").unwrap_or(&Value::Null))?;
                         let source = parse_source(spec, item.get("source"))?;
-                        values.push((value, source));
+                        values.push(Claimed { value, source });
                     }
                 }
                 let note = map

@@ -78,7 +78,8 @@ impl Rounding {
             return value;
         }
         let units = (value / self.step).round_dp_with_strategy(0, strategy);
-        (units * self.step).normalize()
+        // The result keeps the step's decimals: 67.30, not 67.3.
+        units * self.step
     }
 
     /// How the rule reads in a trace, e.g. `half_up to 0.01`.

@@ -315,7 +315,8 @@ pub fn compare(expect: &Expect, determination: &Determination) -> Vec<String> {
         }
     }
     if let Some(review) = expect.review {
-        if review != !determination.review.is_empty() {
+        let flagged = !determination.review.is_empty();
+        if review != flagged {
             failures.push(format!(
                 "review: expected {review}, got {:?}",
                 determination

@@ -55,6 +55,12 @@ pub enum Action {
     Administer,
     /// Create and revoke one's own API tokens.
     ManageOwnTokens,
+    /// File a benefit claim for a seeker.
+    ClaimBenefit,
+    /// Review and decide a seeker's benefit claim.
+    ReviewClaim,
+    /// See the queue of claims waiting for review.
+    ReadReviewQueue,
 }
 
 impl Action {
@@ -65,7 +71,10 @@ impl Action {
             Action::UpdateSeeker
             | Action::DeleteSeeker
             | Action::ChangeConsent
-            | Action::ManageCase => Scope::SeekersWrite,
+            | Action::ManageCase
+            | Action::ClaimBenefit
+            | Action::ReviewClaim => Scope::SeekersWrite,
+            Action::ReadReviewQueue => Scope::SeekersRead,
             Action::ManageVacancies | Action::ImportVacancies => Scope::VacanciesWrite,
             Action::ReadCandidates => Scope::CandidatesRead,
             Action::ReadAggregates => Scope::AggregatesRead,
@@ -86,6 +95,9 @@ impl Action {
             Action::ReadAggregates | Action::SearchAudit => "read",
             Action::Administer => "administer",
             Action::ManageOwnTokens => "tokens",
+            Action::ClaimBenefit => "claim",
+            Action::ReviewClaim => "review",
+            Action::ReadReviewQueue => "read",
         }
     }
 }
@@ -181,6 +193,7 @@ fn decide_for_role(user: &User, action: Action, target: Target<'_>) -> Option<Gr
             | A::DeleteSeeker
             | A::ChangeConsent
             | A::ReadSeekerAudit
+            | A::ClaimBenefit
                 if own_seeker =>
             {
                 Some(Grant::OwnRecord)
@@ -194,7 +207,12 @@ fn decide_for_role(user: &User, action: Action, target: Target<'_>) -> Option<Gr
             _ => None,
         },
         Role::Caseworker => match action {
-            A::ReadSeeker | A::UpdateSeeker | A::ManageCase if in_caseload => Some(Grant::Caseload),
+            A::ReadSeeker | A::UpdateSeeker | A::ManageCase | A::ClaimBenefit | A::ReviewClaim
+                if in_caseload =>
+            {
+                Some(Grant::Caseload)
+            }
+            A::ReadReviewQueue => Some(Grant::CaseloadOnly),
             A::ReadCandidates if matches!(target, Target::Employer(_)) => Some(Grant::CaseloadOnly),
             A::ReadAggregates => Some(Grant::Role),
             _ => None,

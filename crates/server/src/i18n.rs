@@ -146,6 +146,10 @@ pub enum Message {
     },
     /// A password-reset link that is unknown, used or expired.
     InvalidResetLink,
+    /// A benefit claim that cannot be decided (still undetermined, or decided already).
+    ClaimNotDecidable {
+        needed: String,
+    },
 }
 
 impl Message {
@@ -183,6 +187,7 @@ impl Message {
             Message::EmailTaken => "email_taken",
             Message::WeakPassword { .. } => "weak_password",
             Message::InvalidResetLink => "invalid_reset_link",
+            Message::ClaimNotDecidable { .. } => "claim_not_decidable",
         }
     }
 
@@ -251,6 +256,8 @@ impl Message {
             (Message::WeakPassword { .. }, UiLang::ZhTw) => "密碼不符合規定",
             (Message::InvalidResetLink, UiLang::En) => "Invalid reset link",
             (Message::InvalidResetLink, UiLang::ZhTw) => "無效的重設連結",
+            (Message::ClaimNotDecidable { .. }, UiLang::En) => "Claim cannot be decided",
+            (Message::ClaimNotDecidable { .. }, UiLang::ZhTw) => "此申請無法決定",
         }
     }
 
@@ -395,6 +402,12 @@ impl Message {
             }
             (Message::InvalidResetLink, UiLang::ZhTw) => {
                 "此密碼重設連結不存在、已使用或已過期；請重新申請。".into()
+            }
+            (Message::ClaimNotDecidable { needed }, UiLang::En) => {
+                format!("This claim cannot be decided now: {needed}.")
+            }
+            (Message::ClaimNotDecidable { needed }, UiLang::ZhTw) => {
+                format!("此申請目前無法決定：{needed}。")
             }
             (Message::BadCursor(c), UiLang::En) => format!(
                 "'{c}' is not a cursor; pass the next_cursor value of a previous page."

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod benefits;
 pub mod dto;
 pub mod error;
 pub mod i18n;
@@ -91,6 +92,8 @@ struct Inner {
     store: Store,
     loaded: RwLock<Arc<Loaded>>,
     security: Security,
+    /// The rules engine and registers; the built-in rules until `set_benefits`.
+    benefits: RwLock<Option<Arc<benefits::Benefits>>>,
 }
 
 /// Security settings of a deployment.
@@ -119,6 +122,7 @@ impl AppState {
                 store,
                 loaded: RwLock::new(Arc::new(Loaded::new(taxonomy))),
                 security,
+                benefits: RwLock::new(None),
             }),
         }
     }
@@ -133,6 +137,32 @@ impl AppState {
             Ok(guard) => Arc::clone(&guard),
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
         }
+    }
+
+    /// Replaces the rules engine and external registers (the built-in rules otherwise).
+    pub fn set_benefits(&self, benefits: benefits::Benefits) {
+        let mut guard = match self.inner.benefits.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *guard = Some(Arc::new(benefits));
+    }
+
+    /// The rules engine and external registers.
+    pub fn benefits(&self) -> Result<Arc<benefits::Benefits>, error::ApiError> {
+        if let Some(current) = match self.inner.benefits.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        } {
+            return Ok(current);
+        }
+        let built =
+            Arc::new(benefits::Benefits::builtin().map_err(|e| error::ApiError::internal(&e))?);
+        let mut guard = match self.inner.benefits.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        Ok(guard.get_or_insert_with(|| built).clone())
     }
 
     /// The store.
@@ -317,6 +347,28 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         .route("/admin/offices/{id}", axum::routing::put(p::put_office_api))
         .route("/admin/outbox", get(p::outbox_api))
         .route("/analytics/summary", get(routes::analytics::summary_api))
+        .route("/benefits/programs", get(routes::benefits::programs))
+        .route("/benefits/parameters", get(routes::benefits::parameters))
+        .route("/benefits/calculate", post(routes::benefits::calculate))
+        .route("/benefits/claims", post(routes::benefits::create_claim))
+        .route(
+            "/benefits/claims/redetermine",
+            post(routes::benefits::redetermine),
+        )
+        .route("/benefits/claims/{id}", get(routes::benefits::get_claim))
+        .route(
+            "/benefits/claims/{id}/review",
+            post(routes::benefits::review_claim),
+        )
+        .route(
+            "/benefits/review-queue",
+            get(routes::benefits::review_queue),
+        )
+        .route(
+            "/benefits/insurance-records",
+            post(routes::benefits::import_insurance),
+        )
+        .route("/seekers/{id}/claims", get(routes::benefits::seeker_claims))
         .route("/openapi.json", get(openapi_document));
     Router::new()
         .route("/healthz", get(routes::health::healthz))

@@ -68,6 +68,16 @@ use utoipa::OpenApi;
         routes::people::put_office_api,
         routes::people::outbox_api,
         routes::analytics::summary_api,
+        routes::benefits::programs,
+        routes::benefits::parameters,
+        routes::benefits::calculate,
+        routes::benefits::create_claim,
+        routes::benefits::get_claim,
+        routes::benefits::seeker_claims,
+        routes::benefits::review_queue,
+        routes::benefits::review_claim,
+        routes::benefits::import_insurance,
+        routes::benefits::redetermine,
     ),
     components(schemas(error::Problem, dto::ConceptRef, dto::ConceptDetail, dto::SearchResponse)),
     tags(
@@ -76,7 +86,10 @@ use utoipa::OpenApi;
         (name = "extraction", description = "Text to taxonomy concepts, explained"),
         (name = "people", description = "Accounts, sessions, API tokens, consent, caseloads, audit and aggregates. \
             Sign in with a session cookie (changes then need the X-CSRF-Token header) or send \
-            `Authorization: Bearer <token>`.")
+            `Authorization: Bearer <token>`."),
+        (name = "benefits", description = "Unemployment benefits as rules as code: programs, dated parameters with \
+            legal references, a calculator, claims decided automatically when complete and favourable \
+            (otherwise reviewed by a caseworker), decision logs with traces and letters in zh-TW and en.")
     )
 )]
 pub struct ApiDoc;

@@ -5,118 +5,16 @@
 //! is the seeker's; password reset goes through the outbox; every access to a seeker's data is
 //! in the append-only audit log, which the seeker can read.
 
+mod common;
+
+use common::{start, urls, Session, TestResult};
 use openpes_server::auth::{Role, Scope};
 use openpes_server::routes::people::{ensure_demo_accounts, provision_service_account};
-use openpes_server::{load_taxonomy, router, AppState, Limits};
-use openpes_store::testing::{create_postgres_database, TEST_DATABASE_URL_VAR};
-use openpes_store::Store;
-use reqwest::{Client, Method, StatusCode};
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-type TestResult = Result<(), Box<dyn std::error::Error>>;
-type Error = Box<dyn std::error::Error>;
 
 const FORKLIFT_DRIVER: &str = "urn:openpes:starter:occupation/forklift-driver";
 const FORKLIFT: &str = "urn:openpes:starter:skill/forklift-operation";
-
-struct Server {
-    base: String,
-    state: AppState,
-}
-
-async fn start(url: &str) -> Result<Server, Error> {
-    let store = Store::connect(url).await?;
-    let starter = openpes_taxonomy::starter::starter_dataset()?;
-    store
-        .save_dataset(&starter, &[], chrono::Utc::now())
-        .await?;
-    let (taxonomy, _) = load_taxonomy(&store).await?;
-    let state = AppState::new(store, taxonomy);
-    state.load_matching().await?;
-    let limits = Limits {
-        requests_per_second: 0,
-        ..Limits::default()
-    };
-    let app = router(state.clone(), limits);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move {
-        let _ = openpes_server::serve(listener, app, std::future::pending()).await;
-    });
-    Ok(Server { base, state })
-}
-
-async fn urls() -> Result<(Vec<String>, tempfile::TempDir), Error> {
-    let dir = tempfile::tempdir()?;
-    let mut out = vec![Store::sqlite_url_in(dir.path())];
-    match std::env::var(TEST_DATABASE_URL_VAR) {
-        Ok(base) if !base.is_empty() => out.push(create_postgres_database(&base).await?),
-        _ => eprintln!("PostgreSQL not configured ({TEST_DATABASE_URL_VAR}); testing SQLite only"),
-    }
-    Ok((out, dir))
-}
-
-/// A browser-like client: keeps cookies, and sends the session's CSRF token once known.
-struct Session {
-    client: Client,
-    csrf: Option<String>,
-    bearer: Option<String>,
-}
-
-impl Session {
-    fn anonymous() -> Result<Session, Error> {
-        Ok(Session {
-            client: Client::builder().cookie_store(true).build()?,
-            csrf: None,
-            bearer: None,
-        })
-    }
-
-    fn token(token: &str) -> Result<Session, Error> {
-        Ok(Session {
-            client: Client::new(),
-            csrf: None,
-            bearer: Some(token.to_string()),
-        })
-    }
-
-    async fn send(
-        &self,
-        method: Method,
-        url: &str,
-        body: Option<Value>,
-    ) -> Result<(StatusCode, Value), Error> {
-        let mut request = self.client.request(method, url);
-        if let Some(csrf) = &self.csrf {
-            request = request.header("x-csrf-token", csrf);
-        }
-        if let Some(token) = &self.bearer {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await?;
-        let status = response.status();
-        let text = response.text().await?;
-        Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
-    }
-
-    async fn login(base: &str, email: &str, password: &str) -> Result<Session, Error> {
-        let mut session = Session::anonymous()?;
-        let (status, body) = session
-            .send(
-                Method::POST,
-                &format!("{base}/api/v1/auth/login"),
-                Some(json!({"email": email, "password": password})),
-            )
-            .await?;
-        assert_eq!(status, StatusCode::OK, "login {email}: {body}");
-        session.csrf = body["csrf_token"].as_str().map(str::to_string);
-        assert!(session.csrf.is_some(), "a session gets a CSRF token");
-        Ok(session)
-    }
-}
 
 fn vacancy(id: &str, employer: &str) -> Value {
     json!({
@@ -140,8 +38,9 @@ async fn every_protected_operation_refuses_anonymous_callers() -> TestResult {
     let (urls, _dir) = urls().await?;
     let server = start(&urls[0]).await?;
     let anonymous = Session::anonymous()?;
-    // Public: health, the taxonomy, extraction, published vacancies and their feeds, and the
-    // ways in (register, login, logout, password reset).
+    // Public: health, the taxonomy, extraction, published vacancies and their feeds, the ways
+    // in (register, login, logout, password reset), and the benefit rules and calculator
+    // (the law is public; the calculator stores nothing).
     let public = |path: &str, method: &str| {
         path.starts_with("/healthz")
             || path.starts_with("/readyz")
@@ -152,6 +51,9 @@ async fn every_protected_operation_refuses_anonymous_callers() -> TestResult {
             || path == "/api/v1/vacancies/snapshot"
             || path == "/api/v1/vacancies/changes"
             || (path == "/api/v1/vacancies/{id}" && method == "get")
+            || path == "/api/v1/benefits/programs"
+            || path == "/api/v1/benefits/parameters"
+            || path == "/api/v1/benefits/calculate"
     };
     let (_, doc) = anonymous
         .send(

@@ -12,6 +12,7 @@
 //!   caseloads, case notes and the append-only audit log.
 //! - [`testing`]: creating throwaway databases for tests.
 
+pub mod benefits;
 pub mod matching;
 pub mod people;
 pub mod taxonomy;
@@ -22,6 +23,7 @@ use sqlx::{AnyPool, Executor};
 use std::path::Path;
 use std::time::Duration;
 
+pub use benefits::{ClaimRecord, DecisionRecord, InsuranceRecord, Referral};
 pub use matching::VacancyChange;
 pub use people::{
     ApiTokenRecord, AuditEntry, AuditFilter, CaseNote, NewAuditEntry, Office, OutboxMessage,

@@ -251,7 +251,7 @@ fn amount(cx: &mut Context, registration: NaiveDate) -> Option<()> {
         .iter()
         .filter(|m| m.month < month && m.amount > Decimal::ZERO)
         .collect();
-    paid.sort_by(|a, b| b.month.cmp(&a.month));
+    paid.sort_by_key(|m| std::cmp::Reverse(m.month));
     let used: Vec<_> = paid
         .iter()
         .skip(count(skipped) as usize)

@@ -1,0 +1,111 @@
+//! Helpers shared by the API tests: a server on a fresh database, the databases to test
+//! against (SQLite always, PostgreSQL when configured), and a browser-like HTTP session.
+#![allow(dead_code)]
+
+use openpes_server::{load_taxonomy, router, AppState, Limits};
+use openpes_store::testing::{create_postgres_database, TEST_DATABASE_URL_VAR};
+use openpes_store::Store;
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{json, Value};
+
+pub type TestResult = Result<(), Box<dyn std::error::Error>>;
+pub type Error = Box<dyn std::error::Error>;
+
+pub struct Server {
+    pub base: String,
+    pub state: AppState,
+}
+
+pub async fn start(url: &str) -> Result<Server, Error> {
+    let store = Store::connect(url).await?;
+    let starter = openpes_taxonomy::starter::starter_dataset()?;
+    store
+        .save_dataset(&starter, &[], chrono::Utc::now())
+        .await?;
+    let (taxonomy, _) = load_taxonomy(&store).await?;
+    let state = AppState::new(store, taxonomy);
+    state.load_matching().await?;
+    let limits = Limits {
+        requests_per_second: 0,
+        ..Limits::default()
+    };
+    let app = router(state.clone(), limits);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move {
+        let _ = openpes_server::serve(listener, app, std::future::pending()).await;
+    });
+    Ok(Server { base, state })
+}
+
+pub async fn urls() -> Result<(Vec<String>, tempfile::TempDir), Error> {
+    let dir = tempfile::tempdir()?;
+    let mut out = vec![Store::sqlite_url_in(dir.path())];
+    match std::env::var(TEST_DATABASE_URL_VAR) {
+        Ok(base) if !base.is_empty() => out.push(create_postgres_database(&base).await?),
+        _ => eprintln!("PostgreSQL not configured ({TEST_DATABASE_URL_VAR}); testing SQLite only"),
+    }
+    Ok((out, dir))
+}
+
+/// A browser-like client: keeps cookies, and sends the session's CSRF token once known.
+pub struct Session {
+    pub client: Client,
+    pub csrf: Option<String>,
+    pub bearer: Option<String>,
+}
+
+impl Session {
+    pub fn anonymous() -> Result<Session, Error> {
+        Ok(Session {
+            client: Client::builder().cookie_store(true).build()?,
+            csrf: None,
+            bearer: None,
+        })
+    }
+
+    pub fn token(token: &str) -> Result<Session, Error> {
+        Ok(Session {
+            client: Client::new(),
+            csrf: None,
+            bearer: Some(token.to_string()),
+        })
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<Value>,
+    ) -> Result<(StatusCode, Value), Error> {
+        let mut request = self.client.request(method, url);
+        if let Some(csrf) = &self.csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        if let Some(token) = &self.bearer {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await?;
+        let status = response.status();
+        let text = response.text().await?;
+        Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
+    }
+
+    pub async fn login(base: &str, email: &str, password: &str) -> Result<Session, Error> {
+        let mut session = Session::anonymous()?;
+        let (status, body) = session
+            .send(
+                Method::POST,
+                &format!("{base}/api/v1/auth/login"),
+                Some(json!({"email": email, "password": password})),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::OK, "login {email}: {body}");
+        session.csrf = body["csrf_token"].as_str().map(str::to_string);
+        assert!(session.csrf.is_some(), "a session gets a CSRF token");
+        Ok(session)
+    }
+}

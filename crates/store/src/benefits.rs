@@ -1,0 +1,419 @@
+//! Benefits: job-search registrations and referrals (our own registers), insurance records
+//! imported from CSV, benefit claims, and the append-only log of their decisions.
+//!
+//! Determinations, facts and letters are stored as the JSON and text the server made of them;
+//! this crate does not interpret them. The decision log refuses updates and deletes at the
+//! database level (triggers).
+
+use crate::matching::timestamp;
+use crate::{Store, StoreError};
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// One row of an insurance register: a coverage period, an insured salary or a contribution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsuranceRecord {
+    pub person_id: String,
+    /// `tw`, `ee`, …
+    pub jurisdiction: String,
+    /// `coverage`, `salary` or `contribution`.
+    pub kind: String,
+    /// ISO dates of a coverage period.
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    /// `YYYY-MM` of a salary or contribution.
+    pub month: Option<String>,
+    /// Exact decimal as text.
+    pub amount: Option<String>,
+    /// `open` or `fixed_term` (coverage).
+    pub contract: Option<String>,
+    pub separation_reason: Option<String>,
+    /// The register's own id of the row.
+    pub record_id: String,
+    pub import_id: String,
+    pub imported_at: String,
+}
+
+/// A job or training offered to a seeker through the service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referral {
+    pub id: i64,
+    pub seeker_id: String,
+    /// `job` or `training`.
+    pub kind: String,
+    /// ISO date.
+    pub offered_on: String,
+    pub reference: String,
+}
+
+/// A benefit claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimRecord {
+    pub id: String,
+    pub seeker_id: String,
+    /// `tw/unemployment_benefit`, …
+    pub program: String,
+    /// `waiting`, `review` or `decided`.
+    pub status: String,
+    /// JSON object: the claimant's declared facts.
+    pub declared: String,
+    /// JSON object: facts added by caseworkers, each with its source.
+    pub supplied: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// One entry of a claim's decision log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionRecord {
+    pub seq: i64,
+    pub claim_id: String,
+    pub decided_at: String,
+    /// `automated`, `waiting`, `referred` or `caseworker`.
+    pub kind: String,
+    pub decided_by: Option<String>,
+    pub outcome: String,
+    pub rules_version: String,
+    pub facts: String,
+    pub determination: String,
+    pub letter_zh: String,
+    pub letter_en: String,
+}
+
+fn claim_of(row: &AnyRow) -> Result<ClaimRecord, StoreError> {
+    Ok(ClaimRecord {
+        id: row.try_get("id")?,
+        seeker_id: row.try_get("seeker_id")?,
+        program: row.try_get("program")?,
+        status: row.try_get("status")?,
+        declared: row.try_get("declared")?,
+        supplied: row.try_get("supplied")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+fn decision_of(row: &AnyRow) -> Result<DecisionRecord, StoreError> {
+    Ok(DecisionRecord {
+        seq: row.try_get("seq")?,
+        claim_id: row.try_get("claim_id")?,
+        decided_at: row.try_get("decided_at")?,
+        kind: row.try_get("kind")?,
+        decided_by: row.try_get("decided_by")?,
+        outcome: row.try_get("outcome")?,
+        rules_version: row.try_get("rules_version")?,
+        facts: row.try_get("facts")?,
+        determination: row.try_get("determination")?,
+        letter_zh: row.try_get("letter_zh")?,
+        letter_en: row.try_get("letter_en")?,
+    })
+}
+
+const CLAIM_COLUMNS: &str =
+    "id, seeker_id, program, status, declared, supplied, created_at, updated_at";
+const DECISION_COLUMNS: &str = "seq, claim_id, decided_at, kind, decided_by, outcome, \
+     rules_version, facts, determination, letter_zh, letter_en";
+
+impl Store {
+    /// Records that a seeker registered for job search on `on` (ISO date), unless they already
+    /// have; returns the registration date in force.
+    pub async fn register_job_search(
+        &self,
+        seeker_id: &str,
+        on: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, StoreError> {
+        if let Some(existing) = self.job_search_registration(seeker_id).await? {
+            return Ok(existing);
+        }
+        sqlx::query(
+            "INSERT INTO job_search_registrations (seeker_id, registered_on, recorded_at) \
+             VALUES ($1, $2, $3) ON CONFLICT (seeker_id) DO NOTHING",
+        )
+        .bind(seeker_id.to_string())
+        .bind(on.to_string())
+        .bind(timestamp(now))
+        .execute(self.pool())
+        .await?;
+        Ok(self
+            .job_search_registration(seeker_id)
+            .await?
+            .unwrap_or_else(|| on.to_string()))
+    }
+
+    /// The date a seeker registered for job search.
+    pub async fn job_search_registration(
+        &self,
+        seeker_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let row =
+            sqlx::query("SELECT registered_on FROM job_search_registrations WHERE seeker_id = $1")
+                .bind(seeker_id.to_string())
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(match row {
+            Some(row) => Some(row.try_get("registered_on")?),
+            None => None,
+        })
+    }
+
+    /// Records a job or training offered to a seeker.
+    pub async fn add_referral(
+        &self,
+        seeker_id: &str,
+        kind: &str,
+        offered_on: &str,
+        reference: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO referrals (seeker_id, kind, offered_on, reference, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(seeker_id.to_string())
+        .bind(kind.to_string())
+        .bind(offered_on.to_string())
+        .bind(reference.to_string())
+        .bind(timestamp(now))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// A seeker's referrals offered from `from` to `to` (ISO dates, inclusive).
+    pub async fn referrals(
+        &self,
+        seeker_id: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<Referral>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, seeker_id, kind, offered_on, reference FROM referrals \
+             WHERE seeker_id = $1 AND offered_on >= $2 AND offered_on <= $3 ORDER BY id",
+        )
+        .bind(seeker_id.to_string())
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Referral {
+                    id: r.try_get("id")?,
+                    seeker_id: r.try_get("seeker_id")?,
+                    kind: r.try_get("kind")?,
+                    offered_on: r.try_get("offered_on")?,
+                    reference: r.try_get("reference")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Imports insurance records in one transaction: all or nothing. Rows whose
+    /// `(jurisdiction, record_id)` is already stored are skipped; returns (inserted, skipped).
+    pub async fn import_insurance_records(
+        &self,
+        records: &[InsuranceRecord],
+    ) -> Result<(usize, usize), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let mut inserted = 0;
+        for record in records {
+            let result = sqlx::query(
+                "INSERT INTO insurance_records (import_id, person_id, jurisdiction, kind, \
+                 start_date, end_date, month, amount, contract, separation_reason, record_id, \
+                 imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                 ON CONFLICT (jurisdiction, record_id) DO NOTHING",
+            )
+            .bind(record.import_id.clone())
+            .bind(record.person_id.clone())
+            .bind(record.jurisdiction.clone())
+            .bind(record.kind.clone())
+            .bind(record.start_date.clone())
+            .bind(record.end_date.clone())
+            .bind(record.month.clone())
+            .bind(record.amount.clone())
+            .bind(record.contract.clone())
+            .bind(record.separation_reason.clone())
+            .bind(record.record_id.clone())
+            .bind(record.imported_at.clone())
+            .execute(&mut *tx)
+            .await?;
+            inserted += result.rows_affected() as usize;
+        }
+        tx.commit().await?;
+        Ok((inserted, records.len() - inserted))
+    }
+
+    /// A person's insurance records in one jurisdiction, oldest first.
+    pub async fn insurance_records(
+        &self,
+        person_id: &str,
+        jurisdiction: &str,
+    ) -> Result<Vec<InsuranceRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT import_id, person_id, jurisdiction, kind, start_date, end_date, month, \
+             amount, contract, separation_reason, record_id, imported_at \
+             FROM insurance_records WHERE person_id = $1 AND jurisdiction = $2 ORDER BY id",
+        )
+        .bind(person_id.to_string())
+        .bind(jurisdiction.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(InsuranceRecord {
+                    import_id: r.try_get("import_id")?,
+                    person_id: r.try_get("person_id")?,
+                    jurisdiction: r.try_get("jurisdiction")?,
+                    kind: r.try_get("kind")?,
+                    start_date: r.try_get("start_date")?,
+                    end_date: r.try_get("end_date")?,
+                    month: r.try_get("month")?,
+                    amount: r.try_get("amount")?,
+                    contract: r.try_get("contract")?,
+                    separation_reason: r.try_get("separation_reason")?,
+                    record_id: r.try_get("record_id")?,
+                    imported_at: r.try_get("imported_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Stores a new claim.
+    pub async fn create_claim(&self, claim: &ClaimRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO benefit_claims (id, seeker_id, program, status, declared, supplied, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(claim.id.clone())
+        .bind(claim.seeker_id.clone())
+        .bind(claim.program.clone())
+        .bind(claim.status.clone())
+        .bind(claim.declared.clone())
+        .bind(claim.supplied.clone())
+        .bind(claim.created_at.clone())
+        .bind(claim.updated_at.clone())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// A claim by id.
+    pub async fn claim(&self, id: &str) -> Result<Option<ClaimRecord>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {CLAIM_COLUMNS} FROM benefit_claims WHERE id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(claim_of).transpose()
+    }
+
+    /// A seeker's claims, newest first.
+    pub async fn claims_of_seeker(&self, seeker_id: &str) -> Result<Vec<ClaimRecord>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CLAIM_COLUMNS} FROM benefit_claims WHERE seeker_id = $1 \
+             ORDER BY created_at DESC, id"
+        ))
+        .bind(seeker_id.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(claim_of).collect()
+    }
+
+    /// Claims in `status`, oldest first.
+    pub async fn claims_by_status(
+        &self,
+        status: &str,
+        limit: i64,
+    ) -> Result<Vec<ClaimRecord>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CLAIM_COLUMNS} FROM benefit_claims WHERE status = $1 \
+             ORDER BY created_at, id LIMIT $2"
+        ))
+        .bind(status.to_string())
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(claim_of).collect()
+    }
+
+    /// Appends a decision and moves the claim to `status` (and its caseworker-supplied facts
+    /// to `supplied` when given), in one transaction. Returns the decision's sequence number.
+    pub async fn record_decision(
+        &self,
+        decision: &DecisionRecord,
+        status: &str,
+        supplied: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let row = sqlx::query(
+            "INSERT INTO benefit_decisions (claim_id, decided_at, kind, decided_by, outcome, \
+             rules_version, facts, determination, letter_zh, letter_en) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING seq",
+        )
+        .bind(decision.claim_id.clone())
+        .bind(decision.decided_at.clone())
+        .bind(decision.kind.clone())
+        .bind(decision.decided_by.clone())
+        .bind(decision.outcome.clone())
+        .bind(decision.rules_version.clone())
+        .bind(decision.facts.clone())
+        .bind(decision.determination.clone())
+        .bind(decision.letter_zh.clone())
+        .bind(decision.letter_en.clone())
+        .fetch_one(&mut *tx)
+        .await?;
+        let seq: i64 = row.try_get("seq")?;
+        let updated = match supplied {
+            Some(supplied) => sqlx::query(
+                "UPDATE benefit_claims SET status = $1, supplied = $2, updated_at = $3 WHERE id = $4",
+            )
+            .bind(status.to_string())
+            .bind(supplied.to_string())
+            .bind(timestamp(now))
+            .bind(decision.claim_id.clone())
+            .execute(&mut *tx)
+            .await?,
+            None => sqlx::query(
+                "UPDATE benefit_claims SET status = $1, updated_at = $2 WHERE id = $3",
+            )
+            .bind(status.to_string())
+            .bind(timestamp(now))
+            .bind(decision.claim_id.clone())
+            .execute(&mut *tx)
+            .await?,
+        };
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::Invalid(format!(
+                "no claim {}",
+                decision.claim_id
+            )));
+        }
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    /// A claim's decisions, oldest first.
+    pub async fn decisions(&self, claim_id: &str) -> Result<Vec<DecisionRecord>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {DECISION_COLUMNS} FROM benefit_decisions WHERE claim_id = $1 ORDER BY seq"
+        ))
+        .bind(claim_id.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(decision_of).collect()
+    }
+
+    /// Tries to change a stored decision; the database must refuse (used by tests to prove
+    /// the log is append-only).
+    pub async fn try_rewrite_decision(&self, seq: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE benefit_decisions SET outcome = 'eligible' WHERE seq = $1")
+            .bind(seq)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}
