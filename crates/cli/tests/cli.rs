@@ -301,6 +301,17 @@ fn serve_answers_with_the_starter_taxonomy() -> TestResult {
                 .is_some_and(|s| s.contains("必要技能")),
             "{body}"
         );
+        // The first run also filed the demo seeker's benefit claim, decided automatically.
+        let (status, _, body) = http(
+            &address,
+            "GET /api/v1/seekers/demo-seeker-0000000/claims",
+            &format!("Cookie: {cookie}\r\n"),
+            "",
+        )?;
+        assert_eq!(status, 200, "{body}");
+        let claims: Value = serde_json::from_str(&body)?;
+        assert_eq!(claims[0]["status"], "decided", "{body}");
+        assert_eq!(claims[0]["decisions"][0]["kind"], "automated", "{body}");
         Ok(())
     })();
     child.kill()?;
@@ -491,5 +502,69 @@ fn match_explains_a_stored_seekers_vacancies_and_a_vacancys_candidates() -> Test
     let missing = openpes(dir.path(), &["match", "seeker", "nobody"])?;
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("nobody"));
+    Ok(())
+}
+
+#[test]
+fn rules_test_passes_both_programs_and_names_a_broken_case() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
+    let output = openpes(
+        dir.path(),
+        &[
+            "rules",
+            "test",
+            "--rules",
+            &rules.to_string_lossy(),
+            &rules.to_string_lossy(),
+        ],
+    )?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("tw/unemployment_benefit")
+            && stdout.contains("ee/unemployment_insurance_benefit"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(" 0 failed"), "{stdout}");
+
+    // A wrong expectation fails the run and names the file and line of the case.
+    let broken = dir.path().join("broken.yaml");
+    std::fs::write(
+        &broken,
+        "program: ee/unemployment_insurance_benefit\ncases:\n  - name: wrong\n    as_of: 2021-03-20\n    facts: { receives_old_age_pension: true }\n    expect: { outcome: eligible }\n",
+    )?;
+    let output = openpes(dir.path(), &["rules", "test", &broken.to_string_lossy()])?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success());
+    assert!(stdout.contains("broken.yaml:3 wrong"), "{stdout}");
+    // A malformed file is refused with its line.
+    std::fs::write(&broken, "program: ee/unemployment_insurance_benefit\ncases:\n  - name: x\n    as_of: 2021-02-30\n    expect: { outcome: eligible }\n")?;
+    let output = openpes(dir.path(), &["rules", "test", &broken.to_string_lossy()])?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("broken.yaml:4"), "{stderr}");
+
+    let facts = dir.path().join("facts.json");
+    std::fs::write(
+        &facts,
+        r#"{"registration_date": "2021-03-01", "receives_old_age_pension": true}"#,
+    )?;
+    let output = openpes(
+        dir.path(),
+        &[
+            "rules",
+            "calc",
+            "--program",
+            "ee/unemployment_insurance_benefit",
+            "--facts",
+            &facts.to_string_lossy(),
+            "--as-of",
+            "2021-03-20",
+        ],
+    )?;
+    let determination = json_of(&output)?;
+    assert_eq!(determination["outcome"], "ineligible");
+    assert_eq!(determination["reasons"][0]["id"], "not_pensioner");
     Ok(())
 }
