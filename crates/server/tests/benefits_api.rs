@@ -373,6 +373,28 @@ async fn a_claim_waits_for_the_fourteen_days_then_moves_on() -> TestResult {
         .unwrap_or("")
         .contains("examined again automatically"));
 
+    // A second claimant is offered a job through the service within the 14 days.
+    put_seekers(&server, &admin, &["s-offered"]).await?;
+    let offered_csv = csv.replace("s-wait", "s-offered").replace(",W-", ",O-");
+    let response = admin
+        .client
+        .post(format!("{}/api/v1/benefits/insurance-records", server.base))
+        .bearer_auth(admin.bearer.as_deref().unwrap_or(""))
+        .body(offered_csv)
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    let (status, offered) = admin
+        .send(Method::POST, &format!("{}/api/v1/benefits/claims", server.base), Some(json!({"program": "tw/unemployment_benefit", "seeker_id": "s-offered", "declared": declared})))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{offered}");
+    let offered_on = (today + chrono::Duration::days(5)).to_string();
+    server
+        .state
+        .store()
+        .add_referral("s-offered", "job", &offered_on, "v-1", chrono::Utc::now())
+        .await?;
+
     let moved = openpes_server::benefits::redetermine_waiting(
         &server.state,
         today + chrono::Duration::days(13),
@@ -386,7 +408,7 @@ async fn a_claim_waits_for_the_fourteen_days_then_moves_on() -> TestResult {
     )
     .await
     .map_err(|e| e.message.render(openpes_server::i18n::UiLang::En))?;
-    assert_eq!(moved, 1);
+    assert_eq!(moved, 2);
     let id = claim["id"].as_str().ok_or("id")?;
     let (_, claim) = admin
         .send(
@@ -400,6 +422,31 @@ async fn a_claim_waits_for_the_fourteen_days_then_moves_on() -> TestResult {
     assert_eq!(
         claim["decisions"][1]["facts"]["offered_job_or_training"]["source"]["register"],
         "openpes.referrals"
+    );
+    let offered_id = offered["id"].as_str().ok_or("id")?;
+    let (_, offered) = admin
+        .send(
+            Method::GET,
+            &format!("{}/api/v1/benefits/claims/{offered_id}", server.base),
+            None,
+        )
+        .await?;
+    assert_eq!(
+        offered["status"], "review",
+        "an unfavourable outcome is never automated: {offered}"
+    );
+    let last = offered["decisions"]
+        .as_array()
+        .and_then(|d| d.last())
+        .ok_or("decision")?;
+    assert_eq!(last["outcome"], "ineligible");
+    assert_eq!(
+        last["determination"]["reasons"][0]["id"],
+        "job_search_registration"
+    );
+    assert_eq!(
+        last["facts"]["offered_job_or_training"]["source"]["record"],
+        "job:v-1"
     );
     Ok(())
 }

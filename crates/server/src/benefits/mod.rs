@@ -19,7 +19,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use openpes_rules::facts::Claimed;
 use openpes_rules::{Determination, Engine, Fact, Facts, Outcome, Source};
 use openpes_store::{ClaimRecord, DecisionRecord};
-use std::sync::Arc;
 
 /// An external register reached over HTTP (see [`adapters::HttpRegister`]).
 pub use adapters::HttpRegister;
@@ -345,6 +344,3 @@ pub async fn redetermine_waiting(state: &AppState, as_of: NaiveDate) -> Result<u
     }
     Ok(moved)
 }
-
-/// Shared handle type for the benefits state.
-pub type SharedBenefits = Arc<Benefits>;

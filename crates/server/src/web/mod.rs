@@ -962,6 +962,13 @@ async fn contact_candidate(
                 created_at: p::now_text(),
             })
             .await?;
+        // A contact through the service is a job offer: the benefit rules ask whether work was
+        // offered after a claimant registered.
+        let now = chrono::Utc::now();
+        state
+            .store()
+            .add_referral(&seeker.id, "job", &now.date_naive().to_string(), &id, now)
+            .await?;
         let purpose = format!("contact about vacancy {id}");
         access::record(
             &state,
