@@ -39,6 +39,14 @@ impl Formula {
         format!("{}/{}", self.jurisdiction, self.program)
     }
 
+    /// Whether this is the formula of `program` (`<jurisdiction>/<program>`), without
+    /// allocating (it is on the path of every determination).
+    pub fn is(&self, program: &str) -> bool {
+        program.split_once('/').is_some_and(|(jurisdiction, name)| {
+            jurisdiction == self.jurisdiction && name == self.program
+        })
+    }
+
     /// First day in force.
     pub fn valid_from(&self) -> NaiveDate {
         ymd(self.valid_from)
@@ -121,7 +129,7 @@ impl Engine {
     pub fn formula(&self, program: &str, date: NaiveDate) -> Result<&'static Formula, RulesError> {
         let mut known = false;
         for formula in self.formulas {
-            if formula.key() == program {
+            if formula.is(program) {
                 known = true;
                 if formula.in_force(date) {
                     return Ok(formula);
@@ -147,7 +155,7 @@ impl Engine {
     pub fn fact_specs(&self, program: &str) -> Result<&'static [FactSpec], RulesError> {
         self.formulas
             .iter()
-            .find(|f| f.key() == program)
+            .find(|f| f.is(program))
             .map(|f| f.facts)
             .ok_or_else(|| {
                 let keys: Vec<String> = self.formulas.iter().map(Formula::key).collect();

@@ -146,10 +146,12 @@ pub enum Message {
     },
     /// A password-reset link that is unknown, used or expired.
     InvalidResetLink,
-    /// A benefit claim that cannot be decided (still undetermined, or decided already).
+    /// A benefit claim that cannot be decided yet (still undetermined).
     ClaimNotDecidable {
         needed: String,
     },
+    /// A benefit claim that has been decided already (its log is final; appeal instead).
+    ClaimAlreadyDecided,
 }
 
 impl Message {
@@ -188,6 +190,7 @@ impl Message {
             Message::WeakPassword { .. } => "weak_password",
             Message::InvalidResetLink => "invalid_reset_link",
             Message::ClaimNotDecidable { .. } => "claim_not_decidable",
+            Message::ClaimAlreadyDecided => "claim_already_decided",
         }
     }
 
@@ -258,6 +261,8 @@ impl Message {
             (Message::InvalidResetLink, UiLang::ZhTw) => "無效的重設連結",
             (Message::ClaimNotDecidable { .. }, UiLang::En) => "Claim cannot be decided",
             (Message::ClaimNotDecidable { .. }, UiLang::ZhTw) => "此申請無法決定",
+            (Message::ClaimAlreadyDecided, UiLang::En) => "Claim already decided",
+            (Message::ClaimAlreadyDecided, UiLang::ZhTw) => "此申請已決定",
         }
     }
 
@@ -408,6 +413,12 @@ impl Message {
             }
             (Message::ClaimNotDecidable { needed }, UiLang::ZhTw) => {
                 format!("此申請目前無法決定：{needed}。")
+            }
+            (Message::ClaimAlreadyDecided, UiLang::En) => {
+                "This claim has been decided; a review of the decision goes through an appeal.".into()
+            }
+            (Message::ClaimAlreadyDecided, UiLang::ZhTw) => {
+                "此申請已作成決定；如不服請依決定書所載方式提起救濟。".into()
             }
             (Message::BadCursor(c), UiLang::En) => format!(
                 "'{c}' is not a cursor; pass the next_cursor value of a previous page."

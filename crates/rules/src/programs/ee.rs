@@ -225,7 +225,7 @@ fn apply(cx: &mut Context) {
         return;
     };
     // The period is computed even when the amount cannot be, so a caseworker sees it.
-    let _amount_known = amount(cx, registration).is_some();
+    amount(cx, registration);
     period(cx, registration);
 }
 

@@ -532,9 +532,7 @@ pub async fn review_claim(
     if claim.status == "decided" {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
-            Message::ClaimNotDecidable {
-                needed: "already decided".into(),
-            },
+            Message::ClaimAlreadyDecided,
         ));
     }
     let user = caller
