@@ -10,6 +10,10 @@
 //! be found.
 
 use crate::geo::{Gazetteer, Point};
+use crate::guidance::courses::Catalog;
+use crate::guidance::demand::Demand;
+use crate::guidance::profiles::Profiles;
+use crate::guidance::SeekerView;
 use crate::model::{FieldError, InvalidRecord, Seeker, Vacancy};
 use crate::score::{
     exclusion, occupation_relation, primary_language, score, Exclusion, Explanation, Knowledge,
@@ -19,7 +23,7 @@ use crate::search::SearchRow;
 use chrono::NaiveDate;
 use openpes_taxonomy::{ConceptId, ConceptKind, Taxonomy};
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Options of one query.
 #[derive(Debug, Clone, Copy)]
@@ -50,9 +54,9 @@ pub enum MatchError {
 /// What the taxonomy says, precomputed per concept.
 pub(crate) struct TaxonomyKnowledge {
     /// Per concept: related skills (sorted).
-    related: Vec<Vec<ConceptId>>,
+    pub(crate) related: Vec<Vec<ConceptId>>,
     /// Per concept: direct broader groups (sorted).
-    groups: Vec<Vec<ConceptId>>,
+    pub(crate) groups: Vec<Vec<ConceptId>>,
     /// Per concept: ancestors, nearest first.
     pub(crate) ancestors: Vec<Vec<ConceptId>>,
     /// Per concept: 1 / ln(e + number of occupations needing it).
@@ -391,6 +395,14 @@ pub struct MatchIndex {
     pub(crate) words: Interner,
     /// One row per vacancy slot, for search.
     pub(crate) search_rows: Vec<SearchRow>,
+    /// The training catalog.
+    pub(crate) catalog: Catalog,
+    /// Occupation profiles for guidance, built on first use.
+    profiles: OnceLock<Profiles>,
+    /// Counts vacancy changes (for the demand snapshot's freshness).
+    vacancy_generation: u64,
+    /// The last demand snapshot.
+    demand: Mutex<Option<Arc<Demand>>>,
 }
 
 impl MatchIndex {
@@ -413,7 +425,100 @@ impl MatchIndex {
             employers: Interner::default(),
             words: Interner::default(),
             search_rows: Vec::new(),
+            catalog: Catalog::default(),
+            profiles: OnceLock::new(),
+            vacancy_generation: 0,
+            demand: Mutex::new(None),
         }
+    }
+
+    /// The occupation profiles guidance reads (built on first use).
+    pub(crate) fn profiles(&self) -> &Profiles {
+        self.profiles
+            .get_or_init(|| Profiles::build(&self.taxonomy, &self.knowledge))
+    }
+
+    /// How many times vacancies were added, replaced or removed.
+    pub(crate) fn vacancy_generation(&self) -> u64 {
+        self.vacancy_generation
+    }
+
+    /// Every vacancy held (open or not).
+    pub(crate) fn vacancy_profiles(&self) -> impl Iterator<Item = &VacancyProfile> {
+        self.vacancies.slots.iter().flatten().map(|s| &s.profile)
+    }
+
+    /// A vacancy held, by id.
+    pub(crate) fn vacancy_profile(&self, id: &str) -> Option<&VacancyProfile> {
+        self.vacancies.get(id).map(|s| &s.profile)
+    }
+
+    /// Labour-market demand as of `today`: the last snapshot while it is from the same day
+    /// and at most 1 % of the vacancies changed since, a new one otherwise.
+    pub fn demand(&self, today: NaiveDate) -> Arc<Demand> {
+        let mut cached = self.demand.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(current) = cached.as_ref() {
+            let changes = self.vacancy_generation.saturating_sub(current.generation);
+            let allowed = (self.vacancies.live() / 100) as u64;
+            if current.today == today && changes <= allowed {
+                return Arc::clone(current);
+            }
+        }
+        let fresh = Arc::new(Demand::build(self, today));
+        *cached = Some(Arc::clone(&fresh));
+        fresh
+    }
+
+    /// A seeker's record resolved for guidance (validated like [`MatchIndex::upsert_seeker`]).
+    pub fn seeker_view(&self, seeker: &Seeker) -> Result<SeekerView, InvalidRecord> {
+        let profile = self.resolve_seeker(seeker)?;
+        let mut errors = Vec::new();
+        let (place, _) = self.place(seeker.place.as_deref(), seeker.location, &mut errors);
+        let resolve = |uri: &str| {
+            self.taxonomy
+                .by_uri(uri)
+                .filter(|id| self.taxonomy.concept(*id).kind == ConceptKind::Occupation)
+        };
+        Ok(SeekerView {
+            skills: profile.skills,
+            past: seeker
+                .experience
+                .iter()
+                .filter_map(|e| resolve(&e.occupation).map(|id| (id, e.years)))
+                .collect(),
+            desired: seeker
+                .desired_occupations
+                .iter()
+                .filter_map(|uri| resolve(uri))
+                .collect(),
+            education: seeker.education,
+            region: place.and_then(|p| u16::try_from(self.gazetteer.top_level(p)).ok()),
+            location: profile.location,
+            max_distance_km: seeker.max_distance_km,
+            min_salary: seeker.min_salary,
+            available_from: seeker.available_from,
+        })
+    }
+
+    /// A concept by URI that must be of `kind` (a problem for `field` otherwise).
+    pub(crate) fn concept_of_kind(
+        &self,
+        uri: &str,
+        kind: ConceptKind,
+        field: String,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<ConceptId> {
+        self.concept(uri, kind, field, errors)
+    }
+
+    /// The point a record's place or location stands for.
+    pub(crate) fn locate(
+        &self,
+        place: Option<&str>,
+        location: Option<Point>,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<Point> {
+        self.place(place, location, errors).1
     }
 
     /// The gazetteer places are named with.
@@ -504,6 +609,7 @@ impl MatchIndex {
     /// the taxonomy with the right kind; otherwise nothing changes.
     pub fn upsert_vacancy(&mut self, vacancy: &Vacancy) -> Result<(), InvalidRecord> {
         let mut profile = self.resolve_vacancy(vacancy)?;
+        self.vacancy_generation += 1;
         profile.employer = self.employers.intern(&vacancy.employer);
         let mut words: Vec<u32> = title_words(&vacancy.title)
             .iter()
@@ -690,6 +796,7 @@ impl MatchIndex {
 
     /// Removes a vacancy; false if it was not there.
     pub fn remove_vacancy(&mut self, id: &str) -> bool {
+        self.vacancy_generation += 1;
         if let Some(slot) = self.vacancies.by_id.get(id) {
             self.search_rows[*slot] = SearchRow::DEAD;
         }

@@ -8,11 +8,14 @@
 //! - [`score`]: the score of one seeker for one vacancy, part by part, and the hard filters.
 //! - [`jsonld`]: schema.org `JobPosting` JSON-LD read into vacancies and employers.
 //! - [`search`]: vacancy search with filters, facets and cursor pages over the index.
+//! - [`guidance`]: skills gaps, reachable occupations, the training catalog with course
+//!   recommendation (weighted set cover) and action-plan steps.
 //! - [`index`]: the in-memory index over all open vacancies and consenting seekers, resolved
 //!   against the taxonomy, answering top-k in both directions.
 
 pub mod demo;
 pub mod geo;
+pub mod guidance;
 pub mod index;
 pub mod jsonld;
 pub mod model;

@@ -283,17 +283,17 @@ pub struct InvalidRecord(pub Vec<FieldError>);
 
 /// Collects field errors.
 #[derive(Default)]
-struct Problems(Vec<FieldError>);
+pub(crate) struct Problems(Vec<FieldError>);
 
 impl Problems {
-    fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.0.push(FieldError {
             field: field.into(),
             message: message.into(),
         });
     }
 
-    fn id(&mut self, field: &str, value: &str) {
+    pub(crate) fn id(&mut self, field: &str, value: &str) {
         let ok = !value.is_empty()
             && value.len() <= 128
             && value
@@ -304,13 +304,13 @@ impl Problems {
         }
     }
 
-    fn uri(&mut self, field: String, value: &str) {
+    pub(crate) fn uri(&mut self, field: String, value: &str) {
         if value.trim().is_empty() {
             self.add(field, "must be a taxonomy concept URI");
         }
     }
 
-    fn point(&mut self, field: &str, point: &Option<Point>) {
+    pub(crate) fn point(&mut self, field: &str, point: &Option<Point>) {
         if let Some(p) = point {
             if !(-90.0..=90.0).contains(&p.lat) || !p.lat.is_finite() {
                 self.add(format!("{field}.lat"), "must be between -90 and 90");
@@ -350,7 +350,7 @@ impl Problems {
         }
     }
 
-    fn finish(self) -> Result<(), InvalidRecord> {
+    pub(crate) fn finish(self) -> Result<(), InvalidRecord> {
         if self.0.is_empty() {
             Ok(())
         } else {

@@ -51,6 +51,9 @@ struct BundleConcept {
     optional_skills: Vec<String>,
     #[serde(default)]
     related_skills: Vec<RelatedSkill>,
+    /// Occupations a person in this one can move to (career transitions).
+    #[serde(default)]
+    related_occupations: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -299,6 +302,19 @@ pub fn parse_bundles(documents: &[(PathBuf, &str)]) -> Result<Dataset, ImportErr
                     RelatedSkillKind::Optional => RelationKind::SkillOptional,
                 };
                 push(&mut dataset, uri, to, kind, None);
+            }
+            for (j, related) in c.related_occupations.iter().enumerate() {
+                let at = format!("concepts[{i}].related_occupations[{j}]");
+                if c.kind != ConceptKind::Occupation {
+                    return Err(ImportError::invalid(
+                        path,
+                        None,
+                        Some(&at),
+                        "only occupations have related occupations",
+                    ));
+                }
+                let to = resolve(related, at, &[ConceptKind::Occupation])?;
+                push(&mut dataset, uri, to, RelationKind::RelatedOccupation, None);
             }
         }
         for (i, r) in file.relations.iter().enumerate() {
