@@ -13,6 +13,7 @@
 //! - [`testing`]: creating throwaway databases for tests.
 
 pub mod benefits;
+pub mod guidance;
 pub mod matching;
 pub mod people;
 pub mod taxonomy;
@@ -24,6 +25,7 @@ use std::path::Path;
 use std::time::Duration;
 
 pub use benefits::{ClaimRecord, DecisionRecord, InsuranceRecord, Referral};
+pub use guidance::{PlanStep, StepChange};
 pub use matching::VacancyChange;
 pub use people::{
     ApiTokenRecord, AuditEntry, AuditFilter, CaseNote, NewAuditEntry, Office, OutboxMessage,
