@@ -1,8 +1,10 @@
 //! `openpes`: the single binary of OpenPES — runs the platform (`serve`) and administers it
-//! (`taxonomy import|stats|search`, `extract`, `eval`, `demo generate`, `rules`, `bench`).
+//! (`taxonomy import|stats|search`, `extract`, `eval`, `demo generate`, `guidance`, `courses`,
+//! `rules`, `bench`).
 
 mod config;
 mod extract_cmd;
+mod guidance_cmd;
 mod http_bench;
 mod match_cmd;
 mod rules_cmd;
@@ -74,6 +76,17 @@ enum Command {
         #[command(subcommand)]
         command: match_cmd::DemoCommand,
     },
+    /// Career guidance from the database: a seeker's skills gap, reachable occupations and
+    /// course plan, explained.
+    Guidance {
+        #[command(subcommand)]
+        command: guidance_cmd::GuidanceCommand,
+    },
+    /// The training catalog: import courses, store a demo catalog.
+    Courses {
+        #[command(subcommand)]
+        command: guidance_cmd::CoursesCommand,
+    },
     /// Benefit rules: run the YAML test suites, decide a case, list parameters.
     Rules {
         #[command(subcommand)]
@@ -105,6 +118,19 @@ enum BenchCommand {
         #[arg(long, default_value_t = 100_000)]
         seekers: usize,
         #[arg(long, default_value_t = 1_000)]
+        queries: usize,
+    },
+    /// Guidance: reachable occupations, gap analysis and course plan latency (p50/p99) over
+    /// generated vacancies and courses.
+    Guidance {
+        #[command(flatten)]
+        taxonomy: extract_cmd::TaxonomyArg,
+        #[arg(long, default_value_t = 1_000_000)]
+        vacancies: usize,
+        #[arg(long, default_value_t = 50_000)]
+        courses: usize,
+        /// Seekers to answer for.
+        #[arg(long, default_value_t = 500)]
         queries: usize,
     },
     /// Benefit determinations: latency of one (with trace) and batch throughput on one core.
@@ -172,6 +198,19 @@ fn main() -> Result<()> {
             Command::Demo { command } => match_cmd::demo(&config, command).await,
             Command::Match { command } => match_cmd::match_records(&config, command).await,
             Command::Rules { command } => rules_cmd::run(&config, command),
+            Command::Guidance { command } => guidance_cmd::run(&config, command).await,
+            Command::Courses { command } => guidance_cmd::courses(&config, command).await,
+            Command::Bench {
+                command:
+                    BenchCommand::Guidance {
+                        taxonomy,
+                        vacancies,
+                        courses,
+                        queries,
+                    },
+            } => {
+                guidance_cmd::bench_guidance(&config, &taxonomy, vacancies, courses, queries).await
+            }
             Command::Bench {
                 command: BenchCommand::Rules { rounds },
             } => rules_cmd::bench(&config, rounds),
@@ -253,6 +292,9 @@ async fn serve(config: &Config) -> Result<()> {
     );
     if match_cmd::ensure_demo(&store, &taxonomy).await? {
         eprintln!("Stored demo employers, vacancies and job seekers (first run).");
+    }
+    if guidance_cmd::ensure_demo_courses(&store, &taxonomy).await? {
+        eprintln!("Stored a demo training catalog (first run).");
     }
     let security = openpes_server::Security {
         secure_cookies: config.server.secure_cookies,

@@ -8,15 +8,16 @@
 //! attempt on a job seeker's data — allowed or denied — with who, what, when and why.
 //!
 //! The rules:
-//! - a job seeker reads and changes only their own record, and alone decides their consent;
+//! - a job seeker reads and changes only their own record and action plan, and alone decides
+//!   their consent;
 //! - an employer manages only their organisation's vacancies and sees, as candidates, only
 //!   seekers who consented to be found;
-//! - a caseworker reads and updates the seekers of their caseload, writes their case notes, and
-//!   sees candidates for a vacancy only from their caseload;
+//! - a caseworker reads and updates the seekers of their caseload, writes their case notes and
+//!   action plans, and sees candidates for a vacancy only from their caseload;
 //! - an analyst sees aggregates only, never an individual;
-//! - an administrator manages accounts, offices and the audit log, and may act on any record
-//!   (a record they store carries the consent it was given elsewhere, for migrations), but
-//!   never changes a seeker's consent through the consent operation;
+//! - an administrator manages accounts, offices, the training catalog and the audit log, and
+//!   may act on any record (a record they store carries the consent it was given elsewhere,
+//!   for migrations), but never changes a seeker's consent through the consent operation;
 //! - an API token allows no more than its user's role and, within it, only its scopes.
 
 use crate::auth::{Caller, Credential, Role, Scope, User};
@@ -61,6 +62,10 @@ pub enum Action {
     ReviewClaim,
     /// See the queue of claims waiting for review.
     ReadReviewQueue,
+    /// Add or change steps of a seeker's action plan.
+    ManagePlan,
+    /// Add, change or remove courses of the training catalog.
+    ManageCourses,
 }
 
 impl Action {
@@ -73,7 +78,9 @@ impl Action {
             | Action::ChangeConsent
             | Action::ManageCase
             | Action::ClaimBenefit
-            | Action::ReviewClaim => Scope::SeekersWrite,
+            | Action::ReviewClaim
+            | Action::ManagePlan => Scope::SeekersWrite,
+            Action::ManageCourses => Scope::CoursesWrite,
             Action::ReadReviewQueue => Scope::SeekersRead,
             Action::ManageVacancies | Action::ImportVacancies => Scope::VacanciesWrite,
             Action::ReadCandidates => Scope::CandidatesRead,
@@ -98,6 +105,7 @@ impl Action {
             Action::ClaimBenefit => "claim",
             Action::ReviewClaim => "review",
             Action::ReadReviewQueue => "read",
+            Action::ManagePlan | Action::ManageCourses => "update",
         }
     }
 }
@@ -194,6 +202,7 @@ fn decide_for_role(user: &User, action: Action, target: Target<'_>) -> Option<Gr
             | A::ChangeConsent
             | A::ReadSeekerAudit
             | A::ClaimBenefit
+            | A::ManagePlan
                 if own_seeker =>
             {
                 Some(Grant::OwnRecord)
@@ -207,7 +216,12 @@ fn decide_for_role(user: &User, action: Action, target: Target<'_>) -> Option<Gr
             _ => None,
         },
         Role::Caseworker => match action {
-            A::ReadSeeker | A::UpdateSeeker | A::ManageCase | A::ClaimBenefit | A::ReviewClaim
+            A::ReadSeeker
+            | A::UpdateSeeker
+            | A::ManageCase
+            | A::ClaimBenefit
+            | A::ReviewClaim
+            | A::ManagePlan
                 if in_caseload =>
             {
                 Some(Grant::Caseload)

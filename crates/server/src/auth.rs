@@ -87,18 +87,21 @@ pub enum Scope {
     AggregatesRead,
     #[serde(rename = "audit:read")]
     AuditRead,
+    #[serde(rename = "courses:write")]
+    CoursesWrite,
     #[serde(rename = "admin")]
     Admin,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 7] = [
+    pub const ALL: [Scope; 8] = [
         Scope::SeekersRead,
         Scope::SeekersWrite,
         Scope::VacanciesWrite,
         Scope::CandidatesRead,
         Scope::AggregatesRead,
         Scope::AuditRead,
+        Scope::CoursesWrite,
         Scope::Admin,
     ];
 
@@ -110,6 +113,7 @@ impl Scope {
             Scope::CandidatesRead => "candidates:read",
             Scope::AggregatesRead => "aggregates:read",
             Scope::AuditRead => "audit:read",
+            Scope::CoursesWrite => "courses:write",
             Scope::Admin => "admin",
         }
     }

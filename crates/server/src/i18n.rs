@@ -152,6 +152,10 @@ pub enum Message {
     },
     /// A benefit claim that has been decided already (its log is final; appeal instead).
     ClaimAlreadyDecided,
+    /// An action-plan step changed since the editor read it.
+    StepChanged {
+        current: i64,
+    },
 }
 
 impl Message {
@@ -191,6 +195,7 @@ impl Message {
             Message::InvalidResetLink => "invalid_reset_link",
             Message::ClaimNotDecidable { .. } => "claim_not_decidable",
             Message::ClaimAlreadyDecided => "claim_already_decided",
+            Message::StepChanged { .. } => "step_changed",
         }
     }
 
@@ -263,6 +268,8 @@ impl Message {
             (Message::ClaimNotDecidable { .. }, UiLang::ZhTw) => "此申請無法決定",
             (Message::ClaimAlreadyDecided, UiLang::En) => "Claim already decided",
             (Message::ClaimAlreadyDecided, UiLang::ZhTw) => "此申請已決定",
+            (Message::StepChanged { .. }, UiLang::En) => "Changed by someone else",
+            (Message::StepChanged { .. }, UiLang::ZhTw) => "已被他人修改",
         }
     }
 
@@ -419,6 +426,12 @@ impl Message {
             }
             (Message::ClaimAlreadyDecided, UiLang::ZhTw) => {
                 "此申請已作成決定；如不服請依決定書所載方式提起救濟。".into()
+            }
+            (Message::StepChanged { current }, UiLang::En) => format!(
+                "This step was changed after you read it (it is now at version {current}); reload it and try again."
+            ),
+            (Message::StepChanged { current }, UiLang::ZhTw) => {
+                format!("此步驟在您讀取後已被修改（目前為第 {current} 版）；請重新載入後再試。")
             }
             (Message::BadCursor(c), UiLang::En) => format!(
                 "'{c}' is not a cursor; pass the next_cursor value of a previous page."

@@ -186,11 +186,12 @@ impl AppState {
         Arc::clone(&self.loaded().matching)
     }
 
-    /// Fills the matching index with every stored seeker and vacancy. Records whose concepts
+    /// Fills the matching index with every stored seeker, vacancy and course. Records whose concepts
     /// the current taxonomy lacks are skipped and counted (they stay stored).
     pub async fn load_matching(&self) -> Result<MatchingLoad, LoadError> {
         let seekers = self.store().seekers().await?;
         let vacancies = self.store().vacancies().await?;
+        let courses = self.store().courses().await?;
         let index = self.matching();
         let mut index = index.write().unwrap_or_else(|p| p.into_inner());
         let mut load = MatchingLoad::default();
@@ -206,9 +207,16 @@ impl AppState {
                 Err(_) => load.skipped += 1,
             }
         }
+        for course in &courses {
+            match index.upsert_course(course) {
+                Ok(()) => load.courses += 1,
+                Err(_) => load.skipped += 1,
+            }
+        }
         tracing::info!(
             seekers = load.seekers,
             vacancies = load.vacancies,
+            courses = load.courses,
             skipped = load.skipped,
             "matching index loaded"
         );
@@ -240,6 +248,7 @@ impl AppState {
 pub struct MatchingLoad {
     pub seekers: usize,
     pub vacancies: usize,
+    pub courses: usize,
     /// Records that no longer resolve against the taxonomy.
     pub skipped: usize,
 }
@@ -369,6 +378,32 @@ pub fn router(state: AppState, limits: Limits) -> Router {
             post(routes::benefits::import_insurance),
         )
         .route("/seekers/{id}/claims", get(routes::benefits::seeker_claims))
+        .route("/seekers/{id}/gap", get(routes::guidance::gap))
+        .route("/seekers/{id}/reachable", get(routes::guidance::reachable))
+        .route(
+            "/seekers/{id}/course-plan",
+            get(routes::guidance::course_plan),
+        )
+        .route(
+            "/seekers/{id}/plan",
+            get(routes::guidance::get_plan).post(routes::guidance::add_step),
+        )
+        .route(
+            "/seekers/{id}/plan/history",
+            get(routes::guidance::plan_history),
+        )
+        .route(
+            "/seekers/{id}/plan/{step}",
+            axum::routing::put(routes::guidance::update_step),
+        )
+        .route("/courses", get(routes::guidance::list_courses))
+        .route("/courses/import", post(routes::guidance::import_courses))
+        .route(
+            "/courses/{id}",
+            get(routes::guidance::get_course)
+                .put(routes::guidance::put_course)
+                .delete(routes::guidance::delete_course),
+        )
         .route("/openapi.json", get(openapi_document));
     Router::new()
         .route("/healthz", get(routes::health::healthz))

@@ -78,6 +78,18 @@ use utoipa::OpenApi;
         routes::benefits::review_claim,
         routes::benefits::import_insurance,
         routes::benefits::redetermine,
+        routes::guidance::gap,
+        routes::guidance::reachable,
+        routes::guidance::course_plan,
+        routes::guidance::get_plan,
+        routes::guidance::add_step,
+        routes::guidance::update_step,
+        routes::guidance::plan_history,
+        routes::guidance::list_courses,
+        routes::guidance::get_course,
+        routes::guidance::put_course,
+        routes::guidance::delete_course,
+        routes::guidance::import_courses,
     ),
     components(schemas(error::Problem, dto::ConceptRef, dto::ConceptDetail, dto::SearchResponse)),
     tags(
@@ -89,7 +101,10 @@ use utoipa::OpenApi;
             `Authorization: Bearer <token>`."),
         (name = "benefits", description = "Unemployment benefits as rules as code: programs, dated parameters with \
             legal references, a calculator, claims decided automatically when complete and favourable \
-            (otherwise reviewed by a caseworker), decision logs with traces and letters in zh-TW and en.")
+            (otherwise reviewed by a caseworker), decision logs with traces and letters in zh-TW and en."),
+        (name = "guidance", description = "Career guidance: skills gaps, reachable occupations, the training \
+            catalog with course plans (a weighted set cover) and action plans with their history; every \
+            result explained in zh-TW and en.")
     )
 )]
 pub struct ApiDoc;

@@ -1,9 +1,12 @@
 //! Extraction suggestions on records: a vacancy whose skills are not given, or a seeker who
 //! gave CV text but no skills, gets the skills and occupations extraction finds in the text,
 //! kept in the record's `suggestions` until a person confirms or drops them. Suggestions never
-//! count in matching.
+//! count in matching. A course that names no skills gets the skills its title and description
+//! name (marked `skills_extracted`), since a training provider's catalog rarely uses taxonomy
+//! URIs.
 
 use openpes_extract::{Evidence, Extractor, Found, Requirement, TextKind};
+use openpes_matching::guidance::Course;
 use openpes_matching::{Seeker, Suggestion, SuggestionKind, Vacancy};
 use openpes_taxonomy::Taxonomy;
 
@@ -98,4 +101,27 @@ pub fn refresh_seeker_suggestions(taxonomy: &Taxonomy, extractor: &Extractor, se
         .into_iter()
         .filter(|s| !held.contains(&s.concept.as_str()))
         .collect();
+}
+
+/// At most this many skills are taken from a course's text.
+const MAX_COURSE_SKILLS: usize = 12;
+
+/// Fills a course's skills from its title and description when it names none. Only skills
+/// whose labels the text names are taken (never a guess by similarity alone).
+pub fn skills_for_course(taxonomy: &Taxonomy, extractor: &Extractor, course: &mut Course) {
+    if !course.skills.is_empty() {
+        return;
+    }
+    let text = format!("{}\n{}", course.title, course.description);
+    let Ok(extraction) = extractor.extract(taxonomy, &text, TextKind::Vacancy, None) else {
+        return;
+    };
+    course.skills = extraction
+        .skills
+        .iter()
+        .filter(|f| f.evidence != Evidence::SimilarText)
+        .take(MAX_COURSE_SKILLS)
+        .map(|f| taxonomy.concept(f.concept).uri.clone())
+        .collect();
+    course.skills_extracted = !course.skills.is_empty();
 }

@@ -115,6 +115,22 @@ impl Store {
             .collect()
     }
 
+    /// Up to `limit` courses after the id `after`, by id.
+    pub async fn courses_page(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Course>, StoreError> {
+        let rows = sqlx::query("SELECT document FROM courses WHERE id > $1 ORDER BY id LIMIT $2")
+            .bind(after.unwrap_or("").to_string())
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| parse(&r.try_get::<String, _>("document")?, "course"))
+            .collect()
+    }
+
     /// True when the catalog holds any course.
     pub async fn has_courses(&self) -> Result<bool, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM courses")

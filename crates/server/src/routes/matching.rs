@@ -40,7 +40,7 @@ use utoipa::{IntoParams, ToSchema};
 /// Largest number of results of one match query.
 const MAX_LIMIT: usize = 100;
 
-fn invalid(errors: InvalidRecord) -> ApiError {
+pub(crate) fn invalid(errors: InvalidRecord) -> ApiError {
     ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         Message::InvalidRecord(errors.0.into_iter().map(|e| (e.field, e.message)).collect()),
@@ -72,11 +72,11 @@ pub(crate) async fn blocking<T: Send + 'static>(
         .map_err(|e| ApiError::internal(&e))
 }
 
-fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+pub(crate) fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
     lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+pub(crate) fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
     lock.write()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -3,6 +3,7 @@
 pub mod analytics;
 pub mod benefits;
 pub mod extract;
+pub mod guidance;
 pub mod health;
 pub mod matching;
 pub mod people;
