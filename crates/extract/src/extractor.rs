@@ -232,9 +232,17 @@ impl Extractor {
         lang: Option<&str>,
     ) -> Result<Extraction, ExtractError> {
         self.check(text)?;
+        // A detected language the taxonomy has no labels in (a short English text taken for
+        // Norwegian) cannot match anything: the ranking language is read instead.
+        let primary = |tag: &str| tag.split('-').next().unwrap_or("").to_ascii_lowercase();
         let language = lang
             .map(str::to_string)
-            .or_else(|| openpes_text::detect_language(text))
+            .or_else(|| {
+                openpes_text::detect_language(text).filter(|detected| {
+                    let detected = primary(detected);
+                    taxonomy.languages().iter().any(|l| primary(l) == detected)
+                })
+            })
             .unwrap_or_else(|| self.ranking_lang.clone());
         let scan = self.dictionary.scan(text, &language);
         let kind = match kind {
