@@ -224,7 +224,15 @@ pub fn generate_courses(
         let public_funding = *[0.0f32, 0.8, 0.8, 1.0].choose(&mut rng).unwrap_or(&0.0);
         courses.push(Course {
             id: format!("demo-course-{i:06}"),
-            title: format!("{}實務班 ({} in practice)", zh.join("、"), en.join(", ")),
+            // Named after its first two skills (ESCO labels can be long), at most 300 chars.
+            title: format!(
+                "{}實務班 ({} in practice)",
+                zh.iter().take(2).cloned().collect::<Vec<_>>().join("、"),
+                en.iter().take(2).cloned().collect::<Vec<_>>().join(", ")
+            )
+            .chars()
+            .take(300)
+            .collect(),
             provider,
             description: format!(
                 "本課程教授{}，適合想成為{}的學員。This course teaches {}.",

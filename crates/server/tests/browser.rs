@@ -278,6 +278,17 @@ async fn start_server(dir: &std::path::Path) -> Result<String, Error> {
             .put_vacancies(&[vacancy], chrono::Utc::now())
             .await?;
     }
+    // A small training catalog: one online course closes two of a forklift driver's gaps.
+    let course: openpes_matching::guidance::Course = serde_json::from_value(json!({
+        "id": "course-pallets", "title": "Pallets and loading", "provider": "Taipei training centre",
+        "skills": ["urn:openpes:starter:skill/stack-and-secure-pallets",
+                   "urn:openpes:starter:skill/load-and-unload-vehicles"],
+        "mode": "online", "hours": 24.0, "cost": 2000, "public_funding": 0.8
+    }))?;
+    state
+        .store()
+        .put_courses(&[course], chrono::Utc::now())
+        .await?;
     state.load_matching().await?;
     ensure_demo_accounts(&state)
         .await
@@ -382,6 +393,31 @@ async fn scenario(browser: &Browser, base: &str) -> Result<(), Error> {
         "each match is explained: {why}"
     );
     browser.screenshot("seeker-matches").await?;
+
+    // Guidance: occupations within reach, a course that closes gaps, added to the plan.
+    assert!(
+        browser.count("#reachable li.card").await? > 0,
+        "the seeker sees occupations within reach"
+    );
+    assert!(
+        browser
+            .text("#courses li.card")
+            .await?
+            .contains("Pallets and loading"),
+        "the course plan names the course"
+    );
+    browser.screenshot("seeker-guidance").await?;
+    browser
+        .click("#courses li.card form button[type=submit]")
+        .await?;
+    assert!(
+        browser.wait_for("#plan li").await? > 0,
+        "the course is a step of the action plan"
+    );
+    assert!(browser
+        .text("#plan li")
+        .await?
+        .contains("Pallets and loading"));
 
     // Another seeker's page is refused.
     browser

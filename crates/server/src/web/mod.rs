@@ -16,6 +16,7 @@ use crate::access::{self, Action, Grant};
 use crate::auth::{self, Caller, Role, User};
 use crate::error::{ApiError, ApiPath};
 use crate::i18n::{Message, UiLang};
+use crate::routes::guidance as g;
 use crate::routes::matching::{self as m, MatchResult, Side, SuggestionDecision};
 use crate::routes::people::{self as p, Consent, Credentials, NewAccount, Registration};
 use crate::AppState;
@@ -55,6 +56,8 @@ pub fn routes() -> Router<AppState> {
         .route("/seekers/{id}/skills", post(seeker_skills))
         .route("/seekers/{id}/consent", post(seeker_consent))
         .route("/seekers/{id}/notes", post(seeker_note))
+        .route("/seekers/{id}/plan", post(seeker_plan_add))
+        .route("/seekers/{id}/plan/{step}", post(seeker_plan_status))
         .route("/seekers/{id}/audit", get(seeker_audit))
         .route("/employer", get(employer_page))
         .route("/employer/vacancies", post(post_vacancy))
@@ -505,6 +508,27 @@ async fn seeker_page(
             Some(Role::Caseworker | Role::Admin) => Some(p::notes(&state, &page.caller, &id).await?),
             _ => None,
         };
+        // Guidance is read with the page's access (already logged); a seeker whose record no
+        // longer resolves still sees the rest of the page.
+        let reachable = g::reachable_of(&state, id.clone(), seeker.clone(), Some(5), page.lang)
+            .await
+            .ok();
+        let course_plan = g::build_course_plan(
+            &state,
+            id.clone(),
+            seeker.clone(),
+            &g::CoursePlanParams::default(),
+            page.lang,
+        )
+        .await
+        .ok();
+        let plan: Vec<PlanStepRow> = state
+            .store()
+            .plan_steps(&id)
+            .await?
+            .into_iter()
+            .map(|s| plan_row(s, page.lang))
+            .collect();
         Ok(page.ok(
             "seeker.html",
             context! {
@@ -515,6 +539,10 @@ async fn seeker_page(
                 can_consent => grant == Grant::OwnRecord,
                 matches,
                 notes => notes.map(|n| serde_json::to_value(n).unwrap_or_default()),
+                reachable => reachable.map(|r| serde_json::to_value(r.results).unwrap_or_default()),
+                course_plan => course_plan.map(|c| serde_json::to_value(c).unwrap_or_default()),
+                plan,
+                today => Utc::now().date_naive().to_string(),
                 seeker => Value::from_serialize(&seeker),
             },
         ))
@@ -707,6 +735,141 @@ async fn seeker_note(
     let result = async {
         p::add_note(&state, &page.caller, &id, &form.body).await?;
         Ok(see_other(&format!("/seekers/{id}?done=saved#notes-h")))
+    }
+    .await;
+    finish(&page, result)
+}
+
+/// One step of the action plan as the page shows it.
+#[derive(Serialize)]
+struct PlanStepRow {
+    id: String,
+    version: i64,
+    title: String,
+    kind: &'static str,
+    status: &'static str,
+    due: Option<String>,
+    overdue: bool,
+}
+
+fn plan_row(step: openpes_store::PlanStep, lang: UiLang) -> PlanStepRow {
+    use openpes_matching::guidance::{StepKind as K, StepStatus as S};
+    let overdue = step.step.due.is_some_and(|d| d < Utc::now().date_naive())
+        && !matches!(step.step.status, S::Done | S::Cancelled);
+    PlanStepRow {
+        id: step.id,
+        version: step.version,
+        title: step.step.title,
+        kind: i18n::word(
+            lang,
+            match step.step.kind {
+                K::Course => "kind_course",
+                K::Application => "kind_application",
+                K::Counselling => "kind_counselling",
+                K::Document => "kind_document",
+                K::Other => "kind_other",
+            },
+        ),
+        status: match step.step.status {
+            S::Planned => "planned",
+            S::InProgress => "in_progress",
+            S::Done => "done",
+            S::Cancelled => "cancelled",
+        },
+        due: step.step.due.map(|d| d.to_string()),
+        overdue,
+    }
+}
+
+#[derive(Deserialize)]
+struct PlanForm {
+    kind: openpes_matching::guidance::StepKind,
+    title: String,
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    due: String,
+}
+
+/// Adds a step through the API's handler (authorization, checks, history).
+async fn seeker_plan_add(
+    State(state): State<AppState>,
+    page: Page,
+    ApiPath(id): ApiPath<String>,
+    Form(form): Form<PlanForm>,
+) -> Response {
+    let result = async {
+        let due = match form.due.trim() {
+            "" => None,
+            text => Some(
+                chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                    ApiError::bad_request(Message::BadRequest(format!("'{text}' is not a date")))
+                })?,
+            ),
+        };
+        let step = openpes_matching::guidance::ActionStep {
+            kind: form.kind,
+            title: form.title,
+            reference: Some(form.reference.trim().to_string()).filter(|r| !r.is_empty()),
+            status: openpes_matching::guidance::StepStatus::Planned,
+            due,
+            note: None,
+        };
+        let _added = g::add_step(
+            State(state.clone()),
+            page.caller.clone(),
+            ApiPath(id.clone()),
+            Ok(Json(step)),
+        )
+        .await?;
+        Ok(see_other(&format!("/seekers/{id}?done=saved#plan-h")))
+    }
+    .await;
+    finish(&page, result)
+}
+
+#[derive(Deserialize)]
+struct StepStatusForm {
+    version: i64,
+    status: openpes_matching::guidance::StepStatus,
+}
+
+/// Moves a step to another status, from the version the page showed.
+async fn seeker_plan_status(
+    State(state): State<AppState>,
+    page: Page,
+    ApiPath((id, step_id)): ApiPath<(String, String)>,
+    Form(form): Form<StepStatusForm>,
+) -> Response {
+    let result = async {
+        access::authorize_seeker(
+            &state,
+            &page.caller,
+            Action::ManagePlan,
+            &id,
+            "change plan step",
+        )
+        .await?;
+        let current = state
+            .store()
+            .plan_steps(&id)
+            .await?
+            .into_iter()
+            .find(|s| s.id == step_id)
+            .ok_or_else(|| m::not_found("plan step", &step_id))?;
+        let mut step = current.step;
+        step.status = form.status;
+        let _changed = g::update_step(
+            State(state.clone()),
+            page.caller.clone(),
+            ApiPath((id.clone(), step_id)),
+            Ok(Json(g::StepUpdate {
+                version: form.version,
+                step,
+            })),
+        )
+        .await?;
+        Ok(see_other(&format!("/seekers/{id}?done=saved#plan-h")))
     }
     .await;
     finish(&page, result)
