@@ -39,8 +39,8 @@ async fn every_protected_operation_refuses_anonymous_callers() -> TestResult {
     let server = start(&urls[0]).await?;
     let anonymous = Session::anonymous()?;
     // Public: health, the taxonomy, extraction, published vacancies and their feeds, the ways
-    // in (register, login, logout, password reset), and the benefit rules and calculator
-    // (the law is public; the calculator stores nothing).
+    // in (register, login, logout, password reset), the benefit rules and calculator (the law
+    // is public; the calculator stores nothing), and reading the training catalog.
     let public = |path: &str, method: &str| {
         path.starts_with("/healthz")
             || path.starts_with("/readyz")
@@ -54,6 +54,8 @@ async fn every_protected_operation_refuses_anonymous_callers() -> TestResult {
             || path == "/api/v1/benefits/programs"
             || path == "/api/v1/benefits/parameters"
             || path == "/api/v1/benefits/calculate"
+            || (path == "/api/v1/courses" && method == "get")
+            || (path == "/api/v1/courses/{id}" && method == "get")
     };
     let (_, doc) = anonymous
         .send(
