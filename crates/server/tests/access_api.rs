@@ -608,3 +608,75 @@ async fn password_reset_goes_through_the_outbox_once() -> TestResult {
     .await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn an_administrator_disables_and_enables_an_account_on_the_admin_page() -> TestResult {
+    let (urls, _dir) = urls().await?;
+    let server = start(&urls[0]).await?;
+    ensure_demo_accounts(&server.state)
+        .await
+        .map_err(|e| format!("{:?}", e.message))?;
+    let base = &server.base;
+    let admin = Session::login(base, "admin@demo.openpes.tw", "demo-admin-pass").await?;
+    let (_, users) = admin
+        .send(Method::GET, &format!("{base}/api/v1/admin/users"), None)
+        .await?;
+    let analyst = users
+        .as_array()
+        .or_else(|| users["users"].as_array())
+        .and_then(|u| u.iter().find(|u| u["email"] == "analyst@demo.openpes.tw"))
+        .and_then(|u| u["id"].as_str())
+        .ok_or("the analyst account is listed")?
+        .to_string();
+    let page = admin
+        .client
+        .get(format!("{base}/admin?lang=en"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(
+        page.contains(&format!("/admin/users/{analyst}/disabled")),
+        "the page has the button"
+    );
+    let post = |disabled: &'static str| {
+        admin
+            .client
+            .post(format!("{base}/admin/users/{analyst}/disabled"))
+            .form(&[
+                ("csrf", admin.csrf.clone().unwrap_or_default()),
+                ("disabled", disabled.to_string()),
+            ])
+            .send()
+    };
+    let answer = post("true").await?;
+    assert!(answer.status().is_success() || answer.status().is_redirection());
+    let anonymous = Session::anonymous()?;
+    let (status, _) = anonymous
+        .send(
+            Method::POST,
+            &format!("{base}/api/v1/auth/login"),
+            Some(json!({"email": "analyst@demo.openpes.tw", "password": "demo-analyst-pass"})),
+        )
+        .await?;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a disabled account cannot sign in"
+    );
+    post("false").await?;
+    Session::login(base, "analyst@demo.openpes.tw", "demo-analyst-pass").await?;
+    // Nobody else may do it.
+    let seeker = Session::login(base, "seeker@demo.openpes.tw", "demo-seeker-pass").await?;
+    let refused = seeker
+        .client
+        .post(format!("{base}/admin/users/{analyst}/disabled"))
+        .form(&[
+            ("csrf", seeker.csrf.clone().unwrap_or_default()),
+            ("disabled", "true".to_string()),
+        ])
+        .send()
+        .await?;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    Ok(())
+}

@@ -67,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .route("/caseload", get(caseload_page))
         .route("/admin", get(admin_page))
         .route("/admin/users", post(admin_create_user))
+        .route("/admin/users/{id}/disabled", post(admin_disable_user))
         .route("/admin/audit", get(admin_audit))
         .route("/analyst", get(analyst_page))
 }
@@ -1199,7 +1200,7 @@ async fn admin_context(state: &AppState, page: &Page) -> Result<Value, ApiError>
         .users(None)
         .await?
         .into_iter()
-        .map(|u| context! { email => u.email, display_name => u.display_name, role => u.role, id => u.id })
+        .map(|u| context! { email => u.email, display_name => u.display_name, role => u.role, id => u.id, disabled => u.disabled })
         .collect();
     let offices: Vec<Value> = state
         .store()
@@ -1267,6 +1268,34 @@ struct AdminUserForm {
     role: Role,
     #[serde(default)]
     office_id: String,
+}
+
+#[derive(Deserialize)]
+struct DisableForm {
+    disabled: bool,
+}
+
+/// Disables (ending its sessions) or enables an account through the API's handler.
+async fn admin_disable_user(
+    State(state): State<AppState>,
+    page: Page,
+    ApiPath(id): ApiPath<String>,
+    Form(form): Form<DisableForm>,
+) -> Response {
+    let result = async {
+        p::disable_user_api(
+            State(state.clone()),
+            page.caller.clone(),
+            ApiPath(id),
+            Ok(Json(p::Disabled {
+                disabled: form.disabled,
+            })),
+        )
+        .await?;
+        Ok(see_other("/admin?done=saved#users-h"))
+    }
+    .await;
+    finish(&page, result)
 }
 
 async fn admin_create_user(
