@@ -5,6 +5,7 @@
 
 use crate::config::Config;
 use crate::extract_cmd::{load_taxonomy, TaxonomyArg};
+use crate::match_cmd::{millis, percentile};
 use anyhow::{Context, Result};
 use chrono::{Days, Utc};
 use openpes_matching::demo::{generate, generate_courses, DemoOptions};
@@ -237,18 +238,6 @@ pub async fn ensure_demo_courses(store: &Store, taxonomy: &Taxonomy) -> Result<b
         "demo training catalog stored on first run"
     );
     Ok(true)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
-fn millis(seconds: f64) -> f64 {
-    (seconds * 1e6).round() / 1e3
 }
 
 fn latencies(mut times: Vec<f64>) -> serde_json::Value {

@@ -239,7 +239,8 @@ pub fn fill_index(index: &mut MatchIndex, data: &DemoData) -> Result<()> {
     Ok(())
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+/// The value at share `p` of sorted latencies (nearest rank).
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
@@ -247,7 +248,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank.min(sorted.len() - 1)]
 }
 
-fn millis(seconds: f64) -> f64 {
+/// Seconds as milliseconds, to the microsecond.
+pub(crate) fn millis(seconds: f64) -> f64 {
     (seconds * 1e6).round() / 1e3
 }
 

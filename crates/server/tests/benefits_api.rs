@@ -7,23 +7,14 @@
 
 mod common;
 
-use common::{start, urls, Error, Session, TestResult};
-use openpes_server::auth::{Role, Scope};
+use common::{admin, start, urls, Session, TestResult};
 use openpes_server::benefits::demo::{ensure_demo_claims, COMPLETE, DISPUTED};
-use openpes_server::routes::people::{ensure_demo_accounts, provision_service_account};
+use openpes_server::routes::people::ensure_demo_accounts;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 fn seeker(id: &str) -> Value {
     json!({"id": id, "skills": [], "place": "TW-TPE", "searchable": false})
-}
-
-async fn admin(server: &common::Server) -> Result<Session, Error> {
-    let token =
-        provision_service_account(&server.state, "root@test.example", Role::Admin, &Scope::ALL)
-            .await
-            .map_err(|e| e.message.render(openpes_server::i18n::UiLang::En))?;
-    Session::token(&token)
 }
 
 async fn put_seekers(server: &common::Server, admin: &Session, ids: &[&str]) -> TestResult {

@@ -7,9 +7,8 @@
 mod common;
 
 use chrono::{Days, Utc};
-use common::{start, urls, Error, Session, TestResult};
-use openpes_server::auth::{Role, Scope};
-use openpes_server::routes::people::{ensure_demo_accounts, provision_service_account};
+use common::{admin, start, urls, Error, Session, TestResult};
+use openpes_server::routes::people::ensure_demo_accounts;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -51,14 +50,6 @@ fn vacancy(n: usize, occupation: &str, essential: &[&str]) -> Value {
         "salary_min": 30000, "salary_max": 34000,
         "posted": (Utc::now().date_naive() - Days::new(3)).to_string(),
     })
-}
-
-async fn admin(server: &common::Server) -> Result<Session, Error> {
-    let token =
-        provision_service_account(&server.state, "root@test.example", Role::Admin, &Scope::ALL)
-            .await
-            .map_err(|e| e.message.render(openpes_server::i18n::UiLang::En))?;
-    Session::token(&token)
 }
 
 async fn setup(server: &common::Server) -> Result<Session, Error> {

@@ -179,7 +179,8 @@ impl MatchIndex {
                 .filter_map(|(o, _)| demand.salary(*o).map(|s| s.median))
                 .max()
         });
-        let mut scored: Vec<(f32, ConceptId, Transition)> = candidates
+        type Scored = (f32, ConceptId, Transition, [GuidancePart; 7]);
+        let mut scored: Vec<Scored> = candidates
             .into_iter()
             .filter(|(o, _)| {
                 self.taxonomy
@@ -196,16 +197,11 @@ impl MatchIndex {
                     busiest,
                     salary_reference,
                 );
-                (
-                    parts.iter().map(|p| p.points).sum::<f32>(),
-                    occupation,
-                    transition,
-                )
+                let score = parts.iter().map(|p| p.points).sum::<f32>();
+                (score, occupation, transition, parts)
             })
             .collect();
-        let by_rank = |a: &(f32, ConceptId, Transition), b: &(f32, ConceptId, Transition)| {
-            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
-        };
+        let by_rank = |a: &Scored, b: &Scored| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         if limit < scored.len() {
             scored.select_nth_unstable_by(limit, by_rank);
             scored.truncate(limit);
@@ -214,7 +210,7 @@ impl MatchIndex {
 
         scored
             .into_iter()
-            .map(|(score, occupation, transition)| {
+            .map(|(score, occupation, transition, parts)| {
                 let i = occupation.0 as usize;
                 let essential = &profiles.essential[i];
                 let optional = &profiles.optional[i];
@@ -222,17 +218,7 @@ impl MatchIndex {
                 Reachable {
                     occupation,
                     score,
-                    parts: self
-                        .reachable_parts(
-                            &cover,
-                            occupation,
-                            transition,
-                            demand,
-                            scope,
-                            busiest,
-                            salary_reference,
-                        )
-                        .to_vec(),
+                    parts: parts.to_vec(),
                     essential_total: essential.len(),
                     essential_held: held,
                     essential_partly: partly,

@@ -20,7 +20,7 @@ use crate::auth::Caller;
 use crate::dto::ConceptRef;
 use crate::error::{ApiError, ApiPath, ApiQuery};
 use crate::i18n::{Message, UiLang};
-use crate::routes::matching::{blocking, body, invalid, not_found, read, write};
+use crate::routes::matching::{blocking, body, invalid, not_found, read, write, ScorePart};
 use crate::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
@@ -98,16 +98,6 @@ pub struct GapResponse {
     pub summary: String,
 }
 
-/// One part of a reachable occupation's score.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct GuidanceScorePart {
-    pub name: String,
-    pub label: String,
-    pub weight: f32,
-    pub value: f32,
-    pub points: f32,
-}
-
 /// How the seeker gets there.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TransitionView {
@@ -154,7 +144,7 @@ pub struct LevelView {
 pub struct ReachableOccupation {
     pub occupation: ConceptRef,
     pub score: f32,
-    pub parts: Vec<GuidanceScorePart>,
+    pub parts: Vec<ScorePart>,
     pub essential_total: usize,
     pub essential_held: usize,
     pub essential_partly: usize,
@@ -700,7 +690,7 @@ impl Speaker<'_> {
             parts: r
                 .parts
                 .iter()
-                .map(|p| GuidanceScorePart {
+                .map(|p| ScorePart {
                     name: p.name.into(),
                     label: part_label(p.name, self.lang).into(),
                     weight: p.weight,

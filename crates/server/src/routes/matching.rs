@@ -633,8 +633,9 @@ pub struct MatchParams {
 /// One part of a score.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ScorePart {
-    /// `essential_skills`, `optional_skills`, `occupation`, `experience`, `education`,
-    /// `distance` or `salary`.
+    /// For a match: `essential_skills`, `optional_skills`, `occupation`, `experience`,
+    /// `education`, `distance` or `salary`; for a reachable occupation: `essential_skills`,
+    /// `optional_skills`, `transition`, `demand`, `trend`, `salary` or `level`.
     pub name: String,
     /// The part's name in the requested language.
     pub label: String,

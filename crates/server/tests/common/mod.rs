@@ -48,6 +48,20 @@ pub async fn urls() -> Result<(Vec<String>, tempfile::TempDir), Error> {
     Ok((out, dir))
 }
 
+/// A session with an administrator's API token carrying every scope.
+pub async fn admin(server: &Server) -> Result<Session, Error> {
+    use openpes_server::auth::{Role, Scope};
+    let token = openpes_server::routes::people::provision_service_account(
+        &server.state,
+        "root@test.example",
+        Role::Admin,
+        &Scope::ALL,
+    )
+    .await
+    .map_err(|e| e.message.render(openpes_server::i18n::UiLang::En))?;
+    Session::token(&token)
+}
+
 /// A browser-like client: keeps cookies, and sends the session's CSRF token once known.
 pub struct Session {
     pub client: Client,
