@@ -312,11 +312,55 @@ fn serve_answers_with_the_starter_taxonomy() -> TestResult {
         let claims: Value = serde_json::from_str(&body)?;
         assert_eq!(claims[0]["status"], "decided", "{body}");
         assert_eq!(claims[0]["decisions"][0]["kind"], "automated", "{body}");
+        // The first run stored a demo training catalog: the demo seeker gets a course plan.
+        let (status, _, body) = http(
+            &address,
+            "GET /api/v1/seekers/demo-seeker-0000000/course-plan?lang=en",
+            &format!("Cookie: {cookie}\r\n"),
+            "",
+        )?;
+        assert_eq!(status, 200, "{body}");
+        let plan: Value = serde_json::from_str(&body)?;
+        assert!(
+            plan["courses"].as_array().is_some_and(|c| !c.is_empty()),
+            "{body}"
+        );
+        assert!(plan["courses"][0]["explanation"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("Closes")));
         Ok(())
     })();
     child.kill()?;
     child.wait()?;
-    result
+    result?;
+    // The CLI answers from the same database, as the API does.
+    let out = openpes(
+        dir.path(),
+        &[
+            "guidance",
+            "reachable",
+            "demo-seeker-0000000",
+            "--lang",
+            "en",
+            "--limit",
+            "3",
+        ],
+    )?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reach: Value = serde_json::from_slice(&out.stdout)?;
+    let results = reach["results"].as_array().ok_or("results")?;
+    assert_eq!(results.len(), 3, "{reach}");
+    assert!(results[0]["explanation"]
+        .as_str()
+        .is_some_and(|e| e.contains("essential skills")));
+    let out = openpes(dir.path(), &["guidance", "gap", "demo-seeker-0000000"])?;
+    assert!(!out.status.success(), "a gap needs a target");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("occupation"));
+    Ok(())
 }
 
 fn openpes_with_stdin(
