@@ -66,6 +66,10 @@ pub struct ServerConfig {
     pub burst: u32,
     /// Mark the session cookie `Secure`: set it when users reach the service over HTTPS.
     pub secure_cookies: bool,
+    /// Wrong passwords in a row that lock an e-mail address's sign-in (0 switches it off).
+    pub login_max_failures: u32,
+    /// How long such a lock lasts, in minutes (failures older than this are also forgotten).
+    pub login_lock_minutes: u64,
 }
 
 /// `[database]`: where data lives.
@@ -98,6 +102,8 @@ impl Default for Config {
                 requests_per_second: 50,
                 burst: 100,
                 secure_cookies: false,
+                login_max_failures: 5,
+                login_lock_minutes: 15,
             },
             database: DatabaseConfig {
                 url: None,

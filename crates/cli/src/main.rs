@@ -298,6 +298,11 @@ async fn serve(config: &Config) -> Result<()> {
     }
     let security = openpes_server::Security {
         secure_cookies: config.server.secure_cookies,
+        lockout: openpes_server::lockout::LockoutPolicy {
+            max_failures: config.server.login_max_failures,
+            window: std::time::Duration::from_secs(config.server.login_lock_minutes * 60),
+            lock_for: std::time::Duration::from_secs(config.server.login_lock_minutes * 60),
+        },
     };
     let state = openpes_server::AppState::with_security(store.clone(), taxonomy, security);
     state.load_matching().await?;

@@ -274,7 +274,11 @@ pub struct NewSession {
 }
 
 /// Checks an e-mail address and password and opens a session. Argon2 runs on the blocking pool.
+/// A locked address (see [`crate::lockout`]) is refused before its password is checked.
 pub async fn login(state: &AppState, email: &str, password: &str) -> Result<NewSession, ApiError> {
+    if let Err(remaining) = state.lockout().check(email, std::time::Instant::now()) {
+        return Err(account_locked(remaining));
+    }
     let record = state.store().user_by_email(email).await?;
     let (hash, record) = match record {
         Some(r) if !r.disabled => (r.password_hash.clone(), Some(r)),
@@ -287,13 +291,29 @@ pub async fn login(state: &AppState, email: &str, password: &str) -> Result<NewS
         (true, Some(record)) => User::of_record(record)
             .ok_or_else(|| ApiError::internal(&"stored user has an unknown role"))?,
         _ => {
+            if let Some(locked_for) = state.lockout().failed(email, std::time::Instant::now()) {
+                tracing::warn!("sign-in locked after repeated wrong passwords");
+                return Err(account_locked(locked_for));
+            }
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 Message::BadCredentials,
-            ))
+            ));
         }
     };
+    state.lockout().succeeded(email);
     open_session(state, user).await
+}
+
+/// 429 for a locked address, saying in whole minutes (rounded up) when to try again.
+fn account_locked(remaining: std::time::Duration) -> ApiError {
+    let seconds = remaining.as_secs() + u64::from(remaining.subsec_nanos() > 0);
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        Message::AccountLocked {
+            retry_after_secs: seconds.max(1),
+        },
+    )
 }
 
 /// Opens a session for a user who just proved who they are (login or registration).

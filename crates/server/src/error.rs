@@ -51,6 +51,11 @@ impl From<openpes_store::StoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = self.status.into_response();
+        if let Message::AccountLocked { retry_after_secs } = &self.message {
+            if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
         response.extensions_mut().insert(self.message);
         response
     }

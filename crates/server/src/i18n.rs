@@ -137,6 +137,10 @@ pub enum Message {
     InvalidToken,
     /// Login with a wrong e-mail address or password (never says which).
     BadCredentials,
+    /// Sign-in refused for a while after repeated wrong passwords for the address.
+    AccountLocked {
+        retry_after_secs: u64,
+    },
     /// Registration with an e-mail address that is taken.
     EmailTaken,
     /// A password that is too short or too long.
@@ -190,6 +194,7 @@ impl Message {
             Message::CsrfMismatch => "csrf_mismatch",
             Message::InvalidToken => "invalid_token",
             Message::BadCredentials => "bad_credentials",
+            Message::AccountLocked { .. } => "account_locked",
             Message::EmailTaken => "email_taken",
             Message::WeakPassword { .. } => "weak_password",
             Message::InvalidResetLink => "invalid_reset_link",
@@ -258,6 +263,8 @@ impl Message {
             (Message::InvalidToken, UiLang::ZhTw) => "無效的 API 權杖",
             (Message::BadCredentials, UiLang::En) => "Wrong e-mail or password",
             (Message::BadCredentials, UiLang::ZhTw) => "電子郵件或密碼錯誤",
+            (Message::AccountLocked { .. }, UiLang::En) => "Sign-in locked for a while",
+            (Message::AccountLocked { .. }, UiLang::ZhTw) => "登入暫時鎖定",
             (Message::EmailTaken, UiLang::En) => "E-mail address already registered",
             (Message::EmailTaken, UiLang::ZhTw) => "此電子郵件已註冊",
             (Message::WeakPassword { .. }, UiLang::En) => "Unsuitable password",
@@ -399,6 +406,14 @@ impl Message {
                 "The e-mail address or the password is wrong.".into()
             }
             (Message::BadCredentials, UiLang::ZhTw) => "電子郵件或密碼不正確。".into(),
+            (Message::AccountLocked { retry_after_secs }, UiLang::En) => format!(
+                "Too many wrong passwords for this e-mail address; sign-in is locked. Try again in {} minute(s), or reset the password.",
+                retry_after_secs.div_ceil(60)
+            ),
+            (Message::AccountLocked { retry_after_secs }, UiLang::ZhTw) => format!(
+                "此電子郵件地址的密碼錯誤次數過多，登入已暫時鎖定。請於 {} 分鐘後再試，或重設密碼。",
+                retry_after_secs.div_ceil(60)
+            ),
             (Message::EmailTaken, UiLang::En) => {
                 "An account with this e-mail address exists; sign in or reset its password.".into()
             }
@@ -574,6 +589,9 @@ mod tests {
                 candidates: "a, b".into(),
             },
             Message::IncompleteParameters("lat, lon".into()),
+            Message::AccountLocked {
+                retry_after_secs: 61,
+            },
         ];
         for m in all {
             assert_ne!(m.title(UiLang::En), m.title(UiLang::ZhTw));

@@ -11,6 +11,7 @@ pub mod benefits;
 pub mod dto;
 pub mod error;
 pub mod i18n;
+pub mod lockout;
 pub mod openapi;
 pub mod rate_limit;
 pub mod routes;
@@ -92,6 +93,8 @@ struct Inner {
     store: Store,
     loaded: RwLock<Arc<Loaded>>,
     security: Security,
+    /// Failed sign-ins per e-mail address.
+    lockout: lockout::LoginLockout,
     /// The rules engine and registers; the built-in rules until `set_benefits`.
     benefits: RwLock<Option<Arc<benefits::Benefits>>>,
 }
@@ -101,6 +104,8 @@ struct Inner {
 pub struct Security {
     /// Mark the session cookie `Secure` (set when the service is reached over HTTPS).
     pub secure_cookies: bool,
+    /// When wrong passwords lock an account's sign-in.
+    pub lockout: lockout::LockoutPolicy,
 }
 
 /// Shared state of all handlers.
@@ -122,6 +127,7 @@ impl AppState {
                 store,
                 loaded: RwLock::new(Arc::new(Loaded::new(taxonomy))),
                 security,
+                lockout: lockout::LoginLockout::new(security.lockout),
                 benefits: RwLock::new(None),
             }),
         }
@@ -130,6 +136,11 @@ impl AppState {
     /// The deployment's security settings.
     pub fn security(&self) -> Security {
         self.inner.security
+    }
+
+    /// Failed sign-ins per e-mail address.
+    pub(crate) fn lockout(&self) -> &lockout::LoginLockout {
+        &self.inner.lockout
     }
 
     fn loaded(&self) -> Arc<Loaded> {

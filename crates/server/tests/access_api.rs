@@ -680,3 +680,74 @@ async fn an_administrator_disables_and_enables_an_account_on_the_admin_page() ->
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     Ok(())
 }
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_that_address_only() -> TestResult {
+    let (urls, _dir) = urls().await?;
+    let server = start(&urls[0]).await?;
+    ensure_demo_accounts(&server.state)
+        .await
+        .map_err(|e| format!("{:?}", e.message))?;
+    let base = &server.base;
+    let anonymous = Session::anonymous()?;
+    let login_url = format!("{base}/api/v1/auth/login");
+    let attempt = |email: &'static str, password: &'static str| {
+        anonymous.send(
+            Method::POST,
+            &login_url,
+            Some(json!({"email": email, "password": password})),
+        )
+    };
+    for _ in 0..4 {
+        let (status, problem) = attempt("seeker@demo.openpes.tw", "wrong password").await?;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(problem["code"], "bad_credentials");
+    }
+    // The fifth wrong password locks the address ...
+    let (status, problem) = attempt("Seeker@demo.openpes.tw", "wrong password").await?;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(problem["code"], "account_locked");
+    // ... so that even the right password is refused, with a time to wait.
+    let response = anonymous
+        .client
+        .post(format!("{base}/api/v1/auth/login"))
+        .header("accept-language", "zh-TW")
+        .json(&json!({"email": "seeker@demo.openpes.tw", "password": "demo-seeker-pass"}))
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .ok_or("a Retry-After header")?;
+    assert!(retry_after > 60 && retry_after <= 15 * 60, "{retry_after}");
+    let problem: serde_json::Value = response.json().await?;
+    assert!(
+        problem["detail"].as_str().unwrap_or("").contains("15 分鐘"),
+        "{problem}"
+    );
+    // An unknown address is counted the same way (no hint which addresses exist).
+    for _ in 0..4 {
+        let (status, _) = attempt("nobody@demo.openpes.tw", "guess").await?;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _) = attempt("nobody@demo.openpes.tw", "guess").await?;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // Other accounts are not affected.
+    Session::login(base, "employer@demo.openpes.tw", "demo-employer-pass").await?;
+    // The web form says so too.
+    let page = anonymous
+        .client
+        .post(format!("{base}/login?lang=en"))
+        .form(&[
+            ("email", "seeker@demo.openpes.tw"),
+            ("password", "demo-seeker-pass"),
+        ])
+        .send()
+        .await?;
+    assert_eq!(page.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.text().await?.contains("sign-in is locked"));
+    Ok(())
+}
