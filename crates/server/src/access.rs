@@ -66,6 +66,8 @@ pub enum Action {
     ManagePlan,
     /// Add, change or remove courses of the training catalog.
     ManageCourses,
+    /// Save vacancies for a seeker, apply for them, withdraw applications.
+    ManageApplications,
 }
 
 impl Action {
@@ -79,7 +81,8 @@ impl Action {
             | Action::ManageCase
             | Action::ClaimBenefit
             | Action::ReviewClaim
-            | Action::ManagePlan => Scope::SeekersWrite,
+            | Action::ManagePlan
+            | Action::ManageApplications => Scope::SeekersWrite,
             Action::ManageCourses => Scope::CoursesWrite,
             Action::ReadReviewQueue => Scope::SeekersRead,
             Action::ManageVacancies | Action::ImportVacancies => Scope::VacanciesWrite,
@@ -105,7 +108,7 @@ impl Action {
             Action::ClaimBenefit => "claim",
             Action::ReviewClaim => "review",
             Action::ReadReviewQueue => "read",
-            Action::ManagePlan | Action::ManageCourses => "update",
+            Action::ManagePlan | Action::ManageCourses | Action::ManageApplications => "update",
         }
     }
 }
@@ -203,6 +206,7 @@ fn decide_for_role(user: &User, action: Action, target: Target<'_>) -> Option<Gr
             | A::ReadSeekerAudit
             | A::ClaimBenefit
             | A::ManagePlan
+            | A::ManageApplications
                 if own_seeker =>
             {
                 Some(Grant::OwnRecord)
@@ -222,6 +226,7 @@ fn decide_for_role(user: &User, action: Action, target: Target<'_>) -> Option<Gr
             | A::ClaimBenefit
             | A::ReviewClaim
             | A::ManagePlan
+            | A::ManageApplications
                 if in_caseload =>
             {
                 Some(Grant::Caseload)

@@ -160,6 +160,19 @@ pub enum Message {
     StepChanged {
         current: i64,
     },
+    /// An application changed since the editor read it.
+    ApplicationChanged {
+        current: i64,
+    },
+    /// A second application for the same vacancy.
+    AlreadyApplied,
+    /// An application for a vacancy that no longer takes them.
+    VacancyClosed,
+    /// An application status that cannot follow the current one (or not by this party).
+    StatusNotAllowed {
+        from: String,
+        to: String,
+    },
 }
 
 impl Message {
@@ -201,6 +214,10 @@ impl Message {
             Message::ClaimNotDecidable { .. } => "claim_not_decidable",
             Message::ClaimAlreadyDecided => "claim_already_decided",
             Message::StepChanged { .. } => "step_changed",
+            Message::ApplicationChanged { .. } => "application_changed",
+            Message::AlreadyApplied => "already_applied",
+            Message::VacancyClosed => "vacancy_closed",
+            Message::StatusNotAllowed { .. } => "status_not_allowed",
         }
     }
 
@@ -277,6 +294,14 @@ impl Message {
             (Message::ClaimAlreadyDecided, UiLang::ZhTw) => "此申請已決定",
             (Message::StepChanged { .. }, UiLang::En) => "Changed by someone else",
             (Message::StepChanged { .. }, UiLang::ZhTw) => "已被他人修改",
+            (Message::ApplicationChanged { .. }, UiLang::En) => "Application changed meanwhile",
+            (Message::ApplicationChanged { .. }, UiLang::ZhTw) => "應徵紀錄已被更新",
+            (Message::AlreadyApplied, UiLang::En) => "Applied already",
+            (Message::AlreadyApplied, UiLang::ZhTw) => "已應徵過",
+            (Message::VacancyClosed, UiLang::En) => "Vacancy closed",
+            (Message::VacancyClosed, UiLang::ZhTw) => "職缺已截止",
+            (Message::StatusNotAllowed { .. }, UiLang::En) => "Status change not possible",
+            (Message::StatusNotAllowed { .. }, UiLang::ZhTw) => "無法變更為此狀態",
         }
     }
 
@@ -448,6 +473,26 @@ impl Message {
             (Message::StepChanged { current }, UiLang::ZhTw) => {
                 format!("此步驟在您讀取後已被修改（目前為第 {current} 版）；請重新載入後再試。")
             }
+            (Message::ApplicationChanged { current }, UiLang::En) => format!(
+                "This application was changed after you read it (it is now at version {current}); reload it and try again."
+            ),
+            (Message::ApplicationChanged { current }, UiLang::ZhTw) => {
+                format!("此應徵紀錄在您讀取後已被更新（目前為第 {current} 版）；請重新載入後再試。")
+            }
+            (Message::AlreadyApplied, UiLang::En) => {
+                "You have applied for this vacancy already; see your applications.".into()
+            }
+            (Message::AlreadyApplied, UiLang::ZhTw) => "您已應徵過此職缺；請查看您的應徵紀錄。".into(),
+            (Message::VacancyClosed, UiLang::En) => {
+                "This vacancy is no longer taking applications.".into()
+            }
+            (Message::VacancyClosed, UiLang::ZhTw) => "此職缺已不再接受應徵。".into(),
+            (Message::StatusNotAllowed { from, to }, UiLang::En) => format!(
+                "An application that is '{from}' cannot become '{to}' by you."
+            ),
+            (Message::StatusNotAllowed { from, to }, UiLang::ZhTw) => {
+                format!("狀態為「{from}」的應徵紀錄無法由您變更為「{to}」。")
+            }
             (Message::BadCursor(c), UiLang::En) => format!(
                 "'{c}' is not a cursor; pass the next_cursor value of a previous page."
             ),
@@ -591,6 +636,13 @@ mod tests {
             Message::IncompleteParameters("lat, lon".into()),
             Message::AccountLocked {
                 retry_after_secs: 61,
+            },
+            Message::ApplicationChanged { current: 2 },
+            Message::AlreadyApplied,
+            Message::VacancyClosed,
+            Message::StatusNotAllowed {
+                from: "a".into(),
+                to: "b".into(),
             },
         ];
         for m in all {

@@ -407,6 +407,24 @@ pub fn router(state: AppState, limits: Limits) -> Router {
             "/seekers/{id}/plan/{step}",
             axum::routing::put(routes::guidance::update_step),
         )
+        .route("/seekers/{id}/saved", get(routes::applications::saved))
+        .route(
+            "/seekers/{id}/saved/{vacancy}",
+            axum::routing::put(routes::applications::save).delete(routes::applications::unsave),
+        )
+        .route(
+            "/seekers/{id}/applications",
+            get(routes::applications::of_seeker).post(routes::applications::apply),
+        )
+        .route("/applications/{id}", get(routes::applications::get))
+        .route(
+            "/applications/{id}/status",
+            axum::routing::put(routes::applications::set_status),
+        )
+        .route(
+            "/vacancies/{id}/applications",
+            get(routes::applications::of_vacancy),
+        )
         .route("/courses", get(routes::guidance::list_courses))
         .route("/courses/import", post(routes::guidance::import_courses))
         .route(

@@ -90,6 +90,14 @@ use utoipa::OpenApi;
         routes::guidance::put_course,
         routes::guidance::delete_course,
         routes::guidance::import_courses,
+        routes::applications::saved,
+        routes::applications::save,
+        routes::applications::unsave,
+        routes::applications::of_seeker,
+        routes::applications::apply,
+        routes::applications::get,
+        routes::applications::set_status,
+        routes::applications::of_vacancy,
     ),
     components(schemas(error::Problem, dto::ConceptRef, dto::ConceptDetail, dto::SearchResponse)),
     tags(
@@ -104,7 +112,11 @@ use utoipa::OpenApi;
             (otherwise reviewed by a caseworker), decision logs with traces and letters in zh-TW and en."),
         (name = "guidance", description = "Career guidance: skills gaps, reachable occupations, the training \
             catalog with course plans (a weighted set cover) and action plans with their history; every \
-            result explained in zh-TW and en.")
+            result explained in zh-TW and en."),
+        (name = "applications", description = "Saved vacancies and applications: a seeker applies with a \
+            message (which shares their record with that employer), the employer moves the application on \
+            (viewed, interview, offer, hired) or rejects it, the seeker may withdraw it; every status is kept \
+            in an append-only history and each change by the employer reaches the seeker's outbox.")
     )
 )]
 pub struct ApiDoc;

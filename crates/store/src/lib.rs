@@ -10,8 +10,12 @@
 //! - [`matching`]: employers, job seekers and vacancies, and the vacancy change feed.
 //! - [`people`]: accounts, sessions, API tokens, password resets and the outbox, offices,
 //!   caseloads, case notes and the append-only audit log.
+//! - [`benefits`]: benefit claims, decisions and register extracts.
+//! - [`guidance`]: the training catalog and seekers' action plans.
+//! - [`applications`]: seekers' saved vacancies and applications, with their status history.
 //! - [`testing`]: creating throwaway databases for tests.
 
+pub mod applications;
 pub mod benefits;
 pub mod guidance;
 pub mod matching;
@@ -24,6 +28,7 @@ use sqlx::{AnyPool, Executor};
 use std::path::Path;
 use std::time::Duration;
 
+pub use applications::{ApplicationChange, ApplicationRecord, NewApplication, SavedVacancy};
 pub use benefits::{ClaimRecord, DecisionRecord, InsuranceRecord, Referral};
 pub use guidance::{PlanStep, StepChange};
 pub use matching::VacancyChange;

@@ -1,6 +1,7 @@
 //! Route handlers, one module per area of the API.
 
 pub mod analytics;
+pub mod applications;
 pub mod benefits;
 pub mod extract;
 pub mod guidance;

@@ -9,6 +9,7 @@
 //! The language comes from the `lang` query parameter, else the `lang` cookie (set by the
 //! language switch), else the account's language, else zh-TW.
 
+mod applications;
 pub mod i18n;
 pub mod templates;
 
@@ -16,6 +17,7 @@ use crate::access::{self, Action, Grant};
 use crate::auth::{self, Caller, Role, User};
 use crate::error::{ApiError, ApiPath};
 use crate::i18n::{Message, UiLang};
+use crate::routes::applications as a;
 use crate::routes::guidance as g;
 use crate::routes::matching::{self as m, MatchResult, Side, SuggestionDecision};
 use crate::routes::people::{self as p, Consent, Credentials, NewAccount, Registration};
@@ -64,6 +66,9 @@ pub fn routes() -> Router<AppState> {
         .route("/vacancies/{id}", get(vacancy_page))
         .route("/vacancies/{id}/suggestions", post(vacancy_suggestions))
         .route("/vacancies/{id}/contact", post(contact_candidate))
+        .route("/vacancies/{id}/saved", post(applications::save_vacancy))
+        .route("/vacancies/{id}/apply", post(applications::apply))
+        .route("/applications/{id}/status", post(applications::set_status))
         .route("/caseload", get(caseload_page))
         .route("/admin", get(admin_page))
         .route("/admin/users", post(admin_create_user))
@@ -113,6 +118,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
         let notice = match param("done").as_deref() {
             Some("saved") => Some("saved"),
             Some("contacted") => Some("contacted"),
+            Some("applied") => Some("applied"),
             Some("reset") => Some("reset_done"),
             Some("sent") => Some("reset_sent"),
             _ => None,
@@ -523,6 +529,8 @@ async fn seeker_page(
         )
         .await
         .ok();
+        let saved = a::saved_views(&state, &id).await?.saved;
+        let applications = a::application_views(&state, &page.caller, &id, page.lang).await?;
         let plan: Vec<PlanStepRow> = state
             .store()
             .plan_steps(&id)
@@ -543,6 +551,8 @@ async fn seeker_page(
                 reachable => reachable.map(|r| serde_json::to_value(r.results).unwrap_or_default()),
                 course_plan => course_plan.map(|c| serde_json::to_value(c).unwrap_or_default()),
                 plan,
+                saved => Value::from_serialize(&saved),
+                applications => Value::from_serialize(&applications),
                 today => Utc::now().date_naive().to_string(),
                 seeker => Value::from_serialize(&seeker),
             },
@@ -982,6 +992,14 @@ async fn post_vacancy(
 }
 
 /// A candidate as the vacancy page lists them.
+/// An application as its employer sees it on the vacancy's page.
+#[derive(Serialize)]
+struct ApplicantRow {
+    #[serde(flatten)]
+    view: a::ApplicationView,
+    name: Option<String>,
+}
+
 #[derive(Serialize)]
 struct CandidateView {
     #[serde(flatten)]
@@ -1030,6 +1048,37 @@ async fn vacancy_page(
             .employer(&vacancy.employer)
             .await?
             .map_or_else(|| vacancy.employer.clone(), |e| e.name);
+        let applications = if owner {
+            let mut rows = Vec::new();
+            for view in a::vacancy_applications(&state, &page.caller, &id, page.lang).await? {
+                let name = state
+                    .store()
+                    .user_of_seeker(&view.seeker)
+                    .await?
+                    .map(|u| u.display_name);
+                rows.push(ApplicantRow { view, name });
+            }
+            Some(rows)
+        } else {
+            None
+        };
+        // The signed-in seeker's own save and application for this vacancy.
+        let mine = match page.caller.user().and_then(|u| u.seeker_id.clone()) {
+            Some(seeker) => {
+                let saved = state
+                    .store()
+                    .saved_vacancies(&seeker)
+                    .await?
+                    .iter()
+                    .any(|s| s.vacancy_id == id);
+                let application = match state.store().application_for(&seeker, &id).await? {
+                    Some(record) => Some(a::application_views_of(&state, &page.caller, record, page.lang).await?),
+                    None => None,
+                };
+                Some(context! { saved, application => application.map(|v| Value::from_serialize(&v)) })
+            }
+            None => None,
+        };
         let label = |uri: &String| labelled(&taxonomy, uri, page.lang).label;
         let heading = match candidates.as_ref().map(|(g, _)| *g) {
             Some(Grant::CaseloadOnly) => i18n::word(page.lang, "candidates_caseload"),
@@ -1048,6 +1097,9 @@ async fn vacancy_page(
                 suggestions => suggestion_views(&taxonomy, &vacancy.suggestions, page.lang),
                 candidates => candidates.map(|(_, v)| v),
                 candidates_heading => heading,
+                applications => applications.map(|rows| Value::from_serialize(&rows)),
+                mine,
+                open => a::is_open(&vacancy),
             },
         ))
     }
