@@ -3,6 +3,7 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
+use openpes_extract::document::{self, DocumentFormat};
 use openpes_extract::metrics::{hit_at_k, reciprocal_rank, rp_at_k};
 use openpes_extract::{Extractor, TextKind};
 use openpes_taxonomy::import::{esco, onet};
@@ -91,6 +92,11 @@ pub async fn load_taxonomy(config: &Config, arg: &TaxonomyArg) -> Result<Taxonom
     Ok(taxonomy)
 }
 
+/// Most text taken from one PDF or DOCX file.
+const MAX_FILE_TEXT_BYTES: usize = 64 << 20;
+
+/// The text of a file or standard input: PDF and DOCX files are read for their text, anything
+/// else must be UTF-8 text (kept byte for byte, so that spans point into it).
 fn read_input(file: Option<&Path>) -> Result<String> {
     let bytes = match file {
         Some(p) if p != Path::new("-") => {
@@ -102,6 +108,15 @@ fn read_input(file: Option<&Path>) -> Result<String> {
             bytes
         }
     };
+    let name = match file {
+        Some(p) if p != Path::new("-") => p.display().to_string(),
+        _ => "standard input".to_string(),
+    };
+    if let Ok(DocumentFormat::Pdf | DocumentFormat::Docx) = document::detect(&bytes) {
+        let (_, text) = document::document_text(&bytes, MAX_FILE_TEXT_BYTES)
+            .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        return Ok(text);
+    }
     String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
             "the input is not valid UTF-8 (first bad byte at offset {})",

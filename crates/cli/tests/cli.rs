@@ -401,6 +401,36 @@ fn extract_reads_chinese_and_rejects_bad_input() -> TestResult {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not valid UTF-8"));
     let empty = openpes_with_stdin(dir.path(), &args, b"   ")?;
     assert!(String::from_utf8_lossy(&empty.stderr).contains("empty"));
+
+    // A PDF CV is read for its text layer; a damaged one names the file.
+    let pdf: &[u8] = include_bytes!("../../extract/tests/fixtures/cv-zh.pdf");
+    let cv = openpes_with_stdin(
+        dir.path(),
+        &[
+            "extract",
+            "--taxonomy",
+            "starter",
+            "--kind",
+            "cv",
+            "--lang",
+            "zh-TW",
+            "-",
+        ],
+        pdf,
+    )?;
+    let out = json_of(&cv)?;
+    let labels: Vec<&str> = out["skills"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["label"].as_str())
+        .collect();
+    assert!(labels.contains(&"堆高機操作"), "{labels:?}");
+    let damaged = openpes_with_stdin(dir.path(), &args, &pdf[..pdf.len() / 2])?;
+    assert!(!damaged.status.success());
+    assert!(
+        String::from_utf8_lossy(&damaged.stderr).contains("standard input: the PDF cannot be read")
+    );
     Ok(())
 }
 

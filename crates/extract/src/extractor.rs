@@ -205,6 +205,11 @@ impl Extractor {
         self
     }
 
+    /// The longest text accepted, in bytes.
+    pub fn max_bytes(&self) -> usize {
+        self.max_bytes
+    }
+
     /// Number of label patterns in the dictionary.
     pub fn dictionary_len(&self) -> usize {
         self.dictionary.len()

@@ -9,6 +9,7 @@
 
 pub mod analyze;
 pub mod dictionary;
+pub mod document;
 pub mod extractor;
 pub mod metrics;
 pub mod ranker;

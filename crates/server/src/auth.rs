@@ -461,20 +461,55 @@ async fn csrf_of(request: Request) -> Result<(Option<String>, Request), Response
         let given = value.to_str().ok().map(str::to_string);
         return Ok((given, request));
     }
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or("")
+        .to_string();
+    let multipart = content_type.starts_with("multipart/form-data");
+    if !content_type.starts_with("application/x-www-form-urlencoded") && !multipart {
         return Ok((None, request));
     }
+    let limit = if multipart {
+        crate::MAX_UPLOAD_BYTES
+    } else {
+        MAX_FORM_BYTES
+    };
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+    let too_large =
+        || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, Message::PayloadTooLarge).into_response();
+    let bytes = axum::body::to_bytes(body, limit)
         .await
-        .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
-    let given = form_urlencoded_field(&bytes, "csrf");
+        .map_err(|_| too_large())?;
+    let given = if multipart {
+        multipart_field(&content_type, bytes.clone(), "csrf").await
+    } else {
+        form_urlencoded_field(&bytes, "csrf")
+    };
     Ok((given, Request::from_parts(parts, Body::from(bytes))))
+}
+
+/// The text of the first part named `name` of a multipart form (file uploads).
+async fn multipart_field(
+    content_type: &str,
+    body: axum::body::Bytes,
+    name: &str,
+) -> Option<String> {
+    use axum::extract::FromRequest;
+    let probe = Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .ok()?;
+    let mut form = axum::extract::Multipart::from_request(probe, &())
+        .await
+        .ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// The first value of `name` in a URL-encoded form body.

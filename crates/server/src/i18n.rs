@@ -160,6 +160,21 @@ pub enum Message {
     StepChanged {
         current: i64,
     },
+    /// An uploaded file without text (empty, or a scan).
+    NoTextInFile,
+    /// An uploaded file of a format that is not read.
+    UnsupportedFile {
+        kind: String,
+    },
+    /// An uploaded text file that is not UTF-8.
+    FileNotUtf8 {
+        offset: usize,
+    },
+    /// A damaged PDF or DOCX (the detail is the reader's own, in English).
+    UnreadableFile {
+        format: &'static str,
+        detail: String,
+    },
     /// An application changed since the editor read it.
     ApplicationChanged {
         current: i64,
@@ -215,6 +230,10 @@ impl Message {
             Message::ClaimAlreadyDecided => "claim_already_decided",
             Message::StepChanged { .. } => "step_changed",
             Message::ApplicationChanged { .. } => "application_changed",
+            Message::NoTextInFile => "no_text_in_file",
+            Message::UnsupportedFile { .. } => "unsupported_file",
+            Message::FileNotUtf8 { .. } => "file_not_utf8",
+            Message::UnreadableFile { .. } => "unreadable_file",
             Message::AlreadyApplied => "already_applied",
             Message::VacancyClosed => "vacancy_closed",
             Message::StatusNotAllowed { .. } => "status_not_allowed",
@@ -294,6 +313,14 @@ impl Message {
             (Message::ClaimAlreadyDecided, UiLang::ZhTw) => "此申請已決定",
             (Message::StepChanged { .. }, UiLang::En) => "Changed by someone else",
             (Message::StepChanged { .. }, UiLang::ZhTw) => "已被他人修改",
+            (Message::NoTextInFile, UiLang::En) => "No text in the file",
+            (Message::NoTextInFile, UiLang::ZhTw) => "檔案中沒有文字",
+            (Message::UnsupportedFile { .. }, UiLang::En) => "File format not supported",
+            (Message::UnsupportedFile { .. }, UiLang::ZhTw) => "不支援的檔案格式",
+            (Message::FileNotUtf8 { .. }, UiLang::En) => "Text file not in UTF-8",
+            (Message::FileNotUtf8 { .. }, UiLang::ZhTw) => "文字檔不是 UTF-8 編碼",
+            (Message::UnreadableFile { .. }, UiLang::En) => "File cannot be read",
+            (Message::UnreadableFile { .. }, UiLang::ZhTw) => "無法讀取檔案",
             (Message::ApplicationChanged { .. }, UiLang::En) => "Application changed meanwhile",
             (Message::ApplicationChanged { .. }, UiLang::ZhTw) => "應徵紀錄已被更新",
             (Message::AlreadyApplied, UiLang::En) => "Applied already",
@@ -473,6 +500,30 @@ impl Message {
             (Message::StepChanged { current }, UiLang::ZhTw) => {
                 format!("此步驟在您讀取後已被修改（目前為第 {current} 版）；請重新載入後再試。")
             }
+            (Message::NoTextInFile, UiLang::En) => {
+                "The file has no text. A scanned CV has to be typed in or pasted; a PDF exported from a word processor works.".into()
+            }
+            (Message::NoTextInFile, UiLang::ZhTw) => {
+                "檔案中沒有可讀取的文字。掃描的履歷請改為貼上文字；由文書軟體匯出的 PDF 可以讀取。".into()
+            }
+            (Message::UnsupportedFile { kind }, UiLang::En) => {
+                format!("{kind} files are not read; send a PDF, a DOCX or plain text.")
+            }
+            (Message::UnsupportedFile { kind }, UiLang::ZhTw) => {
+                format!("無法讀取 {kind} 檔案；請上傳 PDF、DOCX 或純文字檔。")
+            }
+            (Message::FileNotUtf8 { offset }, UiLang::En) => format!(
+                "The text file is not UTF-8 (invalid byte at offset {offset}); save it as UTF-8 and try again."
+            ),
+            (Message::FileNotUtf8 { offset }, UiLang::ZhTw) => {
+                format!("文字檔不是 UTF-8 編碼（第 {offset} 位元組無效）；請另存為 UTF-8 後再試。")
+            }
+            (Message::UnreadableFile { format, detail }, UiLang::En) => {
+                format!("The {format} file is damaged or cannot be read ({detail}).")
+            }
+            (Message::UnreadableFile { format, detail }, UiLang::ZhTw) => {
+                format!("{format} 檔案已損毀或無法讀取（{detail}）。")
+            }
             (Message::ApplicationChanged { current }, UiLang::En) => format!(
                 "This application was changed after you read it (it is now at version {current}); reload it and try again."
             ),
@@ -638,6 +689,13 @@ mod tests {
                 retry_after_secs: 61,
             },
             Message::ApplicationChanged { current: 2 },
+            Message::NoTextInFile,
+            Message::UnsupportedFile { kind: "RTF".into() },
+            Message::FileNotUtf8 { offset: 3 },
+            Message::UnreadableFile {
+                format: "PDF",
+                detail: "x".into(),
+            },
             Message::AlreadyApplied,
             Message::VacancyClosed,
             Message::StatusNotAllowed {

@@ -86,6 +86,10 @@ impl Loaded {
     }
 }
 
+/// Largest file upload (a CV as PDF or DOCX), in bytes; other requests keep
+/// [`Limits::max_body_bytes`].
+pub const MAX_UPLOAD_BYTES: usize = 10 << 20;
+
 /// The language whose descriptions the extractor's similarity ranking reads.
 pub const EXTRACTION_LANG: &str = "en";
 
@@ -434,21 +438,29 @@ pub fn router(state: AppState, limits: Limits) -> Router {
                 .delete(routes::guidance::delete_course),
         )
         .route("/openapi.json", get(openapi_document));
-    Router::new()
+    let bounded = Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
         .route("/api/docs", get(api_docs))
         .nest("/api/v1", api)
         .merge(web::routes())
+        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(limits.max_body_bytes));
+    let uploads = Router::new()
+        .route("/api/v1/extract/file", post(routes::extract::extract_file))
+        .merge(web::upload_routes())
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES));
+    bounded
+        .merge(uploads)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
         ))
         .with_state(state)
-        // Innermost first: limits, then problem rendering (so that the limits' own answers
-        // become problem+json), then request ids and logs around everything.
-        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
-        .layer(RequestBodyLimitLayer::new(limits.max_body_bytes))
+        // Innermost first: body limits (per route, above), timeouts, rate limits, then problem
+        // rendering (so that the limits' own answers become problem+json), then request ids
+        // and logs around everything.
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             limits.request_timeout,

@@ -90,6 +90,7 @@ use utoipa::OpenApi;
         routes::guidance::put_course,
         routes::guidance::delete_course,
         routes::guidance::import_courses,
+        routes::extract::extract_file,
         routes::applications::saved,
         routes::applications::save,
         routes::applications::unsave,

@@ -38,7 +38,7 @@ async fn every_protected_operation_refuses_anonymous_callers() -> TestResult {
     let (urls, _dir) = urls().await?;
     let server = start(&urls[0]).await?;
     let anonymous = Session::anonymous()?;
-    // Public: health, the taxonomy, extraction, published vacancies and their feeds, the ways
+    // Public: health, the taxonomy, extraction (of text and files), published vacancies and their feeds, the ways
     // in (register, login, logout, password reset), the benefit rules and calculator (the law
     // is public; the calculator stores nothing), and reading the training catalog.
     let public = |path: &str, method: &str| {
@@ -46,6 +46,7 @@ async fn every_protected_operation_refuses_anonymous_callers() -> TestResult {
             || path.starts_with("/readyz")
             || path.starts_with("/api/v1/taxonomy")
             || path == "/api/v1/extract"
+            || path == "/api/v1/extract/file"
             || path.starts_with("/api/v1/auth/")
             || path == "/api/v1/vacancies/search"
             || path == "/api/v1/vacancies/snapshot"

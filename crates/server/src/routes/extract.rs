@@ -1,18 +1,20 @@
 //! `POST /api/v1/extract`: text → skills and occupations with evidence spans, scores,
-//! requirement (essential / optional) and how each was found.
+//! requirement (essential / optional) and how each was found; `POST /api/v1/extract/file`:
+//! the same for a PDF, DOCX or text file, whose text is read first.
 
 use crate::dto::ConceptRef;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiQuery};
 use crate::i18n::Message;
 use crate::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use openpes_extract::document::{document_text, DocumentError, DocumentFormat};
 use openpes_extract::{ExtractError, Found, TextKind};
 use openpes_taxonomy::Taxonomy;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 /// What to extract from.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -111,11 +113,20 @@ pub async fn extract(
     let Json(request) =
         body.map_err(|e| ApiError::bad_request(Message::BadRequest(e.body_text())))?;
     let kind = parse_kind(request.kind.as_deref())?;
+    Ok(Json(run(&state, request.text, kind, request.lang).await?))
+}
+
+/// Extraction of `text` on the blocking pool, described in `lang` (default: the text's).
+async fn run(
+    state: &AppState,
+    text: String,
+    kind: TextKind,
+    lang: Option<String>,
+) -> Result<ExtractResponse, ApiError> {
     let (taxonomy, extractor) = state.extraction();
-    let text = request.text;
-    let lang = request.lang.clone();
+    let wanted = lang.clone();
     let (result, text) = tokio::task::spawn_blocking(move || {
-        let result = extractor.extract(&taxonomy, &text, kind, lang.as_deref());
+        let result = extractor.extract(&taxonomy, &text, kind, wanted.as_deref());
         (result.map(|r| (r, taxonomy)), text)
     })
     .await
@@ -127,12 +138,8 @@ pub async fn extract(
             Message::TextTooLarge { limit },
         ),
     })?;
-    let display = request
-        .lang
-        .as_deref()
-        .unwrap_or(&result.language)
-        .to_string();
-    Ok(Json(ExtractResponse {
+    let display = lang.as_deref().unwrap_or(&result.language).to_string();
+    Ok(ExtractResponse {
         language: result.language.clone(),
         kind: result.kind.as_str().to_string(),
         skills: result
@@ -145,5 +152,94 @@ pub async fn extract(
             .iter()
             .map(|f| describe(&taxonomy, &text, f, &display))
             .collect(),
+    })
+}
+
+/// Options of a file extraction.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FileParams {
+    /// `cv`, `vacancy`, `title` or `auto` (default).
+    pub kind: Option<String>,
+    /// Language of the text (default: detected), e.g. `en`, `zh-TW`.
+    pub lang: Option<String>,
+}
+
+/// The text read from a file and what was extracted from it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FileExtractResponse {
+    /// `pdf`, `docx` or `text`.
+    pub format: String,
+    /// The file's text, as extraction read it (spans point into it).
+    pub text: String,
+    #[serde(flatten)]
+    pub extraction: ExtractResponse,
+}
+
+/// The text of an uploaded file, or a problem that says what is wrong with the file.
+pub(crate) async fn file_text(
+    state: &AppState,
+    bytes: Vec<u8>,
+) -> Result<(DocumentFormat, String), ApiError> {
+    let (_, extractor) = state.extraction();
+    let limit = extractor.max_bytes();
+    let read = tokio::task::spawn_blocking(move || document_text(&bytes, limit))
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    read.map_err(|e| match e {
+        DocumentError::Empty | DocumentError::NoText => {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, Message::NoTextInFile)
+        }
+        DocumentError::Unsupported(kind) => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Message::UnsupportedFile { kind: kind.into() },
+        ),
+        DocumentError::NotUtf8 { offset } => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Message::FileNotUtf8 { offset },
+        ),
+        DocumentError::Pdf(detail) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Message::UnreadableFile {
+                format: "PDF",
+                detail,
+            },
+        ),
+        DocumentError::Docx(detail) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Message::UnreadableFile {
+                format: "DOCX",
+                detail,
+            },
+        ),
+        DocumentError::TooLarge { limit } => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Message::TextTooLarge { limit },
+        ),
+    })
+}
+
+/// Extract skills and occupations from a file: a CV or vacancy as PDF (its text layer), DOCX
+/// or plain text, sent as the request body (the format is recognised from the bytes).
+#[utoipa::path(post, path = "/api/v1/extract/file", tag = "extraction", params(FileParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream",
+        description = "The file (PDF, DOCX or UTF-8 text), at most 10 MiB"),
+    responses(
+        (status = 200, description = "The file's text and the concepts in it", body = FileExtractResponse),
+        (status = 413, description = "File or text over the size limit", body = crate::error::Problem),
+        (status = 415, description = "A format that is not read (old .doc, RTF, images)", body = crate::error::Problem),
+        (status = 422, description = "A damaged file, or one without text (scanned)", body = crate::error::Problem)))]
+pub async fn extract_file(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<FileParams>,
+    body: axum::body::Bytes,
+) -> Result<Json<FileExtractResponse>, ApiError> {
+    let kind = parse_kind(params.kind.as_deref())?;
+    let (format, text) = file_text(&state, body.to_vec()).await?;
+    let extraction = run(&state, text.clone(), kind, params.lang).await?;
+    Ok(Json(FileExtractResponse {
+        format: format.as_str().to_string(),
+        text,
+        extraction,
     }))
 }

@@ -124,6 +124,8 @@ const CATALOG: &[(&str, &str, &str)] = &[
     ("contact", "Contact", "聯絡"),
     ("contacted", "Message sent.", "訊息已送出。"),
     ("applied", "Your application was sent.", "已送出應徵。"),
+    ("cv_file", "Or upload your CV (PDF, DOCX or text, up to 10 MB)", "或上傳履歷檔案（PDF、DOCX 或純文字，10 MB 以內）"),
+    ("upload_cv", "Upload and read", "上傳並分析"),
     ("save_vacancy", "Save for later", "收藏職缺"),
     ("unsave_vacancy", "Remove from saved", "取消收藏"),
     ("saved_vacancies", "Saved vacancies", "收藏的職缺"),

@@ -606,17 +606,67 @@ async fn seeker_cv(
 ) -> Response {
     let result = async {
         let mut seeker = seeker_for_change(&state, &page, &id, "web CV").await?;
-        seeker.cv_text = Some(form.cv_text).filter(|t| !t.trim().is_empty());
         seeker.place = Some(form.place.trim().to_string()).filter(|p| !p.is_empty());
         seeker.location = None;
-        let (taxonomy, extractor) = state.extraction();
-        let seeker = m::blocking(move || {
-            crate::suggest::refresh_seeker_suggestions(&taxonomy, &extractor, &mut seeker);
-            seeker
-        })
-        .await?;
-        store_seeker(&state, &page, seeker).await?;
-        Ok(see_other(&format!("/seekers/{id}?done=saved#sugg-h")))
+        read_cv(&state, &page, seeker, form.cv_text).await
+    }
+    .await;
+    finish(&page, result)
+}
+
+/// Keeps a CV's text on the seeker's record, refreshes the suggestions read from it, and goes
+/// to the suggestions to confirm.
+async fn read_cv(
+    state: &AppState,
+    page: &Page,
+    mut seeker: Seeker,
+    cv_text: String,
+) -> Result<Response, ApiError> {
+    let id = seeker.id.clone();
+    seeker.cv_text = Some(cv_text).filter(|t| !t.trim().is_empty());
+    let (taxonomy, extractor) = state.extraction();
+    let seeker = m::blocking(move || {
+        crate::suggest::refresh_seeker_suggestions(&taxonomy, &extractor, &mut seeker);
+        seeker
+    })
+    .await?;
+    store_seeker(state, page, seeker).await?;
+    Ok(see_other(&format!("/seekers/{id}?done=saved#sugg-h")))
+}
+
+/// Routes that take file uploads (a larger body limit than the rest).
+pub fn upload_routes() -> Router<AppState> {
+    Router::new().route("/seekers/{id}/cv-file", post(seeker_cv_file))
+}
+
+/// A CV uploaded as PDF, DOCX or text: its text replaces the pasted CV.
+async fn seeker_cv_file(
+    State(state): State<AppState>,
+    page: Page,
+    ApiPath(id): ApiPath<String>,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    let result = async {
+        let seeker = seeker_for_change(&state, &page, &id, "web CV file").await?;
+        let mut file = None;
+        while let Some(field) = form
+            .next_field()
+            .await
+            .map_err(|e| ApiError::bad_request(Message::BadRequest(e.body_text())))?
+        {
+            if field.name() == Some("cv_file") {
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| ApiError::bad_request(Message::BadRequest(e.body_text())))?;
+                file = Some(bytes.to_vec());
+            }
+        }
+        let file = file.ok_or_else(|| {
+            ApiError::bad_request(Message::BadRequest("no file in the form (cv_file)".into()))
+        })?;
+        let (_, text) = crate::routes::extract::file_text(&state, file).await?;
+        read_cv(&state, &page, seeker, text).await
     }
     .await;
     finish(&page, result)
