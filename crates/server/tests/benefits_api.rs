@@ -535,3 +535,135 @@ async fn an_external_register_supplies_facts_with_its_source() -> TestResult {
     );
     Ok(())
 }
+
+async fn form_post(
+    session: &Session,
+    url: &str,
+    fields: &[(&str, &str)],
+) -> Result<(StatusCode, String), Box<dyn std::error::Error>> {
+    let mut form: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    form.push(("csrf".into(), session.csrf.clone().unwrap_or_default()));
+    let response = session.client.post(url).form(&form).send().await?;
+    Ok((response.status(), response.text().await?))
+}
+
+#[tokio::test]
+async fn the_web_pages_file_review_and_decide_a_claim() -> TestResult {
+    let (urls, _dir) = urls().await?;
+    let server = start(&urls[0]).await?;
+    let base = &server.base;
+    for id in [COMPLETE, DISPUTED] {
+        let record: openpes_matching::Seeker = serde_json::from_value(seeker(id))?;
+        server
+            .state
+            .store()
+            .put_seeker(&record, chrono::Utc::now())
+            .await?;
+    }
+    ensure_demo_accounts(&server.state)
+        .await
+        .map_err(|e| e.message.render(openpes_server::i18n::UiLang::En))?;
+    let today = chrono::Utc::now().date_naive();
+    ensure_demo_claims(&server.state, today)
+        .await
+        .map_err(|e| e.message.render(openpes_server::i18n::UiLang::En))?;
+
+    // The seeker sees their decided claim with its letter, and a form per program.
+    let me = Session::login(base, "seeker@demo.openpes.tw", "demo-seeker-pass").await?;
+    let page = me
+        .client
+        .get(format!("{base}/seekers/{COMPLETE}/benefits?lang=en"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(page.contains("id=\"claims\""), "the claims list");
+    assert!(page.contains("Decided"), "its status");
+    assert!(
+        page.contains("class=\"stack claim-form\""),
+        "the claim form"
+    );
+    assert!(
+        page.contains("name=\"separation_reason\""),
+        "a field per fact"
+    );
+    // A bad number is refused with the field named; nothing is filed.
+    let (status, refused) = form_post(
+        &me,
+        &format!("{base}/seekers/{COMPLETE}/benefits?lang=en"),
+        &[
+            ("program", "tw/unemployment_benefit"),
+            ("dependants", "two"),
+        ],
+    )
+    .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    // Another seeker's benefits page is refused.
+    let other = me
+        .client
+        .get(format!("{base}/seekers/{DISPUTED}/benefits"))
+        .send()
+        .await?;
+    assert_eq!(other.status(), StatusCode::FORBIDDEN);
+
+    // The caseworker finds the disputed claim in the queue and decides it on its page.
+    let caseworker =
+        Session::login(base, "caseworker@demo.openpes.tw", "demo-caseworker-pass").await?;
+    let queue = caseworker
+        .client
+        .get(format!("{base}/benefits/review?lang=en"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let start = queue
+        .find("/benefits/claims/")
+        .ok_or("a claim in the queue")?;
+    let claim_id: String = queue[start + "/benefits/claims/".len()..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    let claim_url = format!("{base}/benefits/claims/{claim_id}?lang=en");
+    let claim_page = caseworker
+        .client
+        .get(&claim_url)
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(claim_page.contains("id=\"review-form\""), "the review form");
+    assert!(claim_page.contains("With a caseworker"));
+    let (status, decided) = form_post(
+        &caseworker,
+        &format!("{base}/benefits/claims/{claim_id}/review?lang=en"),
+        &[("separation_reason", "lsa_11"), ("decide", "true")],
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{decided}");
+    // The redirect shows the claim in the caseworker's own language (zh-TW).
+    assert!(decided.contains("由就業服務員決定"), "the new decision");
+    assert!(
+        !decided.contains("id=\"review-form\""),
+        "nothing left to review"
+    );
+    let queue = caseworker
+        .client
+        .get(format!("{base}/benefits/review?lang=en"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(queue.contains("No claims are waiting"));
+    // The seeker may not review.
+    let (status, _) = form_post(
+        &me,
+        &format!("{base}/benefits/claims/{claim_id}/review"),
+        &[("decide", "true")],
+    )
+    .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    Ok(())
+}

@@ -22,7 +22,7 @@ use serde_json::Value;
 use std::collections::HashSet;
 use utoipa::{IntoParams, ToSchema};
 
-fn invalid(errors: Vec<(String, String)>) -> ApiError {
+pub(crate) fn invalid(errors: Vec<(String, String)>) -> ApiError {
     ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         Message::InvalidRecord(errors),

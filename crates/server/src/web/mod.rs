@@ -10,6 +10,7 @@
 //! language switch), else the account's language, else zh-TW.
 
 mod applications;
+mod benefits;
 pub mod i18n;
 pub mod templates;
 
@@ -61,6 +62,13 @@ pub fn routes() -> Router<AppState> {
         .route("/seekers/{id}/plan", post(seeker_plan_add))
         .route("/seekers/{id}/plan/{step}", post(seeker_plan_status))
         .route("/seekers/{id}/audit", get(seeker_audit))
+        .route(
+            "/seekers/{id}/benefits",
+            get(benefits::seeker_benefits).post(benefits::file_claim),
+        )
+        .route("/benefits/claims/{id}", get(benefits::claim_page))
+        .route("/benefits/claims/{id}/review", post(benefits::review_claim))
+        .route("/benefits/review", get(benefits::review_queue))
         .route("/employer", get(employer_page))
         .route("/employer/vacancies", post(post_vacancy))
         .route("/vacancies/{id}", get(vacancy_page))

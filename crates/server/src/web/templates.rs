@@ -28,6 +28,12 @@ pub const SOURCES: &[(&str, &str)] = &[
     ),
     ("admin.html", include_str!("../../templates/admin.html")),
     ("analyst.html", include_str!("../../templates/analyst.html")),
+    (
+        "benefits.html",
+        include_str!("../../templates/benefits.html"),
+    ),
+    ("claim.html", include_str!("../../templates/claim.html")),
+    ("review.html", include_str!("../../templates/review.html")),
 ];
 
 /// The environment with every template loaded (built once; a template that does not parse is
