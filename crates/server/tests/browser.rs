@@ -419,6 +419,23 @@ async fn scenario(browser: &Browser, base: &str) -> Result<(), Error> {
         .await?
         .contains("Pallets and loading"));
 
+    // The seeker applies for their best match from the vacancy's page.
+    browser.click("#matches li.card h3 a").await?;
+    browser.wait_for("#apply-form").await?;
+    let applied_to = browser.url().await?;
+    browser
+        .type_into("#apply-note", "I can start next week.")
+        .await?;
+    browser.click("#apply").await?;
+    assert!(
+        browser.wait_for("#my-application").await? > 0,
+        "the application and its status are shown"
+    );
+    let vacancy_path = applied_to
+        .split_once("/vacancies/")
+        .map(|(_, rest)| format!("/vacancies/{}", rest.split(['?', '#']).next().unwrap_or("")))
+        .ok_or("the vacancy's address")?;
+
     // Another seeker's page is refused.
     browser
         .go(&format!("{base}/seekers/demo-seeker-0000001"))
@@ -460,6 +477,18 @@ async fn scenario(browser: &Browser, base: &str) -> Result<(), Error> {
         "the employer sees candidates"
     );
     browser.screenshot("employer-candidates").await?;
+    // The seeker's application reaches the employer, with the message.
+    browser.go(&format!("{base}{vacancy_path}")).await?;
+    assert!(
+        browser.wait_for("#applications li.card").await? > 0,
+        "the employer sees the application"
+    );
+    let application = browser.text("#applications li.card").await?;
+    assert!(
+        application.contains("Lee Test") && application.contains("I can start next week."),
+        "{application}"
+    );
+    browser.screenshot("employer-applications").await?;
     browser.sign_out().await?;
 
     // The caseworker sees their caseload.
@@ -471,6 +500,42 @@ async fn scenario(browser: &Browser, base: &str) -> Result<(), Error> {
         "the caseload lists seekers"
     );
     browser.screenshot("caseworker-caseload").await?;
+    browser.go(&format!("{base}/benefits/review")).await?;
+    browser.wait_for("h1").await?;
+    assert!(browser.text("h1").await?.contains("Claims to review"));
+    browser.sign_out().await?;
+
+    // The administrator sees the accounts (the new seeker among them) and the outbox.
+    browser
+        .sign_in(base, "admin@demo.openpes.tw", "demo-admin-pass")
+        .await?;
+    assert!(browser.wait_url("/admin").await?.ends_with("/admin"));
+    assert!(
+        browser.wait_for("#users tbody tr").await? >= 6,
+        "five demo accounts and the new seeker"
+    );
+    assert!(browser.text("#users").await?.contains("lee@test.example"));
+    browser.screenshot("admin").await?;
+    browser.sign_out().await?;
+
+    // The analyst sees aggregates only.
+    browser
+        .sign_in(base, "analyst@demo.openpes.tw", "demo-analyst-pass")
+        .await?;
+    assert!(browser.wait_url("/analyst").await?.ends_with("/analyst"));
+    let seekers: u64 = browser
+        .text("#seekers-total")
+        .await?
+        .trim()
+        .parse()
+        .map_err(|e| format!("a count of seekers: {e}"))?;
+    assert!(seekers > 0, "{seekers}");
+    browser.screenshot("analyst").await?;
+    browser
+        .go(&format!("{base}/seekers/demo-seeker-0000000"))
+        .await?;
+    browser.wait_for("#error-title").await?;
+    assert_eq!(browser.text("#error-title").await?, "Not allowed");
     browser.sign_out().await?;
     Ok(())
 }
