@@ -121,9 +121,8 @@ fn plain_text(bytes: &[u8]) -> Result<String, DocumentError> {
 }
 
 fn pdf_text(bytes: &[u8]) -> Result<String, DocumentError> {
-    let owned = bytes.to_vec();
     // The crate indexes and unwraps freely on malformed files: a panic is a bad file here.
-    let outcome = std::panic::catch_unwind(move || pdf_extract::extract_text_from_mem(&owned));
+    let outcome = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem(bytes));
     match outcome {
         Ok(Ok(text)) => Ok(text),
         Ok(Err(error)) => Err(DocumentError::Pdf(error.to_string())),

@@ -302,21 +302,6 @@ async fn a_seeker_applies_and_the_employer_answers() -> TestResult {
     Ok(())
 }
 
-/// A form post with the session's CSRF token; returns the status and the page it leads to.
-async fn post_form(
-    session: &Session,
-    url: &str,
-    fields: &[(&str, &str)],
-) -> Result<(StatusCode, String), Error> {
-    let mut form: Vec<(String, String)> = fields
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    form.push(("csrf".into(), session.csrf.clone().unwrap_or_default()));
-    let response = session.client.post(url).form(&form).send().await?;
-    Ok((response.status(), response.text().await?))
-}
-
 async fn page(session: &Session, url: &str) -> Result<String, Error> {
     Ok(session.client.get(url).send().await?.text().await?)
 }
@@ -339,19 +324,19 @@ async fn the_web_pages_save_apply_and_answer() -> TestResult {
     assert!(!closed_page.contains("id=\"apply-form\""));
     assert!(closed_page.contains("no longer takes applications"));
 
-    let (status, _) = post_form(
-        &seeker,
-        &format!("{base}/vacancies/v-1/saved"),
-        &[("action", "save")],
-    )
-    .await?;
+    let (status, _) = seeker
+        .post_form(
+            &format!("{base}/vacancies/v-1/saved"),
+            &[("action", "save")],
+        )
+        .await?;
     assert!(status.is_success(), "{status}");
-    let (status, after) = post_form(
-        &seeker,
-        &format!("{base}/vacancies/v-1/apply?lang=en"),
-        &[("note", "可立即上班")],
-    )
-    .await?;
+    let (status, after) = seeker
+        .post_form(
+            &format!("{base}/vacancies/v-1/apply?lang=en"),
+            &[("note", "可立即上班")],
+        )
+        .await?;
     assert!(status.is_success(), "{status}");
     assert!(after.contains("Your application was sent") || after.contains("已送出應徵"));
     assert!(
@@ -383,43 +368,43 @@ async fn the_web_pages_save_apply_and_answer() -> TestResult {
         .as_str()
         .ok_or("an application")?
         .to_string();
-    let (status, _) = post_form(
-        &employer,
-        &format!("{base}/applications/{id}/status"),
-        &[
-            ("status", "interview"),
-            ("version", "1"),
-            ("comment", "請帶履歷"),
-        ],
-    )
-    .await?;
+    let (status, _) = employer
+        .post_form(
+            &format!("{base}/applications/{id}/status"),
+            &[
+                ("status", "interview"),
+                ("version", "1"),
+                ("comment", "請帶履歷"),
+            ],
+        )
+        .await?;
     assert!(status.is_success(), "{status}");
     let own = page(&seeker, &format!("{base}/seekers/{ME}?lang=en")).await?;
     assert!(own.contains("Invited to an interview"), "the new status");
 
     // The seeker withdraws from their page; a stale form is refused with a clear message.
-    let (status, _) = post_form(
-        &seeker,
-        &format!("{base}/applications/{id}/status?lang=en"),
-        &[("status", "withdrawn"), ("version", "2")],
-    )
-    .await?;
+    let (status, _) = seeker
+        .post_form(
+            &format!("{base}/applications/{id}/status?lang=en"),
+            &[("status", "withdrawn"), ("version", "2")],
+        )
+        .await?;
     assert!(status.is_success(), "{status}");
-    let (status, stale) = post_form(
-        &employer,
-        &format!("{base}/applications/{id}/status?lang=en"),
-        &[("status", "offer"), ("version", "2")],
-    )
-    .await?;
+    let (status, stale) = employer
+        .post_form(
+            &format!("{base}/applications/{id}/status?lang=en"),
+            &[("status", "offer"), ("version", "2")],
+        )
+        .await?;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(stale.contains("changed after you read it"), "{stale}");
     // An off-site `back` is not followed.
-    let (status, _) = post_form(
-        &seeker,
-        &format!("{base}/vacancies/v-1/saved"),
-        &[("action", "unsave"), ("back", "//evil.example/")],
-    )
-    .await?;
+    let (status, _) = seeker
+        .post_form(
+            &format!("{base}/vacancies/v-1/saved"),
+            &[("action", "unsave"), ("back", "//evil.example/")],
+        )
+        .await?;
     assert!(status.is_success());
     Ok(())
 }

@@ -536,20 +536,6 @@ async fn an_external_register_supplies_facts_with_its_source() -> TestResult {
     Ok(())
 }
 
-async fn form_post(
-    session: &Session,
-    url: &str,
-    fields: &[(&str, &str)],
-) -> Result<(StatusCode, String), Box<dyn std::error::Error>> {
-    let mut form: Vec<(String, String)> = fields
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    form.push(("csrf".into(), session.csrf.clone().unwrap_or_default()));
-    let response = session.client.post(url).form(&form).send().await?;
-    Ok((response.status(), response.text().await?))
-}
-
 #[tokio::test]
 async fn the_web_pages_file_review_and_decide_a_claim() -> TestResult {
     let (urls, _dir) = urls().await?;
@@ -591,15 +577,15 @@ async fn the_web_pages_file_review_and_decide_a_claim() -> TestResult {
         "a field per fact"
     );
     // A bad number is refused with the field named; nothing is filed.
-    let (status, refused) = form_post(
-        &me,
-        &format!("{base}/seekers/{COMPLETE}/benefits?lang=en"),
-        &[
-            ("program", "tw/unemployment_benefit"),
-            ("dependants", "two"),
-        ],
-    )
-    .await?;
+    let (status, refused) = me
+        .post_form(
+            &format!("{base}/seekers/{COMPLETE}/benefits?lang=en"),
+            &[
+                ("program", "tw/unemployment_benefit"),
+                ("dependants", "two"),
+            ],
+        )
+        .await?;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     // Another seeker's benefits page is refused.
     let other = me
@@ -636,12 +622,12 @@ async fn the_web_pages_file_review_and_decide_a_claim() -> TestResult {
         .await?;
     assert!(claim_page.contains("id=\"review-form\""), "the review form");
     assert!(claim_page.contains("With a caseworker"));
-    let (status, decided) = form_post(
-        &caseworker,
-        &format!("{base}/benefits/claims/{claim_id}/review?lang=en"),
-        &[("separation_reason", "lsa_11"), ("decide", "true")],
-    )
-    .await?;
+    let (status, decided) = caseworker
+        .post_form(
+            &format!("{base}/benefits/claims/{claim_id}/review?lang=en"),
+            &[("separation_reason", "lsa_11"), ("decide", "true")],
+        )
+        .await?;
     assert_eq!(status, StatusCode::OK, "{decided}");
     // The redirect shows the claim in the caseworker's own language (zh-TW).
     assert!(decided.contains("由就業服務員決定"), "the new decision");
@@ -658,12 +644,12 @@ async fn the_web_pages_file_review_and_decide_a_claim() -> TestResult {
         .await?;
     assert!(queue.contains("No claims are waiting"));
     // The seeker may not review.
-    let (status, _) = form_post(
-        &me,
-        &format!("{base}/benefits/claims/{claim_id}/review"),
-        &[("decide", "true")],
-    )
-    .await?;
+    let (status, _) = me
+        .post_form(
+            &format!("{base}/benefits/claims/{claim_id}/review"),
+            &[("decide", "true")],
+        )
+        .await?;
     assert_eq!(status, StatusCode::FORBIDDEN);
     Ok(())
 }

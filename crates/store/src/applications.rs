@@ -111,6 +111,18 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Whether a seeker keeps this vacancy.
+    pub async fn is_saved(&self, seeker_id: &str, vacancy_id: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT 1 AS one FROM saved_vacancies WHERE seeker_id = $1 AND vacancy_id = $2",
+        )
+        .bind(seeker_id.to_string())
+        .bind(vacancy_id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.is_some())
+    }
+
     /// A seeker's saved vacancies, newest first.
     pub async fn saved_vacancies(&self, seeker_id: &str) -> Result<Vec<SavedVacancy>, StoreError> {
         let rows = sqlx::query(

@@ -33,6 +33,8 @@ async fn saved_vacancies_and_applications_keep_their_history() -> TestResult {
             .collect();
         assert_eq!(saved, ["v-2", "v-1"], "newest first");
         assert!(store.saved_vacancies("s-2").await?.is_empty());
+        assert!(store.is_saved("s-1", "v-1").await?);
+        assert!(!store.is_saved("s-2", "v-1").await?);
         assert!(store.unsave_vacancy("s-1", "v-1").await?);
         assert!(!store.unsave_vacancy("s-1", "v-1").await?);
 

@@ -809,17 +809,8 @@ async fn tell_applicant(
         .vacancy(&record.vacancy_id)
         .await?
         .map_or_else(|| record.vacancy_id.clone(), |v| v.title);
-    let status = update.status.label(lang);
-    let (subject, mut body) = match lang {
-        UiLang::En => (
-            format!("Your application for \"{title}\": {status}"),
-            format!("Your application for the vacancy \"{title}\" is now: {status}."),
-        ),
-        UiLang::ZhTw => (
-            format!("您應徵的「{title}」：{status}"),
-            format!("您應徵的職缺「{title}」目前狀態：{status}。"),
-        ),
-    };
+    let (subject, mut body) =
+        crate::web::i18n::application_mail(lang, &title, update.status.label(lang));
     if !update.comment.trim().is_empty() {
         body.push_str("\n\n");
         body.push_str(update.comment.trim());

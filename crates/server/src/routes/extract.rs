@@ -179,7 +179,7 @@ pub struct FileExtractResponse {
 /// The text of an uploaded file, or a problem that says what is wrong with the file.
 pub(crate) async fn file_text(
     state: &AppState,
-    bytes: Vec<u8>,
+    bytes: axum::body::Bytes,
 ) -> Result<(DocumentFormat, String), ApiError> {
     let (_, extractor) = state.extraction();
     let limit = extractor.max_bytes();
@@ -235,7 +235,7 @@ pub async fn extract_file(
     body: axum::body::Bytes,
 ) -> Result<Json<FileExtractResponse>, ApiError> {
     let kind = parse_kind(params.kind.as_deref())?;
-    let (format, text) = file_text(&state, body.to_vec()).await?;
+    let (format, text) = file_text(&state, body).await?;
     let extraction = run(&state, text.clone(), kind, params.lang).await?;
     Ok(Json(FileExtractResponse {
         format: format.as_str().to_string(),

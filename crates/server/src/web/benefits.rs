@@ -15,7 +15,7 @@ use axum::response::Response;
 use axum::{Form, Json};
 use minijinja::{context, Value};
 use serde::Serialize;
-use serde_json::{Map, Value as Json_};
+use serde_json::{Map, Value as JsonValue};
 
 /// A fact as a form field.
 #[derive(Serialize)]
@@ -38,7 +38,7 @@ struct ProgramForm {
     fields: Vec<FactField>,
 }
 
-fn localized(value: &Json_, lang: UiLang) -> String {
+fn localized(value: &JsonValue, lang: UiLang) -> String {
     value[lang.tag()]
         .as_str()
         .or(value["en"].as_str())
@@ -76,7 +76,7 @@ async fn programs(state: &AppState) -> Result<Vec<ProgramView>, ApiError> {
 
 /// The form's values as declared facts: blank fields are left out, `<name>__none` marks a
 /// nullable fact as known to be absent, numbers are parsed (a bad one is a field error).
-fn facts_of(form: &[(String, String)], specs: &[FactSpecView]) -> Result<Json_, ApiError> {
+fn facts_of(form: &[(String, String)], specs: &[FactSpecView]) -> Result<JsonValue, ApiError> {
     let mut facts = Map::new();
     let mut problems = Vec::new();
     for spec in specs {
@@ -84,7 +84,7 @@ fn facts_of(form: &[(String, String)], specs: &[FactSpecView]) -> Result<Json_, 
             .iter()
             .any(|(k, v)| *k == format!("{}__none", spec.name) && v == "true");
         if none && spec.nullable {
-            facts.insert(spec.name.clone(), Json_::Null);
+            facts.insert(spec.name.clone(), JsonValue::Null);
             continue;
         }
         let Some(raw) = form
@@ -97,18 +97,18 @@ fn facts_of(form: &[(String, String)], specs: &[FactSpecView]) -> Result<Json_, 
         };
         let value = match spec.kind.as_str() {
             "bool" => match raw {
-                "true" => Some(Json_::Bool(true)),
-                "false" => Some(Json_::Bool(false)),
+                "true" => Some(JsonValue::Bool(true)),
+                "false" => Some(JsonValue::Bool(false)),
                 _ => None,
             },
-            "integer" => raw.parse::<i64>().ok().map(Json_::from),
+            "integer" => raw.parse::<i64>().ok().map(JsonValue::from),
             "amount" => raw
                 .replace(',', "")
                 .parse::<f64>()
                 .ok()
                 .and_then(serde_json::Number::from_f64)
-                .map(Json_::Number),
-            _ => Some(Json_::String(raw.to_string())),
+                .map(JsonValue::Number),
+            _ => Some(JsonValue::String(raw.to_string())),
         };
         match value {
             Some(value) => {
@@ -118,7 +118,7 @@ fn facts_of(form: &[(String, String)], specs: &[FactSpecView]) -> Result<Json_, 
         }
     }
     if problems.is_empty() {
-        Ok(Json_::Object(facts))
+        Ok(JsonValue::Object(facts))
     } else {
         Err(crate::routes::benefits::invalid(problems))
     }

@@ -263,6 +263,20 @@ pub fn contact_mail(lang: UiLang, employer: &str, vacancy: &str) -> (String, Str
     }
 }
 
+/// The notice to an applicant whose application the employer moved on.
+pub fn application_mail(lang: UiLang, vacancy: &str, status: &str) -> (String, String) {
+    match lang {
+        UiLang::En => (
+            format!("Your application for \"{vacancy}\": {status}"),
+            format!("Your application for the vacancy \"{vacancy}\" is now: {status}."),
+        ),
+        UiLang::ZhTw => (
+            format!("您應徵的「{vacancy}」：{status}"),
+            format!("您應徵的職缺「{vacancy}」目前狀態：{status}。"),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

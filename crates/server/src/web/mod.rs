@@ -667,7 +667,7 @@ async fn seeker_cv_file(
                     .bytes()
                     .await
                     .map_err(|e| ApiError::bad_request(Message::BadRequest(e.body_text())))?;
-                file = Some(bytes.to_vec());
+                file = Some(bytes);
             }
         }
         let file = file.ok_or_else(|| {
@@ -1123,12 +1123,7 @@ async fn vacancy_page(
         // The signed-in seeker's own save and application for this vacancy.
         let mine = match page.caller.user().and_then(|u| u.seeker_id.clone()) {
             Some(seeker) => {
-                let saved = state
-                    .store()
-                    .saved_vacancies(&seeker)
-                    .await?
-                    .iter()
-                    .any(|s| s.vacancy_id == id);
+                let saved = state.store().is_saved(&seeker, &id).await?;
                 let application = match state.store().application_for(&seeker, &id).await? {
                     Some(record) => Some(a::application_views_of(&state, &page.caller, record, page.lang).await?),
                     None => None,

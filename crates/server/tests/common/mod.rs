@@ -108,6 +108,22 @@ impl Session {
         Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
     }
 
+    /// Posts a web form with the session's CSRF token; returns the status and the page it
+    /// leads to (redirects followed).
+    pub async fn post_form(
+        &self,
+        url: &str,
+        fields: &[(&str, &str)],
+    ) -> Result<(StatusCode, String), Error> {
+        let mut form: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        form.push(("csrf".into(), self.csrf.clone().unwrap_or_default()));
+        let response = self.client.post(url).form(&form).send().await?;
+        Ok((response.status(), response.text().await?))
+    }
+
     pub async fn login(base: &str, email: &str, password: &str) -> Result<Session, Error> {
         let mut session = Session::anonymous()?;
         let (status, body) = session
