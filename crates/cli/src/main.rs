@@ -107,6 +107,9 @@ enum BenchCommand {
         taxonomy: extract_cmd::TaxonomyArg,
         #[arg(long)]
         input: PathBuf,
+        /// Times the dictionary pass is repeated; the median and best runs are reported.
+        #[arg(long, default_value_t = 5)]
+        repeat: usize,
     },
     /// Matching: index build, memory and query latency (p50/p99) in both directions over
     /// generated vacancies and seekers.
@@ -215,8 +218,13 @@ fn main() -> Result<()> {
                 command: BenchCommand::Rules { rounds },
             } => rules_cmd::bench(&config, rounds),
             Command::Bench {
-                command: BenchCommand::Extract { taxonomy, input },
-            } => extract_cmd::bench_extract(&config, &taxonomy, &input).await,
+                command:
+                    BenchCommand::Extract {
+                        taxonomy,
+                        input,
+                        repeat,
+                    },
+            } => extract_cmd::bench_extract(&config, &taxonomy, &input, repeat).await,
             Command::Bench {
                 command:
                     BenchCommand::Match {

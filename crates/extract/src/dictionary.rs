@@ -129,6 +129,19 @@ struct Pattern {
     terms_len: u32,
 }
 
+/// The patterns a term anchors.
+#[derive(Clone, Copy, Default)]
+struct Anchored {
+    /// Single-term and CJK patterns anchored on the term: `patterns[single_from..][..single_len]`.
+    single_from: u32,
+    single_len: u32,
+    /// Its partners: `partners[partners_from..][..partners_len]`.
+    partners_from: u32,
+    partners_len: u32,
+    /// Longest other (multi-term, alphabetic) pattern anchored on the term, 0 for none.
+    reach: u8,
+}
+
 #[derive(Clone, Copy)]
 struct WordInfo {
     term: u32,
@@ -175,22 +188,54 @@ fn pack(word: &str) -> Option<u128> {
     Some(u128::from_le_bytes(packed))
 }
 
+/// [`pack`] of the lower-cased ASCII word `bytes[start..end]`, read straight from the text
+/// (eight bytes at a time, lower-cased in the register); `None` for words over 16 bytes.
+fn ascii_key(bytes: &[u8], start: usize, end: usize) -> Option<u128> {
+    let len = end - start;
+    if len > 16 {
+        return None;
+    }
+    let raw = match bytes.get(start..start + 16) {
+        Some(window) => {
+            let mut buf = [0u8; 16];
+            buf.copy_from_slice(window);
+            u128::from_le_bytes(buf)
+        }
+        None => {
+            let mut buf = [0u8; 16];
+            buf[..len].copy_from_slice(&bytes[start..end]);
+            u128::from_le_bytes(buf)
+        }
+    };
+    let mask = if len == 16 {
+        u128::MAX
+    } else {
+        (1u128 << (8 * len)) - 1
+    };
+    Some(ascii_lowercase(raw & mask))
+}
+
+/// Lower-cases the ASCII letters among 16 bytes (all below 0x80) at once: a byte is upper
+/// case when adding `0x80 - 'A'` sets its top bit and adding `0x80 - 'Z' - 1` does not.
+fn ascii_lowercase(x: u128) -> u128 {
+    const ONES: u128 = u128::from_le_bytes([1; 16]);
+    let at_least_a = x + ONES * (0x80 - b'A' as u128);
+    let above_z = x + ONES * (0x80 - b'Z' as u128 - 1);
+    let upper = at_least_a & !above_z & (ONES * 0x80);
+    x | (upper >> 2)
+}
+
 /// The label dictionary of a taxonomy.
 pub struct Dictionary {
     terms: FxHashMap<Box<str>, u32>,
     patterns: Vec<Pattern>,
     pattern_terms: Vec<u32>,
-    /// Single-term and CJK patterns anchored on term `t` are
-    /// `patterns[anchor_offsets[t]..anchor_offsets[t + 1]]`.
-    anchor_offsets: Vec<u32>,
-    /// Longest other (multi-term, alphabetic) pattern anchored on each term, 0 for none.
-    anchor_reach: Vec<u8>,
-    /// The second rarest terms ("partners") of the patterns anchored on term `t`, sorted, are
-    /// `partners[partner_offsets[t]..partner_offsets[t + 1]]`; the patterns of each
-    /// (anchor, partner) pair are the range `partner_patterns[i]` (start, length) of
-    /// `patterns`. Only partners present near the anchor cost anything, so common anchors stay
-    /// cheap.
-    partner_offsets: Vec<u32>,
+    /// What each term anchors, in one record so that a word costs one memory access.
+    anchors: Vec<Anchored>,
+    /// The second rarest terms ("partners") of the patterns anchored on each term, sorted
+    /// per anchor (see [`Anchored`]); the patterns of each (anchor, partner) pair are the range
+    /// `partner_patterns[i]` (start, length) of `patterns`. Only partners present near the
+    /// anchor cost anything, so common anchors stay cheap.
     partners: Vec<u32>,
     partner_patterns: Vec<(u32, u32)>,
     /// Per pattern, the signature of its terms (see [`term_bit`]): a pattern with a term the
@@ -216,6 +261,10 @@ impl Dictionary {
         let mut typo_targets: FxHashMap<Box<str>, u32> = FxHashMap::default();
         let mut vocabulary: FxHashSet<Box<str>> = FxHashSet::default();
         let mut ids: Vec<u32> = Vec::new();
+        // How often each word occurs in the descriptions, per language and word kind: the
+        // taxonomy's own stand-in for how common a word is in job text.
+        let mut description_words: FxHashMap<(String, Box<str>, TokenKind), u32> =
+            FxHashMap::default();
         for concept in taxonomy.concepts() {
             if !matches!(concept.kind, ConceptKind::Skill | ConceptKind::Occupation) {
                 continue;
@@ -223,7 +272,10 @@ impl Dictionary {
             for description in &concept.descriptions {
                 for word in words(&description.text) {
                     let folded = fold_word(&description.text[word.start..word.end], word);
-                    vocabulary.insert(folded.into());
+                    vocabulary.insert(folded.as_str().into());
+                    *description_words
+                        .entry((description.lang.clone(), folded.into(), word.kind))
+                        .or_insert(0) += 1;
                 }
             }
             for (i, label) in concept.labels.iter().enumerate() {
@@ -267,10 +319,39 @@ impl Dictionary {
                 pattern_terms.extend_from_slice(&ids);
             }
         }
+        // A term's frequency: in the labels, and in the descriptions. Patterns are anchored on
+        // their rarest terms, so words common in job text ("team", "work") seldom anchor and
+        // cost little where they occur.
         let mut frequency = vec![0u32; terms.len()];
         for t in &pattern_terms {
             frequency[*t as usize] += 1;
         }
+        for ((lang, folded, kind), count) in &description_words {
+            let analyzer = analyzers
+                .entry(lang.clone())
+                .or_insert_with(|| Analyzer::new(lang));
+            let Some(term) = analyzer.term_of(folded, *kind) else {
+                continue;
+            };
+            if let Some(id) = terms.get(term.as_str()) {
+                frequency[*id as usize] = frequency[*id as usize].saturating_add(*count);
+            }
+        }
+        // Terms are numbered from the most frequent: the records of the words met most often
+        // in text then sit together in memory and stay in cache.
+        let mut order: Vec<u32> = (0..terms.len() as u32).collect();
+        order.sort_by_key(|t| (std::cmp::Reverse(frequency[*t as usize]), *t));
+        let mut renumbered = vec![0u32; terms.len()];
+        for (new, old) in order.iter().enumerate() {
+            renumbered[*old as usize] = new as u32;
+        }
+        for id in terms.values_mut().chain(typo_targets.values_mut()) {
+            *id = renumbered[*id as usize];
+        }
+        for id in &mut pattern_terms {
+            *id = renumbered[*id as usize];
+        }
+        let frequency: Vec<u32> = order.iter().map(|t| frequency[*t as usize]).collect();
         let rarest_two = |own: &[u32]| {
             let mut sorted = own.to_vec();
             sorted.sort_by_key(|t| (frequency[*t as usize], *t));
@@ -313,13 +394,23 @@ impl Dictionary {
                     .fold(0u64, |sig, t| sig | term_bit(*t))
             })
             .collect();
-        let mut anchor_offsets = vec![0u32; terms.len() + 1];
-        let mut partner_offsets = vec![0u32; terms.len() + 1];
+        // `keyed` is sorted: unpaired patterns first, then by anchor and partner.
+        let mut anchors: Vec<Anchored> = anchor_reach
+            .iter()
+            .map(|reach| Anchored {
+                reach: *reach,
+                ..Anchored::default()
+            })
+            .collect();
         let mut partners = Vec::new();
         let mut partner_patterns: Vec<(u32, u32)> = Vec::new();
         for (index, (paired, anchor, partner, _)) in keyed.iter().enumerate() {
+            let entry = &mut anchors[*anchor as usize];
             if !paired {
-                anchor_offsets[*anchor as usize + 1] += 1;
+                if entry.single_len == 0 {
+                    entry.single_from = index as u32;
+                }
+                entry.single_len += 1;
                 continue;
             }
             match (partners.last(), partner_patterns.last_mut()) {
@@ -327,15 +418,13 @@ impl Dictionary {
                     range.1 += 1;
                 }
                 _ => {
-                    partner_offsets[*anchor as usize + 1] += 1;
+                    if entry.partners_len == 0 {
+                        entry.partners_from = partners.len() as u32;
+                    }
+                    entry.partners_len += 1;
                     partners.push(*partner);
                     partner_patterns.push((index as u32, 1));
                 }
-            }
-        }
-        for offsets in [&mut anchor_offsets, &mut partner_offsets] {
-            for i in 1..offsets.len() {
-                offsets[i] += offsets[i - 1];
             }
         }
         let mut typo_variants: FxHashMap<Box<str>, u32> = FxHashMap::default();
@@ -351,9 +440,7 @@ impl Dictionary {
             terms,
             patterns,
             pattern_terms,
-            anchor_offsets,
-            anchor_reach,
-            partner_offsets,
+            anchors,
             partners,
             partner_patterns,
             signatures,
@@ -408,21 +495,31 @@ impl Dictionary {
             sentence += sentence_ends_in(text, gap_from, word.start) as u32;
             gap_from = word.end;
             let piece = &text[word.start..word.end];
-            let key: &str = if word.ascii {
-                folded.clear();
-                folded.push_str(piece);
-                folded.make_ascii_lowercase();
-                &folded
-            } else {
-                folded = fold_word(piece, word);
-                &folded
+            // Short ASCII words (nearly all) are looked up by their lower-cased bytes without
+            // being copied; others are folded first.
+            let known = match word.ascii {
+                true => ascii_key(text.as_bytes(), word.start, word.end)
+                    .and_then(|key| memo.short.get(&key).copied()),
+                false => None,
             };
-            let info = match memo.get(key) {
+            let info = match known {
                 Some(info) => info,
                 None => {
-                    let info = self.classify(key, word, &memo.stemmer);
-                    memo.insert(key, info);
-                    info
+                    if word.ascii {
+                        folded.clear();
+                        folded.push_str(piece);
+                        folded.make_ascii_lowercase();
+                    } else {
+                        folded = fold_word(piece, word);
+                    }
+                    match memo.get(&folded) {
+                        Some(info) => info,
+                        None => {
+                            let info = self.classify(&folded, word, &memo.stemmer);
+                            memo.insert(&folded, info);
+                            info
+                        }
+                    }
                 }
             };
             if info.flags & STOP != 0 {
@@ -518,27 +615,32 @@ impl Dictionary {
     fn find(&self, tokens: &[ScanToken]) -> Vec<LabelMatch> {
         let mut out = Vec::new();
         let mut seen: Vec<u32> = Vec::with_capacity(2 * (MAX_PATTERN_TERMS + MAX_GAP));
+        // Each token's bits in the 64-bit pattern signature and the 256-bit partner signature,
+        // worked out once rather than once per window the token falls in.
+        let bits: Vec<(u64, u8)> = tokens
+            .iter()
+            .map(|t| (term_bit(t.term), wide_term_index(t.term)))
+            .collect();
         for (position, token) in tokens.iter().enumerate() {
             if token.term == NO_TERM {
                 continue;
             }
-            let t = token.term as usize;
-            let from = self.anchor_offsets[t] as usize;
-            let to = self.anchor_offsets[t + 1] as usize;
-            for p in from..to {
+            let anchored = self.anchors[token.term as usize];
+            let singles = anchored.single_from as usize
+                ..(anchored.single_from + anchored.single_len) as usize;
+            for p in singles {
                 self.check(p, tokens, position, &mut out);
             }
-            let reach = self.anchor_reach[t] as usize;
-            if reach == 0 {
+            if anchored.reach == 0 {
                 continue;
             }
             // Patterns whose partner is in the window, in this sentence, are checked.
-            let width = reach + MAX_GAP;
+            let width = anchored.reach as usize + MAX_GAP;
             let lo = position.saturating_sub(width - 1);
             let hi = (position + width).min(tokens.len());
             let window = &tokens[lo..hi];
-            let first = self.partner_offsets[t] as usize;
-            let partners = &self.partners[first..self.partner_offsets[t + 1] as usize];
+            let first = anchored.partners_from as usize;
+            let partners = &self.partners[first..][..anchored.partners_len as usize];
             let near = |term: u32| {
                 window
                     .iter()
@@ -548,11 +650,10 @@ impl Dictionary {
             // (64 bits) without touching them.
             let mut signature = 0u64;
             let mut wide = [0u64; 4];
-            for o in window {
+            for (o, (bit, index)) in window.iter().zip(&bits[lo..hi]) {
                 if o.term != NO_TERM && o.sentence == token.sentence {
-                    signature |= term_bit(o.term);
-                    let (word, bit) = wide_term_bit(o.term);
-                    wide[word] |= bit;
+                    signature |= bit;
+                    wide[(index >> 6) as usize] |= 1 << (index & 63);
                 }
             }
             let check_pair = |i: usize, out: &mut Vec<LabelMatch>| {
@@ -565,8 +666,8 @@ impl Dictionary {
             };
             if partners.len() <= MAX_LINEAR_PARTNERS {
                 for (i, partner) in partners.iter().enumerate() {
-                    let (word, bit) = wide_term_bit(*partner);
-                    if wide[word] & bit != 0 && near(*partner) {
+                    let index = wide_term_index(*partner);
+                    if wide[(index >> 6) as usize] & (1 << (index & 63)) != 0 && near(*partner) {
                         check_pair(i, &mut out);
                     }
                 }
@@ -632,10 +733,10 @@ fn term_bit(term: u32) -> u64 {
     1 << (term.wrapping_mul(0x9E37_79B9) >> 26)
 }
 
-/// The word and bit of a term in a 256-bit signature.
-fn wide_term_bit(term: u32) -> (usize, u64) {
-    let hash = term.wrapping_mul(0x85EB_CA6B) >> 24;
-    ((hash >> 6) as usize, 1 << (hash & 63))
+/// The bit (0..256) of a term in a 256-bit signature: term ids are dense, so their low byte
+/// spreads the few terms of a window well without hashing.
+fn wide_term_index(term: u32) -> u8 {
+    term as u8
 }
 
 /// Number of sentence ends in `text[from..to]` (the gap between two words).
@@ -731,6 +832,23 @@ mod tests {
         assert_ne!(pack("護理"), pack("護"));
         assert_eq!(pack("seventeen_letters"), None);
         assert!(pack("sixteen_letters_").is_some());
+    }
+
+    #[test]
+    fn ascii_keys_equal_packed_lower_case_words() {
+        let text = "Senior NODE.js dev_ops ZZ aZ@[`{ 0123456789abcdefX ABCDEFGHIJKLMNOP";
+        for word in words(text) {
+            let key = ascii_key(text.as_bytes(), word.start, word.end);
+            let lower = text[word.start..word.end].to_ascii_lowercase();
+            assert_eq!(key, pack(&lower), "{lower}");
+        }
+        // Every ASCII byte, at the end of the text (no 16 bytes to read past the word).
+        for b in 1u8..0x80 {
+            let text = [b'x', b];
+            let key = ascii_key(&text, 0, 2);
+            let lower = [b'x', b.to_ascii_lowercase()];
+            assert_eq!(key, pack(std::str::from_utf8(&lower).unwrap_or("")), "{b}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::normalize::fold;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// What a token is made of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TokenKind {
     /// Letters (and digits) of an alphabetic script.
     Word,
