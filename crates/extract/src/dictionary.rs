@@ -14,6 +14,7 @@
 //! vocabulary word rather than once per occurrence.
 
 use crate::analyze::{ends_sentence, fold_word, Analyzer, NEGATIONS};
+use crate::wordtable::{prefetch, WordTable};
 use openpes_taxonomy::{ConceptId, ConceptKind, LabelKind, Taxonomy};
 use openpes_text::{words, LanguageStemmer, TokenKind, WordSpan};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -115,6 +116,8 @@ const MIN_TYPO_TARGET_CHARS: usize = 6;
 const MAX_LINEAR_PARTNERS: usize = 128;
 /// Words remembered per thread and language before the memory is cleared.
 const MEMO_CAPACITY: usize = 200_000;
+/// How many words ahead the scanner asks for a word's slot in the memo.
+const PREFETCH_AHEAD: usize = 8;
 /// Marks a typo variant shared by two label words (not used).
 const AMBIGUOUS: u32 = u32::MAX;
 
@@ -153,14 +156,14 @@ struct WordInfo {
 struct Memo {
     lang: String,
     stemmer: LanguageStemmer,
-    short: FxHashMap<u128, WordInfo>,
+    short: WordTable<WordInfo>,
     long: FxHashMap<Box<str>, WordInfo>,
 }
 
 impl Memo {
     fn get(&self, word: &str) -> Option<WordInfo> {
         match pack(word) {
-            Some(key) => self.short.get(&key).copied(),
+            Some(key) => self.short.get(key),
             None => self.long.get(word).copied(),
         }
     }
@@ -172,8 +175,10 @@ impl Memo {
         }
         match pack(word) {
             Some(key) => self.short.insert(key, info),
-            None => self.long.insert(word.into(), info),
-        };
+            None => {
+                self.long.insert(word.into(), info);
+            }
+        }
     }
 }
 
@@ -479,7 +484,10 @@ impl Dictionary {
                 memos.push(Memo {
                     lang: lang.to_string(),
                     stemmer: LanguageStemmer::for_tag(lang),
-                    short: FxHashMap::default(),
+                    short: WordTable::new(WordInfo {
+                        term: NO_TERM,
+                        flags: 0,
+                    }),
                     long: FxHashMap::default(),
                 });
                 memos.len() - 1
@@ -487,24 +495,32 @@ impl Dictionary {
         };
         let memo = &mut memos[index];
 
-        let mut tokens = Vec::with_capacity(text.len() / 6);
+        // First the words, their sentences and (for short ASCII words, nearly all) their keys;
+        // then the look-ups, each asking for the slot of a word a few words ahead, so that the
+        // memory fetches overlap.
+        let mut pending: Vec<(WordSpan, u32, u128)> = Vec::with_capacity(text.len() / 5);
         let mut sentence = 0u32;
         let mut gap_from = 0usize;
-        let mut folded = String::new();
         for word in words(text) {
             sentence += sentence_ends_in(text, gap_from, word.start) as u32;
             gap_from = word.end;
-            let piece = &text[word.start..word.end];
-            // Short ASCII words (nearly all) are looked up by their lower-cased bytes without
-            // being copied; others are folded first.
-            let known = match word.ascii {
-                true => ascii_key(text.as_bytes(), word.start, word.end)
-                    .and_then(|key| memo.short.get(&key).copied()),
-                false => None,
+            let key = match word.ascii {
+                true => ascii_key(text.as_bytes(), word.start, word.end).unwrap_or(0),
+                false => 0,
             };
-            let info = match known {
+            pending.push((word, sentence, key));
+        }
+        let mut tokens = Vec::with_capacity(pending.len());
+        let mut folded = String::new();
+        for (i, (word, sentence, key)) in pending.iter().enumerate() {
+            if let Some((_, _, ahead)) = pending.get(i + PREFETCH_AHEAD) {
+                memo.short.prefetch(*ahead);
+            }
+            let (word, sentence) = (*word, *sentence);
+            let info = match memo.short.get(*key) {
                 Some(info) => info,
                 None => {
+                    let piece = &text[word.start..word.end];
                     if word.ascii {
                         folded.clear();
                         folded.push_str(piece);
@@ -615,13 +631,33 @@ impl Dictionary {
     fn find(&self, tokens: &[ScanToken]) -> Vec<LabelMatch> {
         let mut out = Vec::new();
         let mut seen: Vec<u32> = Vec::with_capacity(2 * (MAX_PATTERN_TERMS + MAX_GAP));
-        // Each token's bits in the 64-bit pattern signature and the 256-bit partner signature,
-        // worked out once rather than once per window the token falls in.
-        let bits: Vec<(u64, u8)> = tokens
-            .iter()
-            .map(|t| (term_bit(t.term), wide_term_index(t.term)))
-            .collect();
+        // Tokens `sentence_from..sentence_to` are the current token's sentence.
+        let (mut sentence_from, mut sentence_to) = (0usize, 0usize);
         for (position, token) in tokens.iter().enumerate() {
+            // Ask for what the words a little ahead anchor, and for their partners and
+            // single-term patterns, so that those fetches overlap with this word's work.
+            if let Some(ahead) = tokens.get(position + PREFETCH_AHEAD) {
+                if let Some(entry) = self.anchors.get(ahead.term as usize) {
+                    prefetch((entry as *const Anchored).cast());
+                }
+            }
+            if let Some(ahead) = tokens.get(position + PREFETCH_AHEAD / 2) {
+                if let Some(entry) = self.anchors.get(ahead.term as usize) {
+                    if let Some(partner) = self.partners.get(entry.partners_from as usize) {
+                        prefetch((partner as *const u32).cast());
+                    }
+                    if let Some(pattern) = self.patterns.get(entry.single_from as usize) {
+                        prefetch((pattern as *const Pattern).cast());
+                    }
+                }
+            }
+            if position == sentence_to {
+                sentence_from = position;
+                sentence_to = tokens[position..]
+                    .iter()
+                    .position(|t| t.sentence != token.sentence)
+                    .map_or(tokens.len(), |n| position + n);
+            }
             if token.term == NO_TERM {
                 continue;
             }
@@ -634,28 +670,35 @@ impl Dictionary {
             if anchored.reach == 0 {
                 continue;
             }
-            // Patterns whose partner is in the window, in this sentence, are checked.
+            // Patterns whose partner is in the window (within the sentence) are checked.
             let width = anchored.reach as usize + MAX_GAP;
-            let lo = position.saturating_sub(width - 1);
-            let hi = (position + width).min(tokens.len());
+            let lo = position.saturating_sub(width - 1).max(sentence_from);
+            let hi = (position + width).min(sentence_to);
             let window = &tokens[lo..hi];
             let first = anchored.partners_from as usize;
             let partners = &self.partners[first..][..anchored.partners_len as usize];
-            let near = |term: u32| {
-                window
-                    .iter()
-                    .any(|o| o.term == term && o.sentence == token.sentence)
-            };
-            // Signatures of the window's terms reject most partners (256 bits) and patterns
-            // (64 bits) without touching them.
-            let mut signature = 0u64;
-            let mut wide = [0u64; 4];
-            for (o, (bit, index)) in window.iter().zip(&bits[lo..hi]) {
-                if o.term != NO_TERM && o.sentence == token.sentence {
-                    signature |= bit;
-                    wide[(index >> 6) as usize] |= 1 << (index & 63);
-                }
+            // The window's 256-bit signature rejects most partners, and its 64-bit fold most
+            // patterns, without touching them (words without a term only add false alarms,
+            // which the checks after remove).
+            // (Four words in registers rather than an array: indexing an array in the loop
+            // makes each step wait for the previous one's store.)
+            let mut quarters = [0u64; 4];
+            let (mut q0, mut q1, mut q2, mut q3) = (0u64, 0u64, 0u64, 0u64);
+            for o in window {
+                let index = wide_term_index(o.term);
+                let bit = 1u64 << (index & 63);
+                let quarter = index >> 6;
+                q0 |= if quarter == 0 { bit } else { 0 };
+                q1 |= if quarter == 1 { bit } else { 0 };
+                q2 |= if quarter == 2 { bit } else { 0 };
+                q3 |= if quarter == 3 { bit } else { 0 };
             }
+            quarters[0] = q0;
+            quarters[1] = q1;
+            quarters[2] = q2;
+            quarters[3] = q3;
+            let wide = quarters;
+            let signature = q0 | q1 | q2 | q3;
             let check_pair = |i: usize, out: &mut Vec<LabelMatch>| {
                 let (from, len) = self.partner_patterns[first + i];
                 for p in from as usize..(from + len) as usize {
@@ -667,17 +710,16 @@ impl Dictionary {
             if partners.len() <= MAX_LINEAR_PARTNERS {
                 for (i, partner) in partners.iter().enumerate() {
                     let index = wide_term_index(*partner);
-                    if wide[(index >> 6) as usize] & (1 << (index & 63)) != 0 && near(*partner) {
+                    if wide[(index >> 6) as usize] & (1 << (index & 63)) != 0
+                        && window.iter().any(|o| o.term == *partner)
+                    {
                         check_pair(i, &mut out);
                     }
                 }
             } else {
                 seen.clear();
                 for other in window {
-                    if other.term == NO_TERM
-                        || other.sentence != token.sentence
-                        || seen.contains(&other.term)
-                    {
+                    if other.term == NO_TERM || seen.contains(&other.term) {
                         continue;
                     }
                     seen.push(other.term);
@@ -728,9 +770,10 @@ impl Dictionary {
     }
 }
 
-/// The bit of a term in a 64-bit signature of a set of terms.
+/// The bit of a term in a 64-bit signature: the low six bits of its 256-bit one, so that a
+/// window's 64-bit signature is the fold of its 256-bit one.
 fn term_bit(term: u32) -> u64 {
-    1 << (term.wrapping_mul(0x9E37_79B9) >> 26)
+    1 << (wide_term_index(term) & 63)
 }
 
 /// The bit (0..256) of a term in a 256-bit signature: term ids are dense, so their low byte

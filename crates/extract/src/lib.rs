@@ -13,6 +13,7 @@ pub mod document;
 pub mod extractor;
 pub mod metrics;
 pub mod ranker;
+mod wordtable;
 
 pub use extractor::{
     Evidence, ExtractError, Extraction, Extractor, Found, Requirement, TextKind, DEFAULT_MAX_BYTES,
