@@ -682,7 +682,6 @@ impl Dictionary {
             // which the checks after remove).
             // (Four words in registers rather than an array: indexing an array in the loop
             // makes each step wait for the previous one's store.)
-            let mut quarters = [0u64; 4];
             let (mut q0, mut q1, mut q2, mut q3) = (0u64, 0u64, 0u64, 0u64);
             for o in window {
                 let index = wide_term_index(o.term);
@@ -693,11 +692,7 @@ impl Dictionary {
                 q2 |= if quarter == 2 { bit } else { 0 };
                 q3 |= if quarter == 3 { bit } else { 0 };
             }
-            quarters[0] = q0;
-            quarters[1] = q1;
-            quarters[2] = q2;
-            quarters[3] = q3;
-            let wide = quarters;
+            let wide = [q0, q1, q2, q3];
             let signature = q0 | q1 | q2 | q3;
             let check_pair = |i: usize, out: &mut Vec<LabelMatch>| {
                 let (from, len) = self.partner_patterns[first + i];
