@@ -18,9 +18,14 @@ use crate::config::Config;
 /// Where the taxonomy comes from.
 #[derive(Debug, Clone, Args)]
 pub struct TaxonomyArg {
-    /// `esco:DIR`, `onet:DIR` or `starter`; default: the database's taxonomy.
+    /// `esco:DIR`, `onet:DIR` or `starter`; default: the database's taxonomy. Give it more
+    /// than once to combine classifications in one graph.
     #[arg(long)]
-    pub taxonomy: Option<String>,
+    pub taxonomy: Vec<String>,
+    /// The ESCO ↔ O*NET crosswalk CSV, linking an `onet:DIR` taxonomy to an `esco:DIR` one
+    /// (job titles are then also recognised by the other classification's titles).
+    #[arg(long)]
+    pub crosswalk: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -70,25 +75,33 @@ pub enum EvalCommand {
 
 /// Loads the taxonomy named by `--taxonomy`, or the database's.
 pub async fn load_taxonomy(config: &Config, arg: &TaxonomyArg) -> Result<Taxonomy> {
-    let dataset = match arg.taxonomy.as_deref() {
-        None => {
-            let url = config.database_url();
-            let store = openpes_store::Store::connect(&url)
-                .await
-                .with_context(|| format!("cannot open the database {}", crate::redact(&url)))?;
-            crate::taxonomy_cmd::ensure_taxonomy(&store).await?;
-            let (taxonomy, _) = openpes_server::load_taxonomy(&store).await?;
-            store.close().await;
-            return Ok(taxonomy);
+    if arg.taxonomy.is_empty() {
+        if arg.crosswalk.is_some() {
+            bail!("--crosswalk needs --taxonomy onet:DIR");
         }
-        Some("starter") => openpes_taxonomy::starter::starter_dataset()?,
-        Some(spec) => match spec.split_once(':') {
+        let url = config.database_url();
+        let store = openpes_store::Store::connect(&url)
+            .await
+            .with_context(|| format!("cannot open the database {}", crate::redact(&url)))?;
+        crate::taxonomy_cmd::ensure_taxonomy(&store).await?;
+        let (taxonomy, _) = openpes_server::load_taxonomy(&store).await?;
+        store.close().await;
+        return Ok(taxonomy);
+    }
+    let crosswalk = arg.crosswalk.as_deref();
+    if crosswalk.is_some() && !arg.taxonomy.iter().any(|s| s.starts_with("onet:")) {
+        bail!("--crosswalk needs --taxonomy onet:DIR");
+    }
+    let mut datasets = Vec::new();
+    for spec in &arg.taxonomy {
+        datasets.push(match spec.split_once(':') {
+            _ if spec == "starter" => openpes_taxonomy::starter::starter_dataset()?,
             Some(("esco", dir)) => esco::import_esco(Path::new(dir), None)?,
-            Some(("onet", dir)) => onet::import_onet(Path::new(dir), None, None)?,
+            Some(("onet", dir)) => onet::import_onet(Path::new(dir), None, crosswalk)?,
             _ => bail!("--taxonomy must be esco:DIR, onet:DIR or starter, not '{spec}'"),
-        },
-    };
-    let (taxonomy, _) = Taxonomy::build(vec![dataset])?;
+        });
+    }
+    let (taxonomy, _) = Taxonomy::build(datasets)?;
     Ok(taxonomy)
 }
 
@@ -279,10 +292,15 @@ fn eval_titles(taxonomy: &Taxonomy, gold: &Path) -> Result<serde_json::Value> {
         let Some(target) = taxonomy.by_uri(&row[1]) else {
             continue;
         };
+        // Only occupations of the gold's classification count (another one, linked by a
+        // crosswalk, lends its titles but is not what is asked for).
+        let source = taxonomy.concept(target).source;
         let ranked: Vec<ConceptId> = extractor
-            .rank_occupations(&row[0], 10)
+            .rank_occupations(&row[0], 30)
             .into_iter()
             .map(|(c, _)| c)
+            .filter(|c| taxonomy.concept(*c).source == source)
+            .take(10)
             .collect();
         n += 1;
         acc1 += hit_at_k(&ranked, &[target], 1);
@@ -295,11 +313,19 @@ fn eval_titles(taxonomy: &Taxonomy, gold: &Path) -> Result<serde_json::Value> {
 
 fn eval_ads(taxonomy: &Taxonomy, gold: &Path) -> Result<serde_json::Value> {
     let extractor = Extractor::build(taxonomy, "en");
+    // The gold codes are ESCO's: occupations of a classification linked to it by a crosswalk
+    // lend their text but are not answers.
+    let esco = taxonomy
+        .sources()
+        .iter()
+        .position(|s| s.source == esco::SOURCE)
+        .map(|i| i as u16);
     let (mut n, mut e1, mut e5, mut i1, mut i5) = (0usize, 0.0, 0.0, 0.0, 0.0);
     for row in read_gold(gold, &["title", "description", "esco_code"])? {
-        let ranked = extractor.rank_occupations_for_ad(&row[0], &row[1], 5);
+        let ranked = extractor.rank_occupations_for_ad(&row[0], &row[1], 30);
         let codes: Vec<String> = ranked
             .iter()
+            .filter(|(c, _)| esco.is_none_or(|s| taxonomy.concept(*c).source == s))
             .take(5)
             .map(|(c, _)| taxonomy.concept(*c).code.clone().unwrap_or_default())
             .collect();

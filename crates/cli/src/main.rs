@@ -456,6 +456,20 @@ mod tests {
         Cli::try_parse_from(["openpes", "taxonomy", "stats"]).expect("stats");
         Cli::try_parse_from([
             "openpes",
+            "eval",
+            "titles",
+            "--taxonomy",
+            "esco:/e",
+            "--taxonomy",
+            "onet:/o",
+            "--crosswalk",
+            "/c",
+            "--gold",
+            "/g",
+        ])
+        .expect("eval titles over linked classifications");
+        Cli::try_parse_from([
+            "openpes",
             "taxonomy",
             "search",
             "護理",

@@ -464,6 +464,76 @@ fn eval_commands_print_one_json_object_of_metrics() -> TestResult {
 }
 
 #[test]
+fn titles_are_recognised_better_with_a_linked_classifications_titles() -> TestResult {
+    let Some(data) = shared_data() else {
+        return Ok(());
+    };
+    let dir = tempfile::tempdir()?;
+    // Every 20th title of the dev set (it is sorted by occupation), kept in the temporary
+    // directory only.
+    let full = std::fs::read_to_string(data.join("eval/titles/jobbert_titles_dev.csv"))?;
+    let mut lines = full.lines();
+    let mut sample = String::new();
+    sample.push_str(lines.next().ok_or("empty gold file")?);
+    sample.push('\n');
+    for line in lines.step_by(20) {
+        sample.push_str(line);
+        sample.push('\n');
+    }
+    let gold = dir.path().join("titles.csv");
+    std::fs::write(&gold, sample)?;
+    let gold = gold.to_str().ok_or("path")?;
+    let esco = format!("esco:{}", data.join("esco/v1.1.1-en").display());
+    let onet = format!("onet:{}", data.join("onet/29.2").display());
+    let crosswalk = data.join("crosswalks/crosswalk_esco_onet.csv");
+    let crosswalk = crosswalk.to_str().ok_or("path")?;
+
+    let alone = json_of(&openpes(
+        dir.path(),
+        &["eval", "titles", "--taxonomy", &esco, "--gold", gold],
+    )?)?;
+    let linked = json_of(&openpes(
+        dir.path(),
+        &[
+            "eval",
+            "titles",
+            "--taxonomy",
+            &esco,
+            "--taxonomy",
+            &onet,
+            "--crosswalk",
+            crosswalk,
+            "--gold",
+            gold,
+        ],
+    )?)?;
+    // The same titles are scored, against ESCO occupations only, in both runs.
+    assert_eq!(alone["n"], linked["n"], "{alone} {linked}");
+    assert!(alone["n"].as_u64().unwrap_or(0) > 700, "{alone}");
+    let mrr = |v: &Value| v["mrr"].as_f64().unwrap_or(0.0);
+    assert!(mrr(&alone) > 0.25, "{alone}");
+    assert!(mrr(&linked) > mrr(&alone), "{alone} {linked}");
+
+    // A crosswalk needs the classification it links.
+    let lonely = openpes(
+        dir.path(),
+        &[
+            "eval",
+            "titles",
+            "--taxonomy",
+            &esco,
+            "--crosswalk",
+            crosswalk,
+            "--gold",
+            gold,
+        ],
+    )?;
+    assert!(!lonely.status.success());
+    assert!(String::from_utf8_lossy(&lonely.stderr).contains("--crosswalk needs"));
+    Ok(())
+}
+
+#[test]
 fn demo_generate_writes_reproducible_json_lines() -> TestResult {
     let dir = tempfile::tempdir()?;
     let out = dir.path().join("demo");

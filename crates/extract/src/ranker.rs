@@ -7,11 +7,18 @@
 //!   short texts such as job titles.
 //! - [`Granularity::LabelTrigrams`]: as `Label`, with character trigrams instead of stems.
 //!
+//! With label documents, the labels of the same occupation or skill in another classification
+//! linked by a crosswalk (an O*NET occupation's many alternate titles for the ESCO occupation
+//! it maps to) are *borrowed*: they become documents of the concept too, counting less the
+//! looser the mapping. A concept then scores the mean of its best own and its best borrowed
+//! label, so that a title named alike in both classifications ranks first. Identical label
+//! texts share one document, whichever concepts own or borrow them.
+//!
 //! Learned from the taxonomy itself; an embedding model can take this module's place behind
 //! the same `rank` signature later.
 
 use crate::analyze::Analyzer;
-use openpes_taxonomy::{ConceptId, ConceptKind, Taxonomy};
+use openpes_taxonomy::{ConceptId, ConceptKind, RelationKind, Taxonomy};
 use std::collections::HashMap;
 
 /// What one document of the index is.
@@ -44,6 +51,25 @@ fn features(analyzer: &Analyzer, text: &str, granularity: Granularity) -> Vec<St
     out
 }
 
+/// How much a label borrowed through a crosswalk mapping of this kind counts: fully for the
+/// same concept, a little less for a close one, less again across a broader or narrower one.
+pub fn borrowed_weight(kind: RelationKind) -> f32 {
+    match kind {
+        RelationKind::ExactMatch => 0.95,
+        RelationKind::CloseMatch => 0.9,
+        _ => 0.8,
+    }
+}
+
+/// A concept that a document counts for, and how much.
+#[derive(Debug, Clone, Copy)]
+struct Owner {
+    /// Index into [`Ranker::concepts`].
+    concept: u32,
+    /// 1 for the concept's own text, [`borrowed_weight`] for a borrowed label.
+    weight: f32,
+}
+
 /// A TF-IDF index over the concepts of some kinds, in one language.
 pub struct Ranker {
     analyzer: Analyzer,
@@ -51,11 +77,75 @@ pub struct Ranker {
     idf: Vec<f32>,
     /// term → (document, normalised weight)
     postings: Vec<Vec<(u32, f32)>>,
-    /// document → concept
-    documents: Vec<ConceptId>,
+    /// document → its owners, `owners[owner_start[d]..owner_start[d + 1]]`
+    owner_start: Vec<u32>,
+    owners: Vec<Owner>,
     /// Concepts with a document, sorted.
     concepts: Vec<ConceptId>,
+    /// True when some document is borrowed (the taxonomy links classifications).
+    borrows: bool,
     granularity: Granularity,
+}
+
+/// A document being built: its term frequencies and owners.
+#[derive(Default)]
+struct Draft {
+    tf: HashMap<u32, f32>,
+    owners: Vec<(ConceptId, f32)>,
+}
+
+impl Draft {
+    /// Adds an owner, keeping the highest weight when the concept already owns the document
+    /// in the same way (as its own text, weight 1, or borrowed, less): a label both its own and
+    /// borrowed counts as both.
+    fn own(&mut self, concept: ConceptId, weight: f32) {
+        let own = weight >= 1.0;
+        match self
+            .owners
+            .iter_mut()
+            .find(|(c, w)| *c == concept && (*w >= 1.0) == own)
+        {
+            Some((_, w)) => *w = w.max(weight),
+            None => self.owners.push((concept, weight)),
+        }
+    }
+}
+
+/// The vocabulary and documents while an index is built.
+struct Builder {
+    analyzer: Analyzer,
+    granularity: Granularity,
+    terms: HashMap<String, u32>,
+    drafts: Vec<Draft>,
+    /// Label documents by folded text, so that a label owned and borrowed is one document.
+    by_text: HashMap<String, usize>,
+}
+
+impl Builder {
+    /// Counts the features of `text`, each `weight` times, into `tf`.
+    fn add(&mut self, text: &str, weight: f32, tf: &mut HashMap<u32, f32>) {
+        for feature in features(&self.analyzer, text, self.granularity) {
+            let next = self.terms.len() as u32;
+            let id = *self.terms.entry(feature).or_insert(next);
+            *tf.entry(id).or_insert(0.0) += weight;
+        }
+    }
+
+    /// Makes `concept` an owner of the document of label `text` (created on first use).
+    fn label(&mut self, text: &str, concept: ConceptId, weight: f32) {
+        let key = text.to_lowercase();
+        let index = match self.by_text.get(&key) {
+            Some(index) => *index,
+            None => {
+                let mut draft = Draft::default();
+                self.add(text, 1.0, &mut draft.tf);
+                self.drafts.push(draft);
+                self.by_text.insert(key, self.drafts.len() - 1);
+                self.drafts.len() - 1
+            }
+        };
+        self.drafts[index].own(concept, weight);
+    }
 }
 
 impl Ranker {
@@ -66,16 +156,14 @@ impl Ranker {
         lang: &str,
         granularity: Granularity,
     ) -> Ranker {
-        let analyzer = Analyzer::new(lang);
-        let mut terms: HashMap<String, u32> = HashMap::new();
-        let mut documents: Vec<(ConceptId, HashMap<u32, f32>)> = Vec::new();
-        let mut add = |text: &str, weight: f32, tf: &mut HashMap<u32, f32>| {
-            for feature in features(&analyzer, text, granularity) {
-                let next = terms.len() as u32;
-                let id = *terms.entry(feature).or_insert(next);
-                *tf.entry(id).or_insert(0.0) += weight;
-            }
+        let mut builder = Builder {
+            analyzer: Analyzer::new(lang),
+            granularity,
+            terms: HashMap::new(),
+            drafts: Vec::new(),
+            by_text: HashMap::new(),
         };
+        let mut borrows = false;
         for concept in taxonomy.concepts() {
             if !kinds.contains(&concept.kind) {
                 continue;
@@ -84,46 +172,62 @@ impl Ranker {
             match granularity {
                 Granularity::Label | Granularity::LabelTrigrams => {
                     for label in labels {
-                        let mut tf = HashMap::new();
-                        add(&label.text, 1.0, &mut tf);
-                        if !tf.is_empty() {
-                            documents.push((concept.id, tf));
+                        builder.label(&label.text, concept.id, 1.0);
+                    }
+                    for edge in taxonomy.mappings(concept.id) {
+                        let other = taxonomy.concept(edge.target);
+                        if other.source == concept.source || !kinds.contains(&other.kind) {
+                            continue;
+                        }
+                        let weight = borrowed_weight(edge.kind);
+                        for label in other.labels.iter().filter(|l| l.lang == lang) {
+                            builder.label(&label.text, concept.id, weight);
+                            borrows = true;
                         }
                     }
                 }
                 Granularity::Concept => {
-                    let mut tf = HashMap::new();
+                    let mut draft = Draft::default();
                     for label in labels {
-                        add(&label.text, 2.0, &mut tf);
+                        builder.add(&label.text, 2.0, &mut draft.tf);
                     }
                     for d in concept.descriptions.iter().filter(|d| d.lang == lang) {
-                        add(&d.text, 1.0, &mut tf);
+                        builder.add(&d.text, 1.0, &mut draft.tf);
                     }
                     for parent in taxonomy.broader(concept.id) {
-                        add(taxonomy.preferred_label(parent, lang), 0.5, &mut tf);
+                        builder.add(taxonomy.preferred_label(parent, lang), 0.5, &mut draft.tf);
                     }
-                    if !tf.is_empty() {
-                        documents.push((concept.id, tf));
-                    }
+                    draft.own(concept.id, 1.0);
+                    builder.drafts.push(draft);
                 }
             }
         }
+        let Builder { terms, drafts, .. } = builder;
         let analyzer = Analyzer::new(lang);
         let mut df = vec![0u32; terms.len()];
-        for (_, tf) in &documents {
-            for t in tf.keys() {
+        for draft in &drafts {
+            for t in draft.tf.keys() {
                 df[*t as usize] += 1;
             }
         }
-        let n = documents.len().max(1) as f32;
+        let n = drafts.len().max(1) as f32;
         let idf: Vec<f32> = df
             .iter()
             .map(|d| ((n + 1.0) / (*d as f32 + 1.0)).ln() + 1.0)
             .collect();
+        let mut concepts: Vec<ConceptId> = drafts
+            .iter()
+            .filter(|d| !d.tf.is_empty())
+            .flat_map(|d| d.owners.iter().map(|(c, _)| *c))
+            .collect();
+        concepts.sort_unstable();
+        concepts.dedup();
         let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms.len()];
-        let mut owners = Vec::with_capacity(documents.len());
-        for (concept, tf) in documents {
-            let weights: Vec<(u32, f32)> = tf
+        let mut owner_start = vec![0u32];
+        let mut owners = Vec::new();
+        for draft in drafts {
+            let weights: Vec<(u32, f32)> = draft
+                .tf
                 .into_iter()
                 .map(|(t, f)| (t, (1.0 + f.ln()) * idf[t as usize]))
                 .collect();
@@ -131,22 +235,29 @@ impl Ranker {
             if norm == 0.0 {
                 continue;
             }
-            let doc = owners.len() as u32;
-            owners.push(concept);
+            let document = (owner_start.len() - 1) as u32;
             for (t, w) in weights {
-                postings[t as usize].push((doc, w / norm));
+                postings[t as usize].push((document, w / norm));
             }
+            for (concept, weight) in draft.owners {
+                if let Ok(index) = concepts.binary_search(&concept) {
+                    owners.push(Owner {
+                        concept: index as u32,
+                        weight,
+                    });
+                }
+            }
+            owner_start.push(owners.len() as u32);
         }
-        let mut concepts = owners.clone();
-        concepts.sort_unstable();
-        concepts.dedup();
         Ranker {
             analyzer,
             terms,
             idf,
             postings,
-            documents: owners,
+            owner_start,
+            owners,
             concepts,
+            borrows,
             granularity,
         }
     }
@@ -156,8 +267,14 @@ impl Ranker {
         self.concepts.binary_search(&concept).is_ok()
     }
 
+    /// Number of documents (identical label texts count once).
+    pub fn documents(&self) -> usize {
+        self.owner_start.len() - 1
+    }
+
     /// The `limit` concepts most similar to `text`, with cosine scores in [0, 1], best first
-    /// (ties by concept id). A concept with several documents scores as its best one.
+    /// (ties by concept id). A concept with several documents scores as its best one; where
+    /// labels are borrowed, as the mean of its best own and best borrowed (weighted) one.
     pub fn rank(&self, text: &str, limit: usize) -> Vec<(ConceptId, f32)> {
         let mut tf: HashMap<u32, f32> = HashMap::new();
         for feature in features(&self.analyzer, text, self.granularity) {
@@ -170,11 +287,11 @@ impl Ranker {
             .map(|(t, f)| (t, (1.0 + f.ln()) * self.idf[t as usize]))
             .collect();
         let norm = query.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-        if norm == 0.0 {
+        if norm == 0.0 || limit == 0 {
             return Vec::new();
         }
-        // Dense accumulators: documents touched are remembered to read them back.
-        let mut by_document = vec![0f32; self.documents.len()];
+        // Dense accumulators: documents and concepts touched are remembered to read them back.
+        let mut by_document = vec![0f32; self.documents()];
         let mut touched: Vec<u32> = Vec::new();
         for (t, w) in &query {
             for (doc, dw) in &self.postings[*t as usize] {
@@ -185,15 +302,196 @@ impl Ranker {
                 *slot += w / norm * dw;
             }
         }
-        let mut scores: HashMap<ConceptId, f32> = HashMap::new();
+        // Per concept: the best own and the best borrowed document.
+        let mut own = vec![0f32; self.concepts.len()];
+        let mut borrowed = vec![0f32; self.concepts.len()];
+        let mut reached: Vec<u32> = Vec::new();
         for doc in touched {
             let score = by_document[doc as usize];
-            let best = scores.entry(self.documents[doc as usize]).or_insert(0.0);
-            *best = best.max(score);
+            let range = self.owner_start[doc as usize] as usize
+                ..self.owner_start[doc as usize + 1] as usize;
+            for owner in &self.owners[range] {
+                let c = owner.concept as usize;
+                if own[c] == 0.0 && borrowed[c] == 0.0 {
+                    reached.push(owner.concept);
+                }
+                if owner.weight >= 1.0 {
+                    own[c] = own[c].max(score);
+                } else {
+                    borrowed[c] = borrowed[c].max(score * owner.weight);
+                }
+            }
         }
-        let mut ranked: Vec<(ConceptId, f32)> = scores.into_iter().collect();
-        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(limit);
+        let mut ranked: Vec<(ConceptId, f32)> = reached
+            .into_iter()
+            .map(|c| {
+                let c = c as usize;
+                let score = if self.borrows {
+                    (own[c] + borrowed[c]) / 2.0
+                } else {
+                    own[c]
+                };
+                (self.concepts[c], score)
+            })
+            .collect();
+        let order =
+            |a: &(ConceptId, f32), b: &(ConceptId, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if ranked.len() > limit {
+            ranked.select_nth_unstable_by(limit - 1, order);
+            ranked.truncate(limit);
+        }
+        ranked.sort_unstable_by(order);
         ranked
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use openpes_taxonomy::{ConceptRecord, Dataset, LabelKind, RelationRecord};
+
+    fn occupation(uri: &str, labels: &[&str]) -> ConceptRecord {
+        let mut concept = ConceptRecord::new(uri, ConceptKind::Occupation);
+        for (i, label) in labels.iter().enumerate() {
+            let kind = if i == 0 {
+                LabelKind::Preferred
+            } else {
+                LabelKind::Alternative
+            };
+            concept.add_label("en", kind, label);
+        }
+        concept
+    }
+
+    /// Two classifications: "ours" with a marketing and a sales assistant, "theirs" with one
+    /// occupation titled "marketing staff", optionally mapped to our marketing assistant.
+    fn linked(mapping: Option<RelationKind>) -> Taxonomy {
+        let mut ours = Dataset::new("ours", "1");
+        ours.concepts
+            .push(occupation("urn:ours:marketing", &["marketing assistant"]));
+        ours.concepts.push(occupation(
+            "urn:ours:sales",
+            &["sales assistant", "sales staff"],
+        ));
+        let mut theirs = Dataset::new("theirs", "1");
+        theirs.concepts.push(occupation(
+            "urn:theirs:marketing",
+            &["marketing staff", "marketing assistant"],
+        ));
+        if let Some(kind) = mapping {
+            theirs.relations.push(RelationRecord {
+                from: "urn:theirs:marketing".into(),
+                to: "urn:ours:marketing".into(),
+                kind,
+                weight: None,
+            });
+        }
+        match Taxonomy::build(vec![ours, theirs]) {
+            Ok((taxonomy, _)) => taxonomy,
+            Err(e) => panic!("test taxonomy: {e}"),
+        }
+    }
+
+    fn ranked_uris(taxonomy: &Taxonomy, ranker: &Ranker, text: &str) -> Vec<(String, f32)> {
+        ranker
+            .rank(text, 10)
+            .into_iter()
+            .map(|(c, s)| (taxonomy.concept(c).uri.clone(), s))
+            .collect()
+    }
+
+    #[test]
+    fn identical_label_texts_share_one_document() {
+        let taxonomy = linked(None);
+        let ranker = Ranker::build(
+            &taxonomy,
+            &[ConceptKind::Occupation],
+            "en",
+            Granularity::LabelTrigrams,
+        );
+        // Five labels, but "marketing assistant" is named by two occupations.
+        assert_eq!(ranker.documents(), 4);
+        let ranked = ranked_uris(&taxonomy, &ranker, "Marketing Assistant");
+        assert!((ranked[0].1 - 1.0).abs() < 1e-4, "{ranked:?}");
+        assert!((ranked[1].1 - 1.0).abs() < 1e-4, "{ranked:?}");
+        let top: Vec<&str> = ranked[..2].iter().map(|(u, _)| u.as_str()).collect();
+        assert!(top.contains(&"urn:ours:marketing") && top.contains(&"urn:theirs:marketing"));
+    }
+
+    #[test]
+    fn a_crosswalk_lends_the_other_classifications_titles() {
+        // Unlinked, "marketing staff" is nearer our sales staff (same head word) than our
+        // marketing assistant.
+        let taxonomy = linked(None);
+        let ranker = Ranker::build(
+            &taxonomy,
+            &[ConceptKind::Occupation],
+            "en",
+            Granularity::LabelTrigrams,
+        );
+        let ours: Vec<(String, f32)> = ranked_uris(&taxonomy, &ranker, "marketing staff")
+            .into_iter()
+            .filter(|(u, _)| u.starts_with("urn:ours:"))
+            .collect();
+        let unlinked_marketing = ours
+            .iter()
+            .find(|(u, _)| u == "urn:ours:marketing")
+            .map(|(_, s)| *s);
+
+        let taxonomy = linked(Some(RelationKind::CloseMatch));
+        let ranker = Ranker::build(
+            &taxonomy,
+            &[ConceptKind::Occupation],
+            "en",
+            Granularity::LabelTrigrams,
+        );
+        let ranked = ranked_uris(&taxonomy, &ranker, "marketing staff");
+        let ours: Vec<&(String, f32)> = ranked
+            .iter()
+            .filter(|(u, _)| u.starts_with("urn:ours:"))
+            .collect();
+        assert_eq!(ours[0].0, "urn:ours:marketing", "{ranked:?}");
+        // The mean of its best own label and the borrowed exact title at the close weight.
+        let own = unlinked_marketing.unwrap_or(0.0);
+        let expected = (own + borrowed_weight(RelationKind::CloseMatch)) / 2.0;
+        assert!(
+            (ours[0].1 - expected).abs() < 1e-3,
+            "{} vs {expected}",
+            ours[0].1
+        );
+        // The other classification's own occupation borrows from ours in turn.
+        assert_eq!(ranked[0].0, "urn:theirs:marketing");
+        assert!(ranked.iter().all(|(_, s)| (0.0..=1.0).contains(s)));
+
+        // A label that is both a concept's own and borrowed counts on both sides.
+        let both = ranked_uris(&taxonomy, &ranker, "marketing assistant");
+        let expected = (1.0 + borrowed_weight(RelationKind::CloseMatch)) / 2.0;
+        for (uri, score) in &both[..2] {
+            assert!(
+                (score - expected).abs() < 1e-3,
+                "{uri}: {score} vs {expected}"
+            );
+        }
+    }
+
+    #[test]
+    fn looser_mappings_lend_less() {
+        let score = |kind: RelationKind| {
+            let taxonomy = linked(Some(kind));
+            let ranker = Ranker::build(
+                &taxonomy,
+                &[ConceptKind::Occupation],
+                "en",
+                Granularity::LabelTrigrams,
+            );
+            ranked_uris(&taxonomy, &ranker, "marketing staff")
+                .into_iter()
+                .find(|(u, _)| u == "urn:ours:marketing")
+                .map_or(0.0, |(_, s)| s)
+        };
+        let exact = score(RelationKind::ExactMatch);
+        let close = score(RelationKind::CloseMatch);
+        let broad = score(RelationKind::BroadMatch);
+        assert!(exact > close && close > broad, "{exact} {close} {broad}");
     }
 }
