@@ -302,36 +302,36 @@ impl Ranker {
                 *slot += w / norm * dw;
             }
         }
-        // Per concept: the best own and the best borrowed document.
-        let mut own = vec![0f32; self.concepts.len()];
-        let mut borrowed = vec![0f32; self.concepts.len()];
+        // Per concept: the best own and the best borrowed document (side by side: one cache
+        // line read per owner).
+        let mut best = vec![(0f32, 0f32); self.concepts.len()];
         let mut reached: Vec<u32> = Vec::new();
         for doc in touched {
             let score = by_document[doc as usize];
             let range = self.owner_start[doc as usize] as usize
                 ..self.owner_start[doc as usize + 1] as usize;
             for owner in &self.owners[range] {
-                let c = owner.concept as usize;
-                if own[c] == 0.0 && borrowed[c] == 0.0 {
+                let (own, borrowed) = &mut best[owner.concept as usize];
+                if *own == 0.0 && *borrowed == 0.0 {
                     reached.push(owner.concept);
                 }
                 if owner.weight >= 1.0 {
-                    own[c] = own[c].max(score);
+                    *own = own.max(score);
                 } else {
-                    borrowed[c] = borrowed[c].max(score * owner.weight);
+                    *borrowed = borrowed.max(score * owner.weight);
                 }
             }
         }
         let mut ranked: Vec<(ConceptId, f32)> = reached
             .into_iter()
             .map(|c| {
-                let c = c as usize;
+                let (own, borrowed) = best[c as usize];
                 let score = if self.borrows {
-                    (own[c] + borrowed[c]) / 2.0
+                    (own + borrowed) / 2.0
                 } else {
-                    own[c]
+                    own
                 };
-                (self.concepts[c], score)
+                (self.concepts[c as usize], score)
             })
             .collect();
         let order =
