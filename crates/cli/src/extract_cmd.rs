@@ -164,6 +164,14 @@ pub async fn extract(
             "code": concept.code,
             "label": taxonomy.preferred_label(found.concept, &display),
             "matched_label": found.label.and_then(|i| concept.labels.get(i)).map(|l| l.text.clone()),
+            "borrowed_label": found.borrowed.and_then(|(lender, i)| {
+                let label = taxonomy.concept(lender).labels.get(i)?;
+                Some(json!({
+                    "text": label.text,
+                    "uri": taxonomy.concept(lender).uri,
+                    "label": taxonomy.preferred_label(lender, &display),
+                }))
+            }),
             "score": (f64::from(found.score) * 1000.0).round() / 1000.0,
             "evidence": found.evidence.as_str(),
             "requirement": found.requirement.as_str(),

@@ -7,7 +7,7 @@
 //! against the taxonomy's text ([`crate::ranker`]) so that paraphrases still find their skills.
 
 use crate::dictionary::{Dictionary, LabelMatch, MatchKind, Scan, ScanToken};
-use crate::ranker::{Granularity, Ranker};
+use crate::ranker::{Granularity, LabelHit, Ranker};
 use openpes_taxonomy::{ConceptId, ConceptKind, Taxonomy};
 use openpes_text::{is_cjk, Segmenter};
 use std::collections::HashMap;
@@ -86,11 +86,48 @@ pub struct Found {
     pub concept: ConceptId,
     pub score: f32,
     pub evidence: Evidence,
-    /// Index of the matched label (the preferred label for similar-text evidence).
+    /// Index of the matched label; for an occupation ranked by its title, the label closest to
+    /// the title.
     pub label: Option<usize>,
+    /// For an occupation ranked by its title through a crosswalk: the occupation of the linked
+    /// classification and the index of its label that was closest to the title.
+    pub borrowed: Option<(ConceptId, usize)>,
     /// Byte ranges of the evidence in the input.
     pub spans: Vec<(usize, usize)>,
     pub requirement: Requirement,
+}
+
+/// An occupation ranked for a job title (or a whole ad), with the parts of its score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TitleMatch {
+    pub concept: ConceptId,
+    /// `label + profile / 3`, plus `ad_text / 2` for a whole ad.
+    pub score: f32,
+    /// Similarity of the title to the closest labels (own, and borrowed through a crosswalk;
+    /// see [`crate::ranker`]), in [0, 1].
+    pub label: f32,
+    /// The occupation's closest own label.
+    pub own: Option<LabelHit>,
+    /// The closest label borrowed from a linked classification.
+    pub borrowed: Option<LabelHit>,
+    /// Similarity of the title to the occupation's whole profile, in [0, 1].
+    pub profile: f32,
+    /// Similarity of the whole ad to the profile (0 for a title alone).
+    pub ad_text: f32,
+}
+
+impl TitleMatch {
+    fn new(concept: ConceptId) -> TitleMatch {
+        TitleMatch {
+            concept,
+            score: 0.0,
+            label: 0.0,
+            own: None,
+            borrowed: None,
+            profile: 0.0,
+            ad_text: 0.0,
+        }
+    }
 }
 
 /// The result of an extraction.
@@ -308,6 +345,7 @@ impl Extractor {
                             score: *score,
                             evidence: Evidence::SimilarText,
                             label: None,
+                            borrowed: None,
                             spans: Vec::new(),
                             requirement: if kind == TextKind::Vacancy {
                                 if cues.optional[sentence] {
@@ -335,24 +373,33 @@ impl Extractor {
                 .find('\n')
                 .map_or(trimmed.len(), |i| title_start + i);
             let title = &text[title_start..title_end];
-            let ranked = if kind == TextKind::Title {
-                self.rank_occupations(text, 5)
-                    .into_iter()
-                    .map(|(c, s)| (c, s / TITLE_SCORE_MAX))
-                    .collect::<Vec<_>>()
+            let (ranked, score_max) = if kind == TextKind::Title {
+                (self.rank_title(text, 5), TITLE_SCORE_MAX)
             } else {
                 // The whole text was scanned above, in the ranking language: reuse it.
-                self.classify_ad(title, text, &scan, 3)
-                    .into_iter()
-                    .map(|(c, s)| (c, s / AD_SCORE_MAX))
-                    .collect()
+                (self.classify_ad(title, text, &scan, 3), AD_SCORE_MAX)
             };
-            for (concept, score) in ranked {
-                occupations.entry(concept).or_insert(Found {
-                    concept,
-                    score: score.min(1.0),
+            for ranked in ranked {
+                let concept = taxonomy.concept(ranked.concept);
+                let label_index = |owner: &openpes_taxonomy::Concept, text: &str| {
+                    owner.labels.iter().position(|l| {
+                        l.lang == self.ranking_lang && l.text.eq_ignore_ascii_case(text)
+                    })
+                };
+                let label = ranked
+                    .own
+                    .as_ref()
+                    .and_then(|hit| label_index(concept, &hit.text));
+                let borrowed = ranked.borrowed.as_ref().and_then(|hit| {
+                    let lender = hit.lender?;
+                    Some((lender, label_index(taxonomy.concept(lender), &hit.text)?))
+                });
+                occupations.entry(ranked.concept).or_insert(Found {
+                    concept: ranked.concept,
+                    score: (ranked.score / score_max).min(1.0),
                     evidence: Evidence::SimilarText,
-                    label: None,
+                    label,
+                    borrowed,
                     spans: vec![(title_start, title_end)],
                     requirement: Requirement::Unspecified,
                 });
@@ -413,27 +460,35 @@ impl Extractor {
         let full = format!("{title} {description}");
         let scan = self.dictionary.scan(&full, &self.ranking_lang);
         self.classify_ad(title, &full, &scan, limit)
+            .into_iter()
+            .map(|m| (m.concept, m.score))
+            .collect()
     }
 
-    /// [`Extractor::rank_occupations_for_ad`] over a whole ad already scanned.
-    fn classify_ad(
-        &self,
-        title: &str,
-        full: &str,
-        scan: &Scan,
-        limit: usize,
-    ) -> Vec<(ConceptId, f32)> {
+    /// [`Extractor::rank_occupations_for_ad`] over a whole ad already scanned, with the parts
+    /// of each score.
+    fn classify_ad(&self, title: &str, full: &str, scan: &Scan, limit: usize) -> Vec<TitleMatch> {
         let pool = limit.max(10) * 5;
-        let mut scores: HashMap<ConceptId, f32> = HashMap::new();
-        for (concept, score) in self.rank_occupations(title, pool) {
-            *scores.entry(concept).or_insert(0.0) += score;
-        }
+        let mut matches: HashMap<ConceptId, TitleMatch> = self
+            .rank_title(title, pool)
+            .into_iter()
+            .map(|m| (m.concept, m))
+            .collect();
         // Character trigrams pay off on short titles only; the whole text is compared by stems.
         for (concept, score) in self.rank_scanned(&self.occupations, full, scan, pool) {
-            *scores.entry(concept).or_insert(0.0) += 0.5 * score;
+            matches
+                .entry(concept)
+                .or_insert_with(|| TitleMatch::new(concept))
+                .ad_text = score;
         }
-        let mut ranked: Vec<(ConceptId, f32)> = scores.into_iter().collect();
-        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut ranked: Vec<TitleMatch> = matches
+            .into_values()
+            .map(|mut m| {
+                m.score += 0.5 * m.ad_text;
+                m
+            })
+            .collect();
+        ranked.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
         ranked.truncate(limit);
         ranked
     }
@@ -442,16 +497,42 @@ impl Extractor {
     /// character trigrams, counts fully; the similarity of the whole profile (labels,
     /// description, group, and labels found word for word) adds a third.
     pub fn rank_occupations(&self, text: &str, limit: usize) -> Vec<(ConceptId, f32)> {
+        self.rank_title(text, limit)
+            .into_iter()
+            .map(|m| (m.concept, m.score))
+            .collect()
+    }
+
+    /// [`Extractor::rank_occupations`] with the parts of each score.
+    pub fn rank_title(&self, text: &str, limit: usize) -> Vec<TitleMatch> {
         let pool = limit.max(1) * 5;
-        let mut scores: HashMap<ConceptId, f32> = HashMap::new();
-        for (concept, score) in self.occupation_labels.rank(text, pool) {
-            *scores.entry(concept).or_insert(0.0) += score;
+        let mut matches: HashMap<ConceptId, TitleMatch> = HashMap::new();
+        for ranked in self.occupation_labels.rank_explained(text, pool) {
+            matches.insert(
+                ranked.concept,
+                TitleMatch {
+                    concept: ranked.concept,
+                    label: ranked.score,
+                    own: ranked.own,
+                    borrowed: ranked.borrowed,
+                    ..TitleMatch::new(ranked.concept)
+                },
+            );
         }
         for (concept, score) in self.rank_with(&self.occupations, text, pool) {
-            *scores.entry(concept).or_insert(0.0) += score / 3.0;
+            matches
+                .entry(concept)
+                .or_insert_with(|| TitleMatch::new(concept))
+                .profile = score;
         }
-        let mut ranked: Vec<(ConceptId, f32)> = scores.into_iter().collect();
-        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut ranked: Vec<TitleMatch> = matches
+            .into_values()
+            .map(|mut m| {
+                m.score = m.label + m.profile / 3.0;
+                m
+            })
+            .collect();
+        ranked.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
         ranked.truncate(limit);
         ranked
     }
@@ -531,6 +612,7 @@ fn merge(
         score: m.score,
         evidence,
         label: Some(m.label),
+        borrowed: None,
         spans: Vec::new(),
         requirement,
     });

@@ -16,5 +16,7 @@ pub mod ranker;
 mod wordtable;
 
 pub use extractor::{
-    Evidence, ExtractError, Extraction, Extractor, Found, Requirement, TextKind, DEFAULT_MAX_BYTES,
+    Evidence, ExtractError, Extraction, Extractor, Found, Requirement, TextKind, TitleMatch,
+    DEFAULT_MAX_BYTES,
 };
+pub use ranker::LabelHit;

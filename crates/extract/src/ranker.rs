@@ -68,6 +68,40 @@ struct Owner {
     concept: u32,
     /// 1 for the concept's own text, [`borrowed_weight`] for a borrowed label.
     weight: f32,
+    /// For a borrowed label: the concept of the other classification it is a label of.
+    lender: Option<ConceptId>,
+}
+
+/// A label document that counted for a ranked concept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelHit {
+    /// The label's text.
+    pub text: String,
+    /// Its cosine similarity to the text, times the borrowing weight for a borrowed label.
+    pub score: f32,
+    /// For a borrowed label: the concept of the linked classification it names.
+    pub lender: Option<ConceptId>,
+}
+
+/// A ranked concept with the label documents that made its score (label indexes only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    pub concept: ConceptId,
+    pub score: f32,
+    /// Its best own label.
+    pub own: Option<LabelHit>,
+    /// Its best borrowed label.
+    pub borrowed: Option<LabelHit>,
+}
+
+/// Per concept while ranking: the best own and borrowed scores and where they came from.
+#[derive(Debug, Clone, Copy, Default)]
+struct Best {
+    own: f32,
+    borrowed: f32,
+    own_document: u32,
+    /// Index into [`Ranker::owners`] of the borrowed owner entry.
+    borrowed_owner: u32,
 }
 
 /// A TF-IDF index over the concepts of some kinds, in one language.
@@ -80,6 +114,8 @@ pub struct Ranker {
     /// document → its owners, `owners[owner_start[d]..owner_start[d + 1]]`
     owner_start: Vec<u32>,
     owners: Vec<Owner>,
+    /// document → its label text (empty for concept documents).
+    texts: Vec<Box<str>>,
     /// Concepts with a document, sorted.
     concepts: Vec<ConceptId>,
     /// True when some document is borrowed (the taxonomy links classifications).
@@ -91,22 +127,29 @@ pub struct Ranker {
 #[derive(Default)]
 struct Draft {
     tf: HashMap<u32, f32>,
-    owners: Vec<(ConceptId, f32)>,
+    owners: Vec<(ConceptId, f32, Option<ConceptId>)>,
+    /// The label text of a label document.
+    text: String,
 }
 
 impl Draft {
     /// Adds an owner, keeping the highest weight when the concept already owns the document
     /// in the same way (as its own text, weight 1, or borrowed, less): a label both its own and
     /// borrowed counts as both.
-    fn own(&mut self, concept: ConceptId, weight: f32) {
+    fn own(&mut self, concept: ConceptId, weight: f32, lender: Option<ConceptId>) {
         let own = weight >= 1.0;
         match self
             .owners
             .iter_mut()
-            .find(|(c, w)| *c == concept && (*w >= 1.0) == own)
+            .find(|(c, w, _)| *c == concept && (*w >= 1.0) == own)
         {
-            Some((_, w)) => *w = w.max(weight),
-            None => self.owners.push((concept, weight)),
+            Some((_, w, l)) => {
+                if weight > *w {
+                    *w = weight;
+                    *l = lender;
+                }
+            }
+            None => self.owners.push((concept, weight, lender)),
         }
     }
 }
@@ -131,20 +174,24 @@ impl Builder {
         }
     }
 
-    /// Makes `concept` an owner of the document of label `text` (created on first use).
-    fn label(&mut self, text: &str, concept: ConceptId, weight: f32) {
+    /// Makes `concept` an owner of the document of label `text` (created on first use),
+    /// borrowed from `lender` when given.
+    fn label(&mut self, text: &str, concept: ConceptId, weight: f32, lender: Option<ConceptId>) {
         let key = text.to_lowercase();
         let index = match self.by_text.get(&key) {
             Some(index) => *index,
             None => {
-                let mut draft = Draft::default();
+                let mut draft = Draft {
+                    text: text.to_string(),
+                    ..Draft::default()
+                };
                 self.add(text, 1.0, &mut draft.tf);
                 self.drafts.push(draft);
                 self.by_text.insert(key, self.drafts.len() - 1);
                 self.drafts.len() - 1
             }
         };
-        self.drafts[index].own(concept, weight);
+        self.drafts[index].own(concept, weight, lender);
     }
 }
 
@@ -172,7 +219,7 @@ impl Ranker {
             match granularity {
                 Granularity::Label | Granularity::LabelTrigrams => {
                     for label in labels {
-                        builder.label(&label.text, concept.id, 1.0);
+                        builder.label(&label.text, concept.id, 1.0, None);
                     }
                     for edge in taxonomy.mappings(concept.id) {
                         let other = taxonomy.concept(edge.target);
@@ -181,7 +228,7 @@ impl Ranker {
                         }
                         let weight = borrowed_weight(edge.kind);
                         for label in other.labels.iter().filter(|l| l.lang == lang) {
-                            builder.label(&label.text, concept.id, weight);
+                            builder.label(&label.text, concept.id, weight, Some(other.id));
                             borrows = true;
                         }
                     }
@@ -197,7 +244,7 @@ impl Ranker {
                     for parent in taxonomy.broader(concept.id) {
                         builder.add(taxonomy.preferred_label(parent, lang), 0.5, &mut draft.tf);
                     }
-                    draft.own(concept.id, 1.0);
+                    draft.own(concept.id, 1.0, None);
                     builder.drafts.push(draft);
                 }
             }
@@ -218,13 +265,14 @@ impl Ranker {
         let mut concepts: Vec<ConceptId> = drafts
             .iter()
             .filter(|d| !d.tf.is_empty())
-            .flat_map(|d| d.owners.iter().map(|(c, _)| *c))
+            .flat_map(|d| d.owners.iter().map(|(c, _, _)| *c))
             .collect();
         concepts.sort_unstable();
         concepts.dedup();
         let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms.len()];
         let mut owner_start = vec![0u32];
         let mut owners = Vec::new();
+        let mut texts = Vec::new();
         for draft in drafts {
             let weights: Vec<(u32, f32)> = draft
                 .tf
@@ -239,15 +287,17 @@ impl Ranker {
             for (t, w) in weights {
                 postings[t as usize].push((document, w / norm));
             }
-            for (concept, weight) in draft.owners {
+            for (concept, weight, lender) in draft.owners {
                 if let Ok(index) = concepts.binary_search(&concept) {
                     owners.push(Owner {
                         concept: index as u32,
                         weight,
+                        lender,
                     });
                 }
             }
             owner_start.push(owners.len() as u32);
+            texts.push(draft.text.into_boxed_str());
         }
         Ranker {
             analyzer,
@@ -256,6 +306,7 @@ impl Ranker {
             postings,
             owner_start,
             owners,
+            texts,
             concepts,
             borrows,
             granularity,
@@ -276,6 +327,14 @@ impl Ranker {
     /// (ties by concept id). A concept with several documents scores as its best one; where
     /// labels are borrowed, as the mean of its best own and best borrowed (weighted) one.
     pub fn rank(&self, text: &str, limit: usize) -> Vec<(ConceptId, f32)> {
+        self.rank_explained(text, limit)
+            .into_iter()
+            .map(|r| (r.concept, r.score))
+            .collect()
+    }
+
+    /// [`Ranker::rank`], with the labels that made each score (for label documents).
+    pub fn rank_explained(&self, text: &str, limit: usize) -> Vec<Ranked> {
         let mut tf: HashMap<u32, f32> = HashMap::new();
         for feature in features(&self.analyzer, text, self.granularity) {
             if let Some(id) = self.terms.get(&feature) {
@@ -302,46 +361,80 @@ impl Ranker {
                 *slot += w / norm * dw;
             }
         }
-        // Per concept: the best own and the best borrowed document (side by side: one cache
-        // line read per owner).
-        let mut best = vec![(0f32, 0f32); self.concepts.len()];
+        // Per concept: the best own and the best borrowed document.
+        let mut best = vec![Best::default(); self.concepts.len()];
         let mut reached: Vec<u32> = Vec::new();
         for doc in touched {
             let score = by_document[doc as usize];
             let range = self.owner_start[doc as usize] as usize
                 ..self.owner_start[doc as usize + 1] as usize;
-            for owner in &self.owners[range] {
-                let (own, borrowed) = &mut best[owner.concept as usize];
-                if *own == 0.0 && *borrowed == 0.0 {
+            for (index, owner) in self.owners[range.clone()].iter().enumerate() {
+                let slot = &mut best[owner.concept as usize];
+                if slot.own == 0.0 && slot.borrowed == 0.0 {
                     reached.push(owner.concept);
                 }
                 if owner.weight >= 1.0 {
-                    *own = own.max(score);
-                } else {
-                    *borrowed = borrowed.max(score * owner.weight);
+                    if score > slot.own {
+                        slot.own = score;
+                        slot.own_document = doc;
+                    }
+                } else if score * owner.weight > slot.borrowed {
+                    slot.borrowed = score * owner.weight;
+                    slot.borrowed_owner = (range.start + index) as u32;
                 }
             }
         }
-        let mut ranked: Vec<(ConceptId, f32)> = reached
+        let mut ranked: Vec<(u32, f32)> = reached
             .into_iter()
             .map(|c| {
-                let (own, borrowed) = best[c as usize];
+                let slot = best[c as usize];
                 let score = if self.borrows {
-                    (own + borrowed) / 2.0
+                    (slot.own + slot.borrowed) / 2.0
                 } else {
-                    own
+                    slot.own
                 };
-                (self.concepts[c as usize], score)
+                (c, score)
             })
             .collect();
-        let order =
-            |a: &(ConceptId, f32), b: &(ConceptId, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let concepts = &self.concepts;
+        let order = |a: &(u32, f32), b: &(u32, f32)| {
+            b.1.total_cmp(&a.1)
+                .then(concepts[a.0 as usize].cmp(&concepts[b.0 as usize]))
+        };
         if ranked.len() > limit {
             ranked.select_nth_unstable_by(limit - 1, order);
             ranked.truncate(limit);
         }
         ranked.sort_unstable_by(order);
         ranked
+            .into_iter()
+            .map(|(c, score)| {
+                let slot = best[c as usize];
+                let own = (slot.own > 0.0).then(|| LabelHit {
+                    text: self.texts[slot.own_document as usize].to_string(),
+                    score: slot.own,
+                    lender: None,
+                });
+                let borrowed = (slot.borrowed > 0.0).then(|| {
+                    let owner = self.owners[slot.borrowed_owner as usize];
+                    let document = self
+                        .owner_start
+                        .partition_point(|start| *start <= slot.borrowed_owner)
+                        - 1;
+                    LabelHit {
+                        text: self.texts[document].to_string(),
+                        score: slot.borrowed,
+                        lender: owner.lender,
+                    }
+                });
+                Ranked {
+                    concept: concepts[c as usize],
+                    score,
+                    own,
+                    borrowed,
+                }
+            })
+            .collect()
     }
 }
 
@@ -462,6 +555,26 @@ mod tests {
         // The other classification's own occupation borrows from ours in turn.
         assert_eq!(ranked[0].0, "urn:theirs:marketing");
         assert!(ranked.iter().all(|(_, s)| (0.0..=1.0).contains(s)));
+
+        // The explanation names the labels: our own closest one, and the borrowed title with
+        // the occupation of the other classification it belongs to.
+        let explained = ranker.rank_explained("marketing staff", 10);
+        let Some(ours_marketing) = explained
+            .iter()
+            .find(|r| taxonomy.concept(r.concept).uri == "urn:ours:marketing")
+        else {
+            panic!("our marketing assistant is not ranked: {explained:?}");
+        };
+        let own = ours_marketing.own.as_ref().map(|h| h.text.as_str());
+        assert_eq!(own, Some("marketing assistant"));
+        let borrowed = ours_marketing
+            .borrowed
+            .as_ref()
+            .map(|h| (h.text.as_str(), h.lender));
+        assert_eq!(
+            borrowed,
+            Some(("marketing staff", taxonomy.by_uri("urn:theirs:marketing")))
+        );
 
         // A label that is both a concept's own and borrowed counts on both sides.
         let both = ranked_uris(&taxonomy, &ranker, "marketing assistant");

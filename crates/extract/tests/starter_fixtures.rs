@@ -222,3 +222,56 @@ fn chinese_labels_count_only_as_whole_words() -> Result<(), Box<dyn std::error::
     assert!(raw.iter().any(|t| t == "中文"), "{raw:?}");
     Ok(())
 }
+
+#[test]
+fn a_title_known_only_to_a_linked_classification_is_explained_by_it(
+) -> Result<(), Box<dyn std::error::Error>> {
+    use openpes_taxonomy::{
+        ConceptKind, ConceptRecord, Dataset, LabelKind, RelationKind, RelationRecord,
+    };
+    let starter = starter_dataset()?;
+    let forklift = starter
+        .concepts
+        .iter()
+        .find(|c| c.uri.ends_with("occupation/forklift-driver"))
+        .ok_or("the starter taxonomy has a forklift driver")?
+        .uri
+        .clone();
+    // Another classification names the job by a title the starter taxonomy does not know.
+    let mut linked = Dataset::new("partner", "1");
+    let mut wrangler = ConceptRecord::new("urn:partner:wrangler", ConceptKind::Occupation);
+    wrangler.add_label("en", LabelKind::Preferred, "Tine Wrangler");
+    linked.concepts.push(wrangler);
+    linked.relations.push(RelationRecord {
+        from: "urn:partner:wrangler".into(),
+        to: forklift.clone(),
+        kind: RelationKind::ExactMatch,
+        weight: None,
+    });
+    let (taxonomy, _) = Taxonomy::build(vec![starter, linked])?;
+    let extractor = Extractor::build(&taxonomy, "en");
+
+    let result = extractor.extract(&taxonomy, "tine wrangler", TextKind::Title, Some("en"))?;
+    let ours = result
+        .occupations
+        .iter()
+        .find(|f| taxonomy.concept(f.concept).uri != "urn:partner:wrangler")
+        .ok_or("no starter occupation ranked")?;
+    assert_eq!(uri_of(&taxonomy, ours), forklift);
+    let (lender, label) = ours.borrowed.ok_or("no borrowed label")?;
+    assert_eq!(taxonomy.concept(lender).uri, "urn:partner:wrangler");
+    assert_eq!(taxonomy.concept(lender).labels[label].text, "Tine Wrangler");
+    // Its own closest label is named too.
+    let own = ours.label.ok_or("no own label")?;
+    assert!(!taxonomy.concept(ours.concept).labels[own].text.is_empty());
+    assert!((0.0..=1.0).contains(&ours.score));
+
+    // Without the link, the same title does not reach the forklift driver first.
+    let (alone, _) = Taxonomy::build(vec![starter_dataset()?])?;
+    let extractor = Extractor::build(&alone, "en");
+    let ranked = extractor.rank_occupations("tine wrangler", 1);
+    assert!(ranked
+        .first()
+        .is_none_or(|(c, _)| alone.concept(*c).uri != forklift));
+    Ok(())
+}

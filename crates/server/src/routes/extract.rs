@@ -45,11 +45,23 @@ pub struct ExtractedConcept {
     pub score: f32,
     /// `exact_label`, `label_variant`, `label_typo` or `similar_text`.
     pub evidence: String,
-    /// The label found in the text, if any.
+    /// The label found in the text, if any; for an occupation ranked by a title, its label
+    /// closest to the title.
     pub matched_label: Option<String>,
+    /// For an occupation ranked by a title through a crosswalk: the closest title of the
+    /// occupation it maps to in the linked classification (O*NET's alternate titles for ESCO).
+    pub borrowed_label: Option<BorrowedLabel>,
     /// `essential`, `optional` or `unspecified`.
     pub requirement: String,
     pub spans: Vec<EvidenceSpan>,
+}
+
+/// A label of a linked classification's occupation that made a title match.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BorrowedLabel {
+    pub text: String,
+    /// The occupation of the linked classification it is a label of.
+    pub concept: ConceptRef,
 }
 
 /// The result of an extraction.
@@ -87,6 +99,12 @@ fn describe(taxonomy: &Taxonomy, text: &str, found: &Found, lang: &str) -> Extra
             .label
             .and_then(|i| concept.labels.get(i))
             .map(|l| l.text.clone()),
+        borrowed_label: found.borrowed.and_then(|(lender, index)| {
+            Some(BorrowedLabel {
+                text: taxonomy.concept(lender).labels.get(index)?.text.clone(),
+                concept: ConceptRef::new(taxonomy, lender, lang),
+            })
+        }),
         requirement: found.requirement.as_str().to_string(),
         spans: found
             .spans
