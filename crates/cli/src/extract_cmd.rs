@@ -77,7 +77,7 @@ pub enum EvalCommand {
 pub async fn load_taxonomy(config: &Config, arg: &TaxonomyArg) -> Result<Taxonomy> {
     if arg.taxonomy.is_empty() {
         if arg.crosswalk.is_some() {
-            bail!("--crosswalk needs --taxonomy onet:DIR");
+            bail!("--crosswalk needs both classifications it links: --taxonomy esco:DIR --taxonomy onet:DIR");
         }
         let url = config.database_url();
         let store = openpes_store::Store::connect(&url)
@@ -89,8 +89,9 @@ pub async fn load_taxonomy(config: &Config, arg: &TaxonomyArg) -> Result<Taxonom
         return Ok(taxonomy);
     }
     let crosswalk = arg.crosswalk.as_deref();
-    if crosswalk.is_some() && !arg.taxonomy.iter().any(|s| s.starts_with("onet:")) {
-        bail!("--crosswalk needs --taxonomy onet:DIR");
+    let given = |prefix: &str| arg.taxonomy.iter().any(|s| s.starts_with(prefix));
+    if crosswalk.is_some() && !(given("onet:") && given("esco:")) {
+        bail!("--crosswalk needs both classifications it links: --taxonomy esco:DIR --taxonomy onet:DIR");
     }
     let mut datasets = Vec::new();
     for spec in &arg.taxonomy {
@@ -166,10 +167,14 @@ pub async fn extract(
             "matched_label": found.label.and_then(|i| concept.labels.get(i)).map(|l| l.text.clone()),
             "borrowed_label": found.borrowed.and_then(|(lender, i)| {
                 let label = taxonomy.concept(lender).labels.get(i)?;
+                let concept = taxonomy.concept(lender);
                 Some(json!({
                     "text": label.text,
-                    "uri": taxonomy.concept(lender).uri,
-                    "label": taxonomy.preferred_label(lender, &display),
+                    "concept": {
+                        "uri": concept.uri,
+                        "code": concept.code,
+                        "label": taxonomy.preferred_label(lender, &display),
+                    },
                 }))
             }),
             "score": (f64::from(found.score) * 1000.0).round() / 1000.0,
@@ -304,11 +309,9 @@ fn eval_titles(taxonomy: &Taxonomy, gold: &Path) -> Result<serde_json::Value> {
         // crosswalk, lends its titles but is not what is asked for).
         let source = taxonomy.concept(target).source;
         let ranked: Vec<ConceptId> = extractor
-            .rank_occupations(&row[0], 30)
+            .rank_title(&row[0], 10, &|c| taxonomy.concept(c).source == source)
             .into_iter()
-            .map(|(c, _)| c)
-            .filter(|c| taxonomy.concept(*c).source == source)
-            .take(10)
+            .map(|m| m.concept)
             .collect();
         n += 1;
         acc1 += hit_at_k(&ranked, &[target], 1);
@@ -330,11 +333,10 @@ fn eval_ads(taxonomy: &Taxonomy, gold: &Path) -> Result<serde_json::Value> {
         .map(|i| i as u16);
     let (mut n, mut e1, mut e5, mut i1, mut i5) = (0usize, 0.0, 0.0, 0.0, 0.0);
     for row in read_gold(gold, &["title", "description", "esco_code"])? {
-        let ranked = extractor.rank_occupations_for_ad(&row[0], &row[1], 30);
+        let keep = |c: ConceptId| esco.is_none_or(|s| taxonomy.concept(c).source == s);
+        let ranked = extractor.rank_occupations_for_ad(&row[0], &row[1], 5, &keep);
         let codes: Vec<String> = ranked
             .iter()
-            .filter(|(c, _)| esco.is_none_or(|s| taxonomy.concept(*c).source == s))
-            .take(5)
             .map(|(c, _)| taxonomy.concept(*c).code.clone().unwrap_or_default())
             .collect();
         let gold_code = row[2].as_str();

@@ -529,7 +529,7 @@ fn titles_are_recognised_better_with_a_linked_classifications_titles() -> TestRe
         ],
     )?;
     assert!(!lonely.status.success());
-    assert!(String::from_utf8_lossy(&lonely.stderr).contains("--crosswalk needs"));
+    assert!(String::from_utf8_lossy(&lonely.stderr).contains("--crosswalk needs both"));
     Ok(())
 }
 

@@ -374,26 +374,17 @@ impl Extractor {
                 .map_or(trimmed.len(), |i| title_start + i);
             let title = &text[title_start..title_end];
             let (ranked, score_max) = if kind == TextKind::Title {
-                (self.rank_title(text, 5), TITLE_SCORE_MAX)
+                (self.rank_title(text, 5, &|_| true), TITLE_SCORE_MAX)
             } else {
                 // The whole text was scanned above, in the ranking language: reuse it.
-                (self.classify_ad(title, text, &scan, 3), AD_SCORE_MAX)
+                (
+                    self.classify_ad(title, text, &scan, 3, &|_| true),
+                    AD_SCORE_MAX,
+                )
             };
             for ranked in ranked {
-                let concept = taxonomy.concept(ranked.concept);
-                let label_index = |owner: &openpes_taxonomy::Concept, text: &str| {
-                    owner.labels.iter().position(|l| {
-                        l.lang == self.ranking_lang && l.text.eq_ignore_ascii_case(text)
-                    })
-                };
-                let label = ranked
-                    .own
-                    .as_ref()
-                    .and_then(|hit| label_index(concept, &hit.text));
-                let borrowed = ranked.borrowed.as_ref().and_then(|hit| {
-                    let lender = hit.lender?;
-                    Some((lender, label_index(taxonomy.concept(lender), &hit.text)?))
-                });
+                let label = ranked.own.as_ref().map(|hit| hit.label);
+                let borrowed = ranked.borrowed.as_ref().map(|hit| (hit.owner, hit.label));
                 occupations.entry(ranked.concept).or_insert(Found {
                     concept: ranked.concept,
                     score: (ranked.score / score_max).min(1.0),
@@ -450,16 +441,19 @@ impl Extractor {
     }
 
     /// Occupations ranked for a whole job ad: the title counts fully, the profile similarity
-    /// of title and description together adds half (ISCO-08 unit group follows from the occupation's code).
+    /// of title and description together adds half (ISCO-08 unit group follows from the
+    /// occupation's code). Only occupations that `keep` accepts are ranked (`&|_| true` for
+    /// all; a classification's only, when the taxonomy links several).
     pub fn rank_occupations_for_ad(
         &self,
         title: &str,
         description: &str,
         limit: usize,
+        keep: &dyn Fn(ConceptId) -> bool,
     ) -> Vec<(ConceptId, f32)> {
         let full = format!("{title} {description}");
         let scan = self.dictionary.scan(&full, &self.ranking_lang);
-        self.classify_ad(title, &full, &scan, limit)
+        self.classify_ad(title, &full, &scan, limit, keep)
             .into_iter()
             .map(|m| (m.concept, m.score))
             .collect()
@@ -467,19 +461,28 @@ impl Extractor {
 
     /// [`Extractor::rank_occupations_for_ad`] over a whole ad already scanned, with the parts
     /// of each score.
-    fn classify_ad(&self, title: &str, full: &str, scan: &Scan, limit: usize) -> Vec<TitleMatch> {
+    fn classify_ad(
+        &self,
+        title: &str,
+        full: &str,
+        scan: &Scan,
+        limit: usize,
+        keep: &dyn Fn(ConceptId) -> bool,
+    ) -> Vec<TitleMatch> {
         let pool = limit.max(10) * 5;
         let mut matches: HashMap<ConceptId, TitleMatch> = self
-            .rank_title(title, pool)
+            .rank_title(title, pool, keep)
             .into_iter()
             .map(|m| (m.concept, m))
             .collect();
         // Character trigrams pay off on short titles only; the whole text is compared by stems.
         for (concept, score) in self.rank_scanned(&self.occupations, full, scan, pool) {
-            matches
-                .entry(concept)
-                .or_insert_with(|| TitleMatch::new(concept))
-                .ad_text = score;
+            if keep(concept) {
+                matches
+                    .entry(concept)
+                    .or_insert_with(|| TitleMatch::new(concept))
+                    .ad_text = score;
+            }
         }
         let mut ranked: Vec<TitleMatch> = matches
             .into_values()
@@ -497,33 +500,43 @@ impl Extractor {
     /// character trigrams, counts fully; the similarity of the whole profile (labels,
     /// description, group, and labels found word for word) adds a third.
     pub fn rank_occupations(&self, text: &str, limit: usize) -> Vec<(ConceptId, f32)> {
-        self.rank_title(text, limit)
+        self.rank_title(text, limit, &|_| true)
             .into_iter()
             .map(|m| (m.concept, m.score))
             .collect()
     }
 
-    /// [`Extractor::rank_occupations`] with the parts of each score.
-    pub fn rank_title(&self, text: &str, limit: usize) -> Vec<TitleMatch> {
+    /// [`Extractor::rank_occupations`] with the parts of each score, over the occupations
+    /// that `keep` accepts.
+    pub fn rank_title(
+        &self,
+        text: &str,
+        limit: usize,
+        keep: &dyn Fn(ConceptId) -> bool,
+    ) -> Vec<TitleMatch> {
         let pool = limit.max(1) * 5;
         let mut matches: HashMap<ConceptId, TitleMatch> = HashMap::new();
         for ranked in self.occupation_labels.rank_explained(text, pool) {
-            matches.insert(
-                ranked.concept,
-                TitleMatch {
-                    concept: ranked.concept,
-                    label: ranked.score,
-                    own: ranked.own,
-                    borrowed: ranked.borrowed,
-                    ..TitleMatch::new(ranked.concept)
-                },
-            );
+            if keep(ranked.concept) {
+                matches.insert(
+                    ranked.concept,
+                    TitleMatch {
+                        concept: ranked.concept,
+                        label: ranked.score,
+                        own: ranked.own,
+                        borrowed: ranked.borrowed,
+                        ..TitleMatch::new(ranked.concept)
+                    },
+                );
+            }
         }
         for (concept, score) in self.rank_with(&self.occupations, text, pool) {
-            matches
-                .entry(concept)
-                .or_insert_with(|| TitleMatch::new(concept))
-                .profile = score;
+            if keep(concept) {
+                matches
+                    .entry(concept)
+                    .or_insert_with(|| TitleMatch::new(concept))
+                    .profile = score;
+            }
         }
         let mut ranked: Vec<TitleMatch> = matches
             .into_values()
@@ -576,7 +589,8 @@ impl Extractor {
 }
 
 /// Highest raw title score a perfect match reaches (label 1 + profile 1/3): reported scores
-/// are fractions of it, capped at 1.
+/// are fractions of it, capped at 1. (An occupation that borrows titles through a crosswalk
+/// reaches a label part of at most (1 + 0.95) / 2, see [`crate::ranker`].)
 const TITLE_SCORE_MAX: f32 = 4.0 / 3.0;
 /// Highest raw whole-ad score a perfect match reaches (title, plus half of the text's).
 const AD_SCORE_MAX: f32 = TITLE_SCORE_MAX + 0.5;

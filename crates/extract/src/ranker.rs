@@ -1,18 +1,21 @@
-//! Ranking concepts for text that need not name any label (paraphrase) with TF-IDF vectors of
-//! stems compared by cosine similarity through an inverted index. Two shapes of document:
+//! Ranking concepts for text that need not name any label (paraphrase) with TF-IDF vectors
+//! compared by cosine similarity through an inverted index. Three shapes of document:
 //!
 //! - [`Granularity::Concept`]: one document per concept — its labels (counted twice), its
-//!   description and the labels of its direct broader groups; for sentences that paraphrase.
-//! - [`Granularity::Label`]: one document per label; a concept scores as its best label; for
-//!   short texts such as job titles.
+//!   description and the labels of its direct broader groups, as stems; for sentences that
+//!   paraphrase.
+//! - [`Granularity::Label`]: one document per label text, as stems; a concept scores as its
+//!   best label; for short texts such as job titles.
 //! - [`Granularity::LabelTrigrams`]: as `Label`, with character trigrams instead of stems.
 //!
-//! With label documents, the labels of the same occupation or skill in another classification
-//! linked by a crosswalk (an O*NET occupation's many alternate titles for the ESCO occupation
-//! it maps to) are *borrowed*: they become documents of the concept too, counting less the
-//! looser the mapping. A concept then scores the mean of its best own and its best borrowed
-//! label, so that a title named alike in both classifications ranks first. Identical label
-//! texts share one document, whichever concepts own or borrow them.
+//! With label documents, the labels of a concept of the same kind in another classification
+//! linked by a crosswalk (an O*NET occupation's many alternate titles, for the ESCO occupation
+//! it maps to, and ESCO's labels for the O*NET occupation) are *borrowed*: they become
+//! documents of the concept too, counting less the looser the mapping. A concept that borrows
+//! scores the mean of its best own and its best borrowed label, so that a title named alike
+//! in both classifications ranks first; a concept that borrows nothing (no mapping) scores its
+//! best own label. Identical label texts are one document, whichever concepts own or borrow
+//! them.
 //!
 //! Learned from the taxonomy itself; an embedding model can take this module's place behind
 //! the same `rank` signature later.
@@ -51,8 +54,9 @@ fn features(analyzer: &Analyzer, text: &str, granularity: Granularity) -> Vec<St
     out
 }
 
-/// How much a label borrowed through a crosswalk mapping of this kind counts: fully for the
-/// same concept, a little less for a close one, less again across a broader or narrower one.
+/// How much a label borrowed through a crosswalk mapping of this kind counts, below an own
+/// label's 1: 0.95 across an exact match, 0.9 across a close one, 0.8 across a broader or
+/// narrower one.
 pub fn borrowed_weight(kind: RelationKind) -> f32 {
     match kind {
         RelationKind::ExactMatch => 0.95,
@@ -61,29 +65,37 @@ pub fn borrowed_weight(kind: RelationKind) -> f32 {
     }
 }
 
-/// A concept that a document counts for, and how much.
-#[derive(Debug, Clone, Copy)]
+/// A concept that a document counts for, and how.
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Owner {
-    /// Index into [`Ranker::concepts`].
+    /// The concept the document counts for (index into [`Ranker::concepts`] once built).
     concept: u32,
-    /// 1 for the concept's own text, [`borrowed_weight`] for a borrowed label.
+    /// 1 for the concept's own label, [`borrowed_weight`] for a borrowed one.
     weight: f32,
     /// For a borrowed label: the concept of the other classification it is a label of.
     lender: Option<ConceptId>,
+    /// Index of the label among the labels of the concept it belongs to (the lender's for a
+    /// borrowed label).
+    label: u32,
 }
 
-/// A label document that counted for a ranked concept.
+/// A label that counted for a ranked concept.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabelHit {
     /// The label's text.
     pub text: String,
+    /// The concept whose label it is: the ranked concept, or the lender for a borrowed label.
+    pub owner: ConceptId,
+    /// Index of the label among `owner`'s labels.
+    pub label: usize,
     /// Its cosine similarity to the text, times the borrowing weight for a borrowed label.
     pub score: f32,
-    /// For a borrowed label: the concept of the linked classification it names.
-    pub lender: Option<ConceptId>,
+    /// True for a label borrowed from a linked classification.
+    pub borrowed: bool,
 }
 
-/// A ranked concept with the label documents that made its score (label indexes only).
+/// A ranked concept with the labels that made its score (label documents only; `None` for
+/// concept documents).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranked {
     pub concept: ConceptId,
@@ -94,13 +106,13 @@ pub struct Ranked {
     pub borrowed: Option<LabelHit>,
 }
 
-/// Per concept while ranking: the best own and borrowed scores and where they came from.
+/// Per concept while ranking: the best own and borrowed scores and the owner entries
+/// (indexes into [`Ranker::owners`]) they came from.
 #[derive(Debug, Clone, Copy, Default)]
 struct Best {
     own: f32,
     borrowed: f32,
-    own_document: u32,
-    /// Index into [`Ranker::owners`] of the borrowed owner entry.
+    own_owner: u32,
     borrowed_owner: u32,
 }
 
@@ -118,38 +130,36 @@ pub struct Ranker {
     texts: Vec<Box<str>>,
     /// Concepts with a document, sorted.
     concepts: Vec<ConceptId>,
-    /// True when some document is borrowed (the taxonomy links classifications).
-    borrows: bool,
+    /// Per concept (as in `concepts`): true when it borrows some label.
+    borrows: Vec<bool>,
     granularity: Granularity,
 }
 
-/// A document being built: its term frequencies and owners.
+/// A document being built: its term frequencies, owners (by concept id) and label text.
 #[derive(Default)]
 struct Draft {
     tf: HashMap<u32, f32>,
-    owners: Vec<(ConceptId, f32, Option<ConceptId>)>,
-    /// The label text of a label document.
+    owners: Vec<(ConceptId, Owner)>,
     text: String,
 }
 
 impl Draft {
     /// Adds an owner, keeping the highest weight when the concept already owns the document
-    /// in the same way (as its own text, weight 1, or borrowed, less): a label both its own and
-    /// borrowed counts as both.
-    fn own(&mut self, concept: ConceptId, weight: f32, lender: Option<ConceptId>) {
-        let own = weight >= 1.0;
+    /// in the same way (as its own label, or borrowed): a label both its own and borrowed
+    /// counts as both.
+    fn own(&mut self, concept: ConceptId, owner: Owner) {
+        let borrowed = owner.lender.is_some();
         match self
             .owners
             .iter_mut()
-            .find(|(c, w, _)| *c == concept && (*w >= 1.0) == own)
+            .find(|(c, o)| *c == concept && o.lender.is_some() == borrowed)
         {
-            Some((_, w, l)) => {
-                if weight > *w {
-                    *w = weight;
-                    *l = lender;
+            Some((_, existing)) => {
+                if owner.weight > existing.weight {
+                    *existing = owner;
                 }
             }
-            None => self.owners.push((concept, weight, lender)),
+            None => self.owners.push((concept, owner)),
         }
     }
 }
@@ -174,9 +184,8 @@ impl Builder {
         }
     }
 
-    /// Makes `concept` an owner of the document of label `text` (created on first use),
-    /// borrowed from `lender` when given.
-    fn label(&mut self, text: &str, concept: ConceptId, weight: f32, lender: Option<ConceptId>) {
+    /// Makes `concept` an owner of the document of label `text` (created on first use).
+    fn label(&mut self, text: &str, concept: ConceptId, owner: Owner) {
         let key = text.to_lowercase();
         let index = match self.by_text.get(&key) {
             Some(index) => *index,
@@ -191,7 +200,7 @@ impl Builder {
                 self.drafts.len() - 1
             }
         };
-        self.drafts[index].own(concept, weight, lender);
+        self.drafts[index].own(concept, owner);
     }
 }
 
@@ -210,32 +219,51 @@ impl Ranker {
             drafts: Vec::new(),
             by_text: HashMap::new(),
         };
-        let mut borrows = false;
         for concept in taxonomy.concepts() {
             if !kinds.contains(&concept.kind) {
                 continue;
             }
-            let labels = concept.labels.iter().filter(|l| l.lang == lang);
+            let labels = || {
+                concept
+                    .labels
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| l.lang == lang)
+            };
             match granularity {
                 Granularity::Label | Granularity::LabelTrigrams => {
-                    for label in labels {
-                        builder.label(&label.text, concept.id, 1.0, None);
+                    for (index, label) in labels() {
+                        let owner = Owner {
+                            concept: 0,
+                            weight: 1.0,
+                            lender: None,
+                            label: index as u32,
+                        };
+                        builder.label(&label.text, concept.id, owner);
                     }
                     for edge in taxonomy.mappings(concept.id) {
                         let other = taxonomy.concept(edge.target);
-                        if other.source == concept.source || !kinds.contains(&other.kind) {
+                        if other.source == concept.source || other.kind != concept.kind {
                             continue;
                         }
                         let weight = borrowed_weight(edge.kind);
-                        for label in other.labels.iter().filter(|l| l.lang == lang) {
-                            builder.label(&label.text, concept.id, weight, Some(other.id));
-                            borrows = true;
+                        for (index, label) in other.labels.iter().enumerate() {
+                            if label.lang != lang {
+                                continue;
+                            }
+                            let owner = Owner {
+                                concept: 0,
+                                weight,
+                                lender: Some(other.id),
+                                label: index as u32,
+                            };
+                            builder.label(&label.text, concept.id, owner);
                         }
                     }
                 }
                 Granularity::Concept => {
                     let mut draft = Draft::default();
-                    for label in labels {
+                    for (_, label) in labels() {
                         builder.add(&label.text, 2.0, &mut draft.tf);
                     }
                     for d in concept.descriptions.iter().filter(|d| d.lang == lang) {
@@ -244,12 +272,20 @@ impl Ranker {
                     for parent in taxonomy.broader(concept.id) {
                         builder.add(taxonomy.preferred_label(parent, lang), 0.5, &mut draft.tf);
                     }
-                    draft.own(concept.id, 1.0, None);
+                    let owner = Owner {
+                        concept: 0,
+                        weight: 1.0,
+                        lender: None,
+                        label: 0,
+                    };
+                    draft.own(concept.id, owner);
                     builder.drafts.push(draft);
                 }
             }
         }
         let Builder { terms, drafts, .. } = builder;
+        // Documents without features (a label of punctuation only) are left out.
+        let drafts: Vec<Draft> = drafts.into_iter().filter(|d| !d.tf.is_empty()).collect();
         let analyzer = Analyzer::new(lang);
         let mut df = vec![0u32; terms.len()];
         for draft in &drafts {
@@ -264,11 +300,11 @@ impl Ranker {
             .collect();
         let mut concepts: Vec<ConceptId> = drafts
             .iter()
-            .filter(|d| !d.tf.is_empty())
-            .flat_map(|d| d.owners.iter().map(|(c, _, _)| *c))
+            .flat_map(|d| d.owners.iter().map(|(c, _)| *c))
             .collect();
         concepts.sort_unstable();
         concepts.dedup();
+        let mut borrows = vec![false; concepts.len()];
         let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms.len()];
         let mut owner_start = vec![0u32];
         let mut owners = Vec::new();
@@ -287,13 +323,11 @@ impl Ranker {
             for (t, w) in weights {
                 postings[t as usize].push((document, w / norm));
             }
-            for (concept, weight, lender) in draft.owners {
+            for (concept, mut owner) in draft.owners {
                 if let Ok(index) = concepts.binary_search(&concept) {
-                    owners.push(Owner {
-                        concept: index as u32,
-                        weight,
-                        lender,
-                    });
+                    owner.concept = index as u32;
+                    borrows[index] |= owner.lender.is_some();
+                    owners.push(owner);
                 }
             }
             owner_start.push(owners.len() as u32);
@@ -323,9 +357,9 @@ impl Ranker {
         self.owner_start.len() - 1
     }
 
-    /// The `limit` concepts most similar to `text`, with cosine scores in [0, 1], best first
-    /// (ties by concept id). A concept with several documents scores as its best one; where
-    /// labels are borrowed, as the mean of its best own and best borrowed (weighted) one.
+    /// The `limit` concepts most similar to `text`, with scores in [0, 1], best first (ties
+    /// by concept id). A concept scores its best document's cosine similarity; a concept that
+    /// borrows labels, the mean of its best own and best borrowed (weighted) one.
     pub fn rank(&self, text: &str, limit: usize) -> Vec<(ConceptId, f32)> {
         self.rank_explained(text, limit)
             .into_iter()
@@ -341,10 +375,12 @@ impl Ranker {
                 *tf.entry(*id).or_insert(0.0) += 1.0;
             }
         }
-        let query: Vec<(u32, f32)> = tf
+        let mut query: Vec<(u32, f32)> = tf
             .into_iter()
             .map(|(t, f)| (t, (1.0 + f.ln()) * self.idf[t as usize]))
             .collect();
+        // A fixed order of summation: the same text always gets the same scores.
+        query.sort_unstable_by_key(|(t, _)| *t);
         let norm = query.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         if norm == 0.0 || limit == 0 {
             return Vec::new();
@@ -366,21 +402,22 @@ impl Ranker {
         let mut reached: Vec<u32> = Vec::new();
         for doc in touched {
             let score = by_document[doc as usize];
-            let range = self.owner_start[doc as usize] as usize
-                ..self.owner_start[doc as usize + 1] as usize;
-            for (index, owner) in self.owners[range.clone()].iter().enumerate() {
+            let start = self.owner_start[doc as usize] as usize;
+            let end = self.owner_start[doc as usize + 1] as usize;
+            for (index, owner) in self.owners[start..end].iter().enumerate() {
                 let slot = &mut best[owner.concept as usize];
                 if slot.own == 0.0 && slot.borrowed == 0.0 {
                     reached.push(owner.concept);
                 }
-                if owner.weight >= 1.0 {
+                let index = (start + index) as u32;
+                if owner.lender.is_none() {
                     if score > slot.own {
                         slot.own = score;
-                        slot.own_document = doc;
+                        slot.own_owner = index;
                     }
                 } else if score * owner.weight > slot.borrowed {
                     slot.borrowed = score * owner.weight;
-                    slot.borrowed_owner = (range.start + index) as u32;
+                    slot.borrowed_owner = index;
                 }
             }
         }
@@ -388,7 +425,7 @@ impl Ranker {
             .into_iter()
             .map(|c| {
                 let slot = best[c as usize];
-                let score = if self.borrows {
+                let score = if self.borrows[c as usize] {
                     (slot.own + slot.borrowed) / 2.0
                 } else {
                     slot.own
@@ -406,32 +443,33 @@ impl Ranker {
             ranked.truncate(limit);
         }
         ranked.sort_unstable_by(order);
+        let labelled = self.granularity != Granularity::Concept;
         ranked
             .into_iter()
             .map(|(c, score)| {
                 let slot = best[c as usize];
-                let own = (slot.own > 0.0).then(|| LabelHit {
-                    text: self.texts[slot.own_document as usize].to_string(),
-                    score: slot.own,
-                    lender: None,
-                });
-                let borrowed = (slot.borrowed > 0.0).then(|| {
-                    let owner = self.owners[slot.borrowed_owner as usize];
+                let concept = concepts[c as usize];
+                let hit = |owner_index: u32, score: f32| {
+                    let owner = self.owners[owner_index as usize];
+                    // The document whose owner range holds this entry.
                     let document = self
                         .owner_start
-                        .partition_point(|start| *start <= slot.borrowed_owner)
+                        .partition_point(|start| *start <= owner_index)
                         - 1;
                     LabelHit {
                         text: self.texts[document].to_string(),
-                        score: slot.borrowed,
-                        lender: owner.lender,
+                        owner: owner.lender.unwrap_or(concept),
+                        label: owner.label as usize,
+                        score,
+                        borrowed: owner.lender.is_some(),
                     }
-                });
+                };
                 Ranked {
-                    concept: concepts[c as usize],
+                    concept,
                     score,
-                    own,
-                    borrowed,
+                    own: (labelled && slot.own > 0.0).then(|| hit(slot.own_owner, slot.own)),
+                    borrowed: (labelled && slot.borrowed > 0.0)
+                        .then(|| hit(slot.borrowed_owner, slot.borrowed)),
                 }
             })
             .collect()
@@ -457,7 +495,8 @@ mod tests {
     }
 
     /// Two classifications: "ours" with a marketing and a sales assistant, "theirs" with one
-    /// occupation titled "marketing staff", optionally mapped to our marketing assistant.
+    /// occupation titled "growth hacker" (a title ours does not know) and "marketing
+    /// assistant", optionally mapped to our marketing assistant.
     fn linked(mapping: Option<RelationKind>) -> Taxonomy {
         let mut ours = Dataset::new("ours", "1");
         ours.concepts
@@ -469,7 +508,7 @@ mod tests {
         let mut theirs = Dataset::new("theirs", "1");
         theirs.concepts.push(occupation(
             "urn:theirs:marketing",
-            &["marketing staff", "marketing assistant"],
+            &["growth hacker", "marketing assistant"],
         ));
         if let Some(kind) = mapping {
             theirs.relations.push(RelationRecord {
@@ -485,126 +524,129 @@ mod tests {
         }
     }
 
-    fn ranked_uris(taxonomy: &Taxonomy, ranker: &Ranker, text: &str) -> Vec<(String, f32)> {
+    fn titles(taxonomy: &Taxonomy) -> Ranker {
+        Ranker::build(
+            taxonomy,
+            &[ConceptKind::Occupation],
+            "en",
+            Granularity::LabelTrigrams,
+        )
+    }
+
+    fn score_of(taxonomy: &Taxonomy, ranker: &Ranker, text: &str, uri: &str) -> Option<f32> {
         ranker
             .rank(text, 10)
             .into_iter()
-            .map(|(c, s)| (taxonomy.concept(c).uri.clone(), s))
-            .collect()
+            .find(|(c, _)| taxonomy.concept(*c).uri == uri)
+            .map(|(_, s)| s)
     }
 
     #[test]
     fn identical_label_texts_share_one_document() {
         let taxonomy = linked(None);
-        let ranker = Ranker::build(
-            &taxonomy,
-            &[ConceptKind::Occupation],
-            "en",
-            Granularity::LabelTrigrams,
-        );
+        let ranker = titles(&taxonomy);
         // Five labels, but "marketing assistant" is named by two occupations.
         assert_eq!(ranker.documents(), 4);
-        let ranked = ranked_uris(&taxonomy, &ranker, "Marketing Assistant");
-        assert!((ranked[0].1 - 1.0).abs() < 1e-4, "{ranked:?}");
-        assert!((ranked[1].1 - 1.0).abs() < 1e-4, "{ranked:?}");
-        let top: Vec<&str> = ranked[..2].iter().map(|(u, _)| u.as_str()).collect();
-        assert!(top.contains(&"urn:ours:marketing") && top.contains(&"urn:theirs:marketing"));
+        let ranked = ranker.rank("Marketing Assistant", 10);
+        let perfect: Vec<&str> = ranked
+            .iter()
+            .filter(|(_, s)| (s - 1.0).abs() < 1e-4)
+            .map(|(c, _)| taxonomy.concept(*c).uri.as_str())
+            .collect();
+        assert_eq!(perfect, ["urn:ours:marketing", "urn:theirs:marketing"]);
     }
 
     #[test]
     fn a_crosswalk_lends_the_other_classifications_titles() {
-        // Unlinked, "marketing staff" is nearer our sales staff (same head word) than our
-        // marketing assistant.
+        // Unlinked, no occupation of ours resembles "growth hacker".
         let taxonomy = linked(None);
-        let ranker = Ranker::build(
-            &taxonomy,
-            &[ConceptKind::Occupation],
-            "en",
-            Granularity::LabelTrigrams,
+        let ranker = titles(&taxonomy);
+        let ranked = ranker.rank("growth hacker", 10);
+        assert!(
+            ranked
+                .iter()
+                .all(|(c, _)| !taxonomy.concept(*c).uri.starts_with("urn:ours:")),
+            "{ranked:?}"
         );
-        let ours: Vec<(String, f32)> = ranked_uris(&taxonomy, &ranker, "marketing staff")
-            .into_iter()
-            .filter(|(u, _)| u.starts_with("urn:ours:"))
-            .collect();
-        let unlinked_marketing = ours
-            .iter()
-            .find(|(u, _)| u == "urn:ours:marketing")
-            .map(|(_, s)| *s);
 
         let taxonomy = linked(Some(RelationKind::CloseMatch));
-        let ranker = Ranker::build(
-            &taxonomy,
-            &[ConceptKind::Occupation],
-            "en",
-            Granularity::LabelTrigrams,
-        );
-        let ranked = ranked_uris(&taxonomy, &ranker, "marketing staff");
-        let ours: Vec<&(String, f32)> = ranked
-            .iter()
-            .filter(|(u, _)| u.starts_with("urn:ours:"))
-            .collect();
-        assert_eq!(ours[0].0, "urn:ours:marketing", "{ranked:?}");
-        // The mean of its best own label and the borrowed exact title at the close weight.
-        let own = unlinked_marketing.unwrap_or(0.0);
-        let expected = (own + borrowed_weight(RelationKind::CloseMatch)) / 2.0;
+        let ranker = titles(&taxonomy);
+        let close = borrowed_weight(RelationKind::CloseMatch);
+        // Our marketing assistant borrows the title: no own label is similar, so it scores
+        // half the weighted borrowed one.
+        let ours = score_of(&taxonomy, &ranker, "growth hacker", "urn:ours:marketing");
         assert!(
-            (ours[0].1 - expected).abs() < 1e-3,
-            "{} vs {expected}",
-            ours[0].1
+            ours.is_some_and(|s| (s - close / 2.0).abs() < 1e-3),
+            "{ours:?}"
         );
-        // The other classification's own occupation borrows from ours in turn.
-        assert_eq!(ranked[0].0, "urn:theirs:marketing");
+        // The other classification's occupation, whose own title it is, ranks first.
+        let ranked = ranker.rank("growth hacker", 10);
+        assert_eq!(taxonomy.concept(ranked[0].0).uri, "urn:theirs:marketing");
         assert!(ranked.iter().all(|(_, s)| (0.0..=1.0).contains(s)));
 
-        // The explanation names the labels: our own closest one, and the borrowed title with
-        // the occupation of the other classification it belongs to.
-        let explained = ranker.rank_explained("marketing staff", 10);
-        let Some(ours_marketing) = explained
+        // The explanation names the borrowed title, the occupation it belongs to and its index.
+        let explained = ranker.rank_explained("growth hacker", 10);
+        let Some(ours) = explained
             .iter()
             .find(|r| taxonomy.concept(r.concept).uri == "urn:ours:marketing")
         else {
             panic!("our marketing assistant is not ranked: {explained:?}");
         };
-        let own = ours_marketing.own.as_ref().map(|h| h.text.as_str());
-        assert_eq!(own, Some("marketing assistant"));
-        let borrowed = ours_marketing
-            .borrowed
-            .as_ref()
-            .map(|h| (h.text.as_str(), h.lender));
+        assert_eq!(ours.own, None);
+        let Some(borrowed) = &ours.borrowed else {
+            panic!("no borrowed label: {ours:?}");
+        };
+        assert_eq!(borrowed.text, "growth hacker");
+        assert!(borrowed.borrowed);
+        assert_eq!(taxonomy.concept(borrowed.owner).uri, "urn:theirs:marketing");
         assert_eq!(
-            borrowed,
-            Some(("marketing staff", taxonomy.by_uri("urn:theirs:marketing")))
+            taxonomy.concept(borrowed.owner).labels[borrowed.label].text,
+            "growth hacker"
         );
 
         // A label that is both a concept's own and borrowed counts on both sides.
-        let both = ranked_uris(&taxonomy, &ranker, "marketing assistant");
-        let expected = (1.0 + borrowed_weight(RelationKind::CloseMatch)) / 2.0;
-        for (uri, score) in &both[..2] {
+        for uri in ["urn:ours:marketing", "urn:theirs:marketing"] {
+            let both = score_of(&taxonomy, &ranker, "marketing assistant", uri);
+            let expected = (1.0 + close) / 2.0;
             assert!(
-                (score - expected).abs() < 1e-3,
-                "{uri}: {score} vs {expected}"
+                both.is_some_and(|s| (s - expected).abs() < 1e-3),
+                "{uri}: {both:?}"
             );
         }
+        // An occupation that borrows nothing keeps its own label's full score.
+        let sales = score_of(&taxonomy, &ranker, "sales assistant", "urn:ours:sales");
+        assert!(sales.is_some_and(|s| (s - 1.0).abs() < 1e-4), "{sales:?}");
     }
 
     #[test]
     fn looser_mappings_lend_less() {
         let score = |kind: RelationKind| {
             let taxonomy = linked(Some(kind));
-            let ranker = Ranker::build(
-                &taxonomy,
-                &[ConceptKind::Occupation],
-                "en",
-                Granularity::LabelTrigrams,
-            );
-            ranked_uris(&taxonomy, &ranker, "marketing staff")
-                .into_iter()
-                .find(|(u, _)| u == "urn:ours:marketing")
-                .map_or(0.0, |(_, s)| s)
+            let ranker = titles(&taxonomy);
+            score_of(&taxonomy, &ranker, "growth hacker", "urn:ours:marketing").unwrap_or(0.0)
         };
         let exact = score(RelationKind::ExactMatch);
         let close = score(RelationKind::CloseMatch);
         let broad = score(RelationKind::BroadMatch);
-        assert!(exact > close && close > broad, "{exact} {close} {broad}");
+        assert!(
+            exact > close && close > broad && broad > 0.0,
+            "{exact} {close} {broad}"
+        );
+    }
+
+    #[test]
+    fn concept_documents_name_no_label() {
+        let taxonomy = linked(Some(RelationKind::ExactMatch));
+        let ranker = Ranker::build(
+            &taxonomy,
+            &[ConceptKind::Occupation],
+            "en",
+            Granularity::Concept,
+        );
+        let explained = ranker.rank_explained("marketing assistant", 5);
+        assert!(!explained.is_empty());
+        assert!(explained
+            .iter()
+            .all(|r| r.own.is_none() && r.borrowed.is_none()));
     }
 }

@@ -261,3 +261,66 @@ pub async fn extract_file(
         extraction,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use openpes_extract::Extractor;
+    use openpes_taxonomy::{
+        ConceptKind, ConceptRecord, Dataset, LabelKind, RelationKind, RelationRecord,
+    };
+
+    #[test]
+    fn a_title_lent_by_a_linked_classification_is_shown_with_its_occupation() {
+        let starter = match openpes_taxonomy::starter::starter_dataset() {
+            Ok(dataset) => dataset,
+            Err(e) => panic!("starter taxonomy: {e}"),
+        };
+        let Some(forklift) = starter
+            .concepts
+            .iter()
+            .find(|c| c.uri.ends_with("occupation/forklift-driver"))
+            .map(|c| c.uri.clone())
+        else {
+            panic!("the starter taxonomy has a forklift driver");
+        };
+        let mut linked = Dataset::new("partner", "1");
+        let mut wrangler = ConceptRecord::new("urn:partner:wrangler", ConceptKind::Occupation);
+        wrangler.add_label("en", LabelKind::Preferred, "Tine Wrangler");
+        linked.concepts.push(wrangler);
+        linked.relations.push(RelationRecord {
+            from: "urn:partner:wrangler".into(),
+            to: forklift.clone(),
+            kind: RelationKind::ExactMatch,
+            weight: None,
+        });
+        let taxonomy = match Taxonomy::build(vec![starter, linked]) {
+            Ok((taxonomy, _)) => taxonomy,
+            Err(e) => panic!("linked taxonomy: {e}"),
+        };
+        let extractor = Extractor::build(&taxonomy, "en");
+        let text = "Tine wrangler";
+        let extraction = match extractor.extract(&taxonomy, text, TextKind::Title, Some("en")) {
+            Ok(extraction) => extraction,
+            Err(e) => panic!("extract: {e}"),
+        };
+        let Some(found) = extraction
+            .occupations
+            .iter()
+            .find(|f| taxonomy.concept(f.concept).uri == forklift)
+        else {
+            panic!("forklift driver not found: {extraction:?}");
+        };
+        let json = match serde_json::to_value(describe(&taxonomy, text, found, "en")) {
+            Ok(json) => json,
+            Err(e) => panic!("serialise: {e}"),
+        };
+        assert_eq!(json["borrowed_label"]["text"], "Tine Wrangler", "{json}");
+        assert_eq!(
+            json["borrowed_label"]["concept"]["uri"], "urn:partner:wrangler",
+            "{json}"
+        );
+        assert_eq!(json["evidence"], "similar_text");
+        assert_eq!(json["spans"][0]["text"], text);
+    }
+}
