@@ -139,16 +139,40 @@ fn read_input(file: Option<&Path>) -> Result<String> {
     })
 }
 
+/// What `openpes extract` is asked for.
+pub struct ExtractOptions<'a> {
+    pub kind: KindArg,
+    /// Language of the text (default: detected).
+    pub lang: Option<&'a str>,
+    /// Only concepts of this classification (a source key).
+    pub source: Option<&'a str>,
+}
+
 /// `openpes extract`.
 pub async fn extract(
     config: &Config,
     taxonomy: &TaxonomyArg,
-    kind: KindArg,
-    lang: Option<&str>,
+    options: ExtractOptions<'_>,
     file: Option<&Path>,
 ) -> Result<()> {
+    let ExtractOptions { kind, lang, source } = options;
     let text = read_input(file)?;
     let taxonomy = load_taxonomy(config, taxonomy).await?;
+    let only = match source {
+        None => None,
+        Some(name) => {
+            let sources = taxonomy.sources();
+            let Some(index) = sources.iter().position(|s| s.source == name) else {
+                let names: Vec<&str> = sources.iter().map(|s| s.source.as_str()).collect();
+                bail!(
+                    "--source {name}: the taxonomy has no such classification (it has: {})",
+                    names.join(", ")
+                );
+            };
+            Some(index as u16)
+        }
+    };
+    let keep = |c: ConceptId| only.is_none_or(|s| taxonomy.concept(c).source == s);
     let extractor = Extractor::build(&taxonomy, "en");
     let kind = match kind {
         KindArg::Cv => TextKind::Cv,
@@ -156,7 +180,7 @@ pub async fn extract(
         KindArg::Title => TextKind::Title,
         KindArg::Auto => TextKind::Auto,
     };
-    let result = extractor.extract(&taxonomy, &text, kind, lang)?;
+    let result = extractor.extract_where(&taxonomy, &text, kind, lang, &keep)?;
     let display = lang.unwrap_or(&result.language).to_string();
     let describe = |found: &openpes_extract::Found| {
         let concept = taxonomy.concept(found.concept);

@@ -58,6 +58,10 @@ enum Command {
         lang: Option<String>,
         #[command(flatten)]
         taxonomy: extract_cmd::TaxonomyArg,
+        /// Only concepts of this classification (`esco`, `onet`, `starter`, a bundle's
+        /// source), when the taxonomy holds several.
+        #[arg(long)]
+        source: Option<String>,
         /// The text file; `-` or nothing for standard input.
         file: Option<PathBuf>,
     },
@@ -192,10 +196,15 @@ fn main() -> Result<()> {
                 kind,
                 lang,
                 taxonomy,
+                source,
                 file,
             } => {
-                extract_cmd::extract(&config, &taxonomy, kind, lang.as_deref(), file.as_deref())
-                    .await
+                let options = extract_cmd::ExtractOptions {
+                    kind,
+                    lang: lang.as_deref(),
+                    source: source.as_deref(),
+                };
+                extract_cmd::extract(&config, &taxonomy, options, file.as_deref()).await
             }
             Command::Eval { command } => extract_cmd::eval(&config, command).await,
             Command::Demo { command } => match_cmd::demo(&config, command).await,
@@ -468,6 +477,10 @@ mod tests {
             "/g",
         ])
         .expect("eval titles over linked classifications");
+        Cli::try_parse_from([
+            "openpes", "extract", "--kind", "title", "--source", "esco", "-",
+        ])
+        .expect("extract from one classification");
         Cli::try_parse_from([
             "openpes",
             "taxonomy",

@@ -273,6 +273,19 @@ impl Extractor {
         kind: TextKind,
         lang: Option<&str>,
     ) -> Result<Extraction, ExtractError> {
+        self.extract_where(taxonomy, text, kind, lang, &|_| true)
+    }
+
+    /// [`Extractor::extract`], finding only concepts that `keep` accepts (those of one
+    /// classification, when the taxonomy holds several).
+    pub fn extract_where(
+        &self,
+        taxonomy: &Taxonomy,
+        text: &str,
+        kind: TextKind,
+        lang: Option<&str>,
+        keep: &dyn Fn(ConceptId) -> bool,
+    ) -> Result<Extraction, ExtractError> {
         self.check(text)?;
         // A detected language the taxonomy has no labels in (a short English text taken for
         // Norwegian) cannot match anything: the ranking language is read instead.
@@ -292,7 +305,13 @@ impl Extractor {
             other => other,
         };
         let cues = SentenceCues::read(text);
-        let matches = drop_contained(self.whole_chinese_words(text, scan.matches.clone()));
+        let kept = scan
+            .matches
+            .iter()
+            .filter(|m| keep(m.concept))
+            .cloned()
+            .collect();
+        let matches = drop_contained(self.whole_chinese_words(text, kept));
 
         let mut skills: HashMap<ConceptId, Found> = HashMap::new();
         let mut occupations: HashMap<ConceptId, Found> = HashMap::new();
@@ -337,7 +356,8 @@ impl Extractor {
                 {
                     continue;
                 }
-                if let Some((concept, score)) = self.skills.rank(text_of.trim(), 1).first() {
+                let ranked = self.skills.rank(text_of.trim(), 10);
+                if let Some((concept, score)) = ranked.iter().find(|(c, _)| keep(*c)) {
                     if *score >= SIMILAR_TEXT_MIN {
                         let start = text_of.as_ptr() as usize - text.as_ptr() as usize;
                         let found = skills.entry(*concept).or_insert(Found {
@@ -374,7 +394,7 @@ impl Extractor {
                 .map_or(trimmed.len(), |i| title_start + i);
             let title = &text[title_start..title_end];
             let (ranked, score_max) = if kind == TextKind::Title {
-                (self.rank_title(text, 5, &|_| true), TITLE_SCORE_MAX)
+                (self.rank_title(text, 5, keep), TITLE_SCORE_MAX)
             } else {
                 // The whole text was scanned above, in the ranking language: reuse it.
                 (

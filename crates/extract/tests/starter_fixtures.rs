@@ -269,6 +269,39 @@ fn a_title_known_only_to_a_linked_classification_is_explained_by_it(
     assert!(borrowed.score > own, "{parts:?}");
     assert!(ours.score > 0.0 && ours.score <= 1.0);
 
+    // Asked for one classification, extraction finds only its concepts.
+    let partner = taxonomy
+        .by_uri("urn:partner:wrangler")
+        .ok_or("partner occupation")?;
+    let source_of = |c: openpes_taxonomy::ConceptId| taxonomy.concept(c).source;
+    let starter_only = extractor.extract_where(
+        &taxonomy,
+        "tine wrangler",
+        TextKind::Title,
+        Some("en"),
+        &|c| source_of(c) != source_of(partner),
+    )?;
+    assert_eq!(
+        starter_only
+            .occupations
+            .first()
+            .map(|f| uri_of(&taxonomy, f)),
+        Some(forklift.as_str())
+    );
+    let partner_only = extractor.extract_where(
+        &taxonomy,
+        "tine wrangler",
+        TextKind::Title,
+        Some("en"),
+        &|c| source_of(c) == source_of(partner),
+    )?;
+    let found: Vec<&str> = partner_only
+        .occupations
+        .iter()
+        .map(|f| uri_of(&taxonomy, f))
+        .collect();
+    assert_eq!(found, ["urn:partner:wrangler"]);
+
     // Without the link, the same title does not reach the forklift driver first.
     let (alone, _) = Taxonomy::build(vec![starter_dataset()?])?;
     let extractor = Extractor::build(&alone, "en");

@@ -478,6 +478,15 @@ async fn extract_explains_what_it_found() -> TestResult {
             english["occupations"][0]["concept"]["label"],
             "forklift driver"
         );
+        // The one classification there is can be asked for by name.
+        let starter = client
+            .post(&url)
+            .json(&serde_json::json!({"text": "Forklift driver", "kind": "title", "source": "starter"}))
+            .send()
+            .await?
+            .json::<Value>()
+            .await?;
+        assert_eq!(starter["occupations"], english["occupations"]);
 
         for (body, code) in [
             (serde_json::json!({"text": "  "}), "empty_text"),
@@ -486,6 +495,10 @@ async fn extract_explains_what_it_found() -> TestResult {
                 "unknown_value",
             ),
             (serde_json::json!({"txt": "x"}), "bad_request"),
+            (
+                serde_json::json!({"text": "Forklift driver", "source": "nope"}),
+                "unknown_value",
+            ),
         ] {
             let response = client.post(&url).json(&body).send().await?;
             assert_eq!(response.status().as_u16(), 400, "{body}");

@@ -26,6 +26,9 @@ pub struct ExtractRequest {
     pub kind: Option<String>,
     /// Language of the text (default: detected), e.g. `en`, `zh-TW`.
     pub lang: Option<String>,
+    /// Only concepts of this classification (a source key such as `esco`, `onet` or
+    /// `starter`; see `GET /api/v1/taxonomy/versions`), when the taxonomy holds several.
+    pub source: Option<String>,
 }
 
 /// A byte range of the input and the text it covers.
@@ -131,7 +134,27 @@ pub async fn extract(
     let Json(request) =
         body.map_err(|e| ApiError::bad_request(Message::BadRequest(e.body_text())))?;
     let kind = parse_kind(request.kind.as_deref())?;
-    Ok(Json(run(&state, request.text, kind, request.lang).await?))
+    Ok(Json(
+        run(&state, request.text, kind, request.lang, request.source).await?,
+    ))
+}
+
+/// The index of the classification `name` among the taxonomy's sources, or a 400 naming
+/// the sources there are.
+fn source_index(taxonomy: &Taxonomy, name: &str) -> Result<u16, ApiError> {
+    let sources = taxonomy.sources();
+    match sources.iter().position(|s| s.source == name) {
+        Some(index) => Ok(index as u16),
+        None => Err(ApiError::bad_request(Message::UnknownValue {
+            field: "source".into(),
+            value: name.to_string(),
+            expected: sources
+                .iter()
+                .map(|s| s.source.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })),
+    }
 }
 
 /// Extraction of `text` on the blocking pool, described in `lang` (default: the text's).
@@ -140,11 +163,18 @@ async fn run(
     text: String,
     kind: TextKind,
     lang: Option<String>,
+    source: Option<String>,
 ) -> Result<ExtractResponse, ApiError> {
     let (taxonomy, extractor) = state.extraction();
+    let only = match source {
+        None => None,
+        Some(name) => Some(source_index(&taxonomy, &name)?),
+    };
     let wanted = lang.clone();
     let (result, text) = tokio::task::spawn_blocking(move || {
-        let result = extractor.extract(&taxonomy, &text, kind, wanted.as_deref());
+        let keep =
+            |c: openpes_taxonomy::ConceptId| only.is_none_or(|s| taxonomy.concept(c).source == s);
+        let result = extractor.extract_where(&taxonomy, &text, kind, wanted.as_deref(), &keep);
         (result.map(|r| (r, taxonomy)), text)
     })
     .await
@@ -181,6 +211,8 @@ pub struct FileParams {
     pub kind: Option<String>,
     /// Language of the text (default: detected), e.g. `en`, `zh-TW`.
     pub lang: Option<String>,
+    /// Only concepts of this classification (a source key such as `esco` or `onet`).
+    pub source: Option<String>,
 }
 
 /// The text read from a file and what was extracted from it.
@@ -254,7 +286,7 @@ pub async fn extract_file(
 ) -> Result<Json<FileExtractResponse>, ApiError> {
     let kind = parse_kind(params.kind.as_deref())?;
     let (format, text) = file_text(&state, body).await?;
-    let extraction = run(&state, text.clone(), kind, params.lang).await?;
+    let extraction = run(&state, text.clone(), kind, params.lang, params.source).await?;
     Ok(Json(FileExtractResponse {
         format: format.as_str().to_string(),
         text,
