@@ -342,6 +342,10 @@ impl Extractor {
             };
             let target = match concept_kind {
                 ConceptKind::Skill => &mut skills,
+                // A title in the ranking language is ranked as a whole below (what the title
+                // evaluation measures): a label inside it, or a word whose stem equals one
+                // ("marketing" and "marketeer"), does not outrank that.
+                _ if kind == TextKind::Title && language == self.ranking_lang => continue,
                 _ => &mut occupations,
             };
             merge(target, &m, evidence, requirement);
@@ -405,10 +409,20 @@ impl Extractor {
             for ranked in ranked {
                 let label = ranked.own.as_ref().map(|hit| hit.label);
                 let borrowed = ranked.borrowed.as_ref().map(|hit| (hit.owner, hit.label));
+                // A title that is one of the occupation's labels (up to case and spacing).
+                let exact = kind == TextKind::Title
+                    && ranked
+                        .own
+                        .as_ref()
+                        .is_some_and(|hit| hit.score >= EXACT_TITLE_MIN);
                 occupations.entry(ranked.concept).or_insert(Found {
                     concept: ranked.concept,
                     score: (ranked.score / score_max).min(1.0),
-                    evidence: Evidence::SimilarText,
+                    evidence: if exact {
+                        Evidence::ExactLabel
+                    } else {
+                        Evidence::SimilarText
+                    },
                     label,
                     borrowed,
                     spans: vec![(title_start, title_end)],
@@ -608,6 +622,8 @@ impl Extractor {
     }
 }
 
+/// Trigram similarity from which a title counts as naming the label itself.
+const EXACT_TITLE_MIN: f32 = 0.999;
 /// Highest raw title score a perfect match reaches (label 1 + profile 1/3): reported scores
 /// are fractions of it, capped at 1. (An occupation that borrows titles through a crosswalk
 /// reaches a label part of at most (1 + 0.95) / 2, see [`crate::ranker`].)

@@ -311,3 +311,41 @@ fn a_title_known_only_to_a_linked_classification_is_explained_by_it(
         .is_none_or(|(c, _)| alone.concept(*c).uri != forklift));
     Ok(())
 }
+
+#[test]
+fn a_title_is_ranked_as_a_whole_and_a_label_title_is_exact(
+) -> Result<(), Box<dyn std::error::Error>> {
+    let (taxonomy, extractor) = setup()?;
+    // The title is one of the occupation's labels: first, marked as an exact label.
+    let result = extractor.extract(&taxonomy, "Forklift Driver", TextKind::Title, Some("en"))?;
+    let first = result.occupations.first().ok_or("nothing found")?;
+    assert!(uri_of(&taxonomy, first).ends_with("occupation/forklift-driver"));
+    assert_eq!(first.evidence, Evidence::ExactLabel);
+    let label = first.label.ok_or("no matched label")?;
+    assert_eq!(
+        taxonomy.concept(first.concept).labels[label].text,
+        "forklift driver"
+    );
+
+    // A longer title is ranked by similarity: same occupation first, not marked exact.
+    let title = "Senior forklift driver (night shift)";
+    let result = extractor.extract(&taxonomy, title, TextKind::Title, Some("en"))?;
+    let first = result.occupations.first().ok_or("nothing found")?;
+    assert!(uri_of(&taxonomy, first).ends_with("occupation/forklift-driver"));
+    assert_eq!(first.evidence, Evidence::SimilarText);
+    // Every occupation of an English title comes from ranking the title as a whole.
+    assert!(result
+        .occupations
+        .iter()
+        .all(|f| f.spans == [(0, title.len())]));
+
+    // A Chinese title (not the ranking language) is still found by its label.
+    let result = extractor.extract(&taxonomy, "堆高機司機", TextKind::Title, Some("zh-TW"))?;
+    let first = result
+        .occupations
+        .first()
+        .ok_or("nothing found in Chinese")?;
+    assert!(uri_of(&taxonomy, first).ends_with("occupation/forklift-driver"));
+    assert_eq!(first.evidence, Evidence::ExactLabel);
+    Ok(())
+}
