@@ -161,15 +161,18 @@ pub async fn extract(
     let only = match source {
         None => None,
         Some(name) => {
-            let sources = taxonomy.sources();
-            let Some(index) = sources.iter().position(|s| s.source == name) else {
-                let names: Vec<&str> = sources.iter().map(|s| s.source.as_str()).collect();
+            let Some(index) = taxonomy.source_index(name) else {
+                let names: Vec<&str> = taxonomy
+                    .sources()
+                    .iter()
+                    .map(|s| s.source.as_str())
+                    .collect();
                 bail!(
                     "--source {name}: the taxonomy has no such classification (it has: {})",
                     names.join(", ")
                 );
             };
-            Some(index as u16)
+            Some(index)
         }
     };
     let keep = |c: ConceptId| only.is_none_or(|s| taxonomy.concept(c).source == s);
@@ -350,11 +353,7 @@ fn eval_ads(taxonomy: &Taxonomy, gold: &Path) -> Result<serde_json::Value> {
     let extractor = Extractor::build(taxonomy, "en");
     // The gold codes are ESCO's: occupations of a classification linked to it by a crosswalk
     // lend their text but are not answers.
-    let esco = taxonomy
-        .sources()
-        .iter()
-        .position(|s| s.source == esco::SOURCE)
-        .map(|i| i as u16);
+    let esco = taxonomy.source_index(esco::SOURCE);
     let (mut n, mut e1, mut e5, mut i1, mut i5) = (0usize, 0.0, 0.0, 0.0, 0.0);
     for row in read_gold(gold, &["title", "description", "esco_code"])? {
         let keep = |c: ConceptId| esco.is_none_or(|s| taxonomy.concept(c).source == s);

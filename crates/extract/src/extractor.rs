@@ -401,10 +401,7 @@ impl Extractor {
                 (self.rank_title(text, 5, keep), TITLE_SCORE_MAX)
             } else {
                 // The whole text was scanned above, in the ranking language: reuse it.
-                (
-                    self.classify_ad(title, text, &scan, 3, &|_| true),
-                    AD_SCORE_MAX,
-                )
+                (self.classify_ad(title, text, &scan, 3, keep), AD_SCORE_MAX)
             };
             for ranked in ranked {
                 let label = ranked.own.as_ref().map(|hit| hit.label);
@@ -518,16 +515,14 @@ impl Extractor {
                     .ad_text = score;
             }
         }
-        let mut ranked: Vec<TitleMatch> = matches
+        let ranked: Vec<TitleMatch> = matches
             .into_values()
             .map(|mut m| {
                 m.score += 0.5 * m.ad_text;
                 m
             })
             .collect();
-        ranked.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
-        ranked.truncate(limit);
-        ranked
+        best_first(ranked, limit)
     }
 
     /// Occupations ranked for a job title: the best-matching single label, compared by
@@ -572,16 +567,14 @@ impl Extractor {
                     .profile = score;
             }
         }
-        let mut ranked: Vec<TitleMatch> = matches
+        let ranked: Vec<TitleMatch> = matches
             .into_values()
             .map(|mut m| {
                 m.score = m.label + m.profile / 3.0;
                 m
             })
             .collect();
-        ranked.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
-        ranked.truncate(limit);
-        ranked
+        best_first(ranked, limit)
     }
 
     fn rank_with(&self, ranker: &Ranker, text: &str, limit: usize) -> Vec<(ConceptId, f32)> {
@@ -620,6 +613,13 @@ impl Extractor {
         ranked.truncate(limit);
         ranked
     }
+}
+
+/// The `limit` best matches, best first (ties by concept id).
+fn best_first(mut ranked: Vec<TitleMatch>, limit: usize) -> Vec<TitleMatch> {
+    ranked.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
+    ranked.truncate(limit);
+    ranked
 }
 
 /// Trigram similarity from which a title counts as naming the label itself.

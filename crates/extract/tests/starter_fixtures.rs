@@ -295,6 +295,21 @@ fn a_title_known_only_to_a_linked_classification_is_explained_by_it(
         Some("en"),
         &|c| source_of(c) == source_of(partner),
     )?;
+    // A vacancy is filtered the same way, its title line included.
+    let vacancy = extractor.extract_where(
+        &taxonomy,
+        "Tine wrangler\nWe need forklift operation and first aid.",
+        TextKind::Vacancy,
+        Some("en"),
+        &|c| source_of(c) == source_of(partner),
+    )?;
+    assert!(vacancy.skills.is_empty(), "{:?}", vacancy.skills);
+    let in_vacancy: Vec<&str> = vacancy
+        .occupations
+        .iter()
+        .map(|f| uri_of(&taxonomy, f))
+        .collect();
+    assert_eq!(in_vacancy, ["urn:partner:wrangler"]);
     let found: Vec<&str> = partner_only
         .occupations
         .iter()

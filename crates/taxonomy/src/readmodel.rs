@@ -260,6 +260,15 @@ impl Taxonomy {
         &self.sources
     }
 
+    /// The index (as in [`Concept::source`]) of the source with key `name` (`esco`, `onet`,
+    /// `starter`, a bundle's source).
+    pub fn source_index(&self, name: &str) -> Option<u16> {
+        self.sources
+            .iter()
+            .position(|s| s.source == name)
+            .map(|i| i as u16)
+    }
+
     /// The languages that have at least one label.
     pub fn languages(&self) -> &[String] {
         &self.languages

@@ -142,19 +142,18 @@ pub async fn extract(
 /// The index of the classification `name` among the taxonomy's sources, or a 400 naming
 /// the sources there are.
 fn source_index(taxonomy: &Taxonomy, name: &str) -> Result<u16, ApiError> {
-    let sources = taxonomy.sources();
-    match sources.iter().position(|s| s.source == name) {
-        Some(index) => Ok(index as u16),
-        None => Err(ApiError::bad_request(Message::UnknownValue {
+    taxonomy.source_index(name).ok_or_else(|| {
+        ApiError::bad_request(Message::UnknownValue {
             field: "source".into(),
             value: name.to_string(),
-            expected: sources
+            expected: taxonomy
+                .sources()
                 .iter()
                 .map(|s| s.source.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
-        })),
-    }
+        })
+    })
 }
 
 /// Extraction of `text` on the blocking pool, described in `lang` (default: the text's).
