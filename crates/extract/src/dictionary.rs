@@ -111,6 +111,11 @@ const MAX_PATTERN_TERMS: usize = 12;
 const MIN_TYPO_CHARS: usize = 5;
 /// Shortest label word (in characters) that typos are matched against.
 const MIN_TYPO_TARGET_CHARS: usize = 6;
+/// Longest word (in bytes) read as a typo, and longest label word typos are matched against.
+/// Typo search builds every one-letter deletion of a word, which costs the square of its
+/// length: without this bound one 400,000-letter word took half a minute. Real words are far
+/// shorter.
+const MAX_TYPO_BYTES: usize = 64;
 /// Anchors with at most this many partners scan them all against a window signature; those
 /// with more look each window term up by binary search.
 const MAX_LINEAR_PARTNERS: usize = 128;
@@ -299,6 +304,7 @@ impl Dictionary {
                     ids.push(id);
                     cjk &= word.kind == TokenKind::Cjk;
                     if word.kind == TokenKind::Word
+                        && folded.len() <= MAX_TYPO_BYTES
                         && folded.chars().count() >= MIN_TYPO_TARGET_CHARS
                         && folded.chars().all(char::is_alphabetic)
                     {
@@ -593,7 +599,9 @@ impl Dictionary {
     /// The term of the one label word that `folded` is a one-letter typo of (an extra, missing,
     /// wrong or swapped letter), if exactly one; never for words the taxonomy itself uses.
     fn typo_of(&self, folded: &str) -> Option<u32> {
-        if folded.chars().count() < MIN_TYPO_CHARS
+        // (The length in bytes first: it bounds the cost of everything after.)
+        if folded.len() > MAX_TYPO_BYTES
+            || folded.chars().count() < MIN_TYPO_CHARS
             || !folded.chars().all(char::is_alphabetic)
             || self.vocabulary.contains(folded)
         {

@@ -11,6 +11,7 @@ use crate::ranker::{Granularity, LabelHit, Ranker};
 use openpes_taxonomy::{ConceptId, ConceptKind, Taxonomy};
 use openpes_text::{is_cjk, Segmenter};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What kind of text is being read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,10 +147,26 @@ pub enum ExtractError {
     Empty,
     #[error("the text has {size} bytes; the limit is {limit}")]
     TooLarge { size: usize, limit: usize },
+    /// The caller gave up (see [`Extractor::extract_where_cancellable`]).
+    #[error("the extraction was cancelled")]
+    Cancelled,
 }
 
 /// Largest text accepted by default (bytes).
 pub const DEFAULT_MAX_BYTES: usize = 1 << 20;
+
+/// Longest piece of a sentence ranked by similarity at once (bytes): a longer sentence (a
+/// text without punctuation) is ranked in pieces of at most this size, cut at spaces, so that
+/// no one ranking grows with the text.
+const MAX_RANKED_PIECE_BYTES: usize = 2048;
+/// Most sentence pieces ranked by similarity per text. Each ranking costs about the same
+/// whatever its length (the accumulators span the taxonomy), so this bounds what a text of
+/// many short sentences costs; a real CV or vacancy has a few hundred sentences at most.
+/// Labels are found in the whole text regardless.
+const MAX_RANKED_PIECES: usize = 1000;
+/// Longest title ranked (bytes): a job title is a line, and a longer one (a whole text sent
+/// as a title, or an ad without line breaks) is ranked by its beginning.
+const MAX_TITLE_BYTES: usize = 1024;
 
 const OPTIONAL_CUES: &[&[&str]] = &[
     &["nice", "to", "have"],
@@ -286,6 +303,26 @@ impl Extractor {
         lang: Option<&str>,
         keep: &dyn Fn(ConceptId) -> bool,
     ) -> Result<Extraction, ExtractError> {
+        let never = AtomicBool::new(false);
+        self.extract_where_cancellable(taxonomy, text, kind, lang, keep, &never)
+    }
+
+    /// [`Extractor::extract_where`] that stops with [`ExtractError::Cancelled`] soon after
+    /// `cancelled` is set (it is read between the stages and between ranked sentences), so
+    /// that a server stops working on a request its client has abandoned.
+    pub fn extract_where_cancellable(
+        &self,
+        taxonomy: &Taxonomy,
+        text: &str,
+        kind: TextKind,
+        lang: Option<&str>,
+        keep: &dyn Fn(ConceptId) -> bool,
+        cancelled: &AtomicBool,
+    ) -> Result<Extraction, ExtractError> {
+        let stop = || match cancelled.load(Ordering::Relaxed) {
+            true => Err(ExtractError::Cancelled),
+            false => Ok(()),
+        };
         self.check(text)?;
         // A detected language the taxonomy has no labels in (a short English text taken for
         // Norwegian) cannot match anything: the ranking language is read instead.
@@ -300,6 +337,7 @@ impl Extractor {
             })
             .unwrap_or_else(|| self.ranking_lang.clone());
         let scan = self.dictionary.scan(text, &language);
+        stop()?;
         let kind = match kind {
             TextKind::Auto => guess_kind(text, scan.tokens.len()),
             other => other,
@@ -312,6 +350,7 @@ impl Extractor {
             .cloned()
             .collect();
         let matches = drop_contained(self.whole_chinese_words(text, kept));
+        stop()?;
 
         let mut skills: HashMap<ConceptId, Found> = HashMap::new();
         let mut occupations: HashMap<ConceptId, Found> = HashMap::new();
@@ -351,15 +390,20 @@ impl Extractor {
             merge(target, &m, evidence, requirement);
         }
 
-        // Sentences that name no skill: rank by similarity (not for titles).
+        // Sentences that name no skill: rank by similarity (not for titles), in pieces of
+        // bounded length and at most so many per text.
         if kind != TextKind::Title && language == self.ranking_lang {
-            for (sentence, text_of) in sentence_texts(text, &cues.bounds) {
-                if sentences_with_skills[sentence]
-                    || cues.skipped[sentence]
-                    || text_of.split_whitespace().count() < 4
-                {
-                    continue;
-                }
+            let pieces = sentence_texts(text, &cues.bounds)
+                .filter(|(sentence, _)| {
+                    !sentences_with_skills[*sentence] && !cues.skipped[*sentence]
+                })
+                .flat_map(|(sentence, text_of)| {
+                    pieces(text_of, MAX_RANKED_PIECE_BYTES).map(move |piece| (sentence, piece))
+                })
+                .filter(|(_, piece)| piece.split_whitespace().nth(3).is_some())
+                .take(MAX_RANKED_PIECES);
+            for (sentence, text_of) in pieces {
+                stop()?;
                 let ranked = self.skills.rank(text_of.trim(), 10);
                 if let Some((concept, score)) = ranked.iter().find(|(c, _)| keep(*c)) {
                     if *score >= SIMILAR_TEXT_MIN {
@@ -390,6 +434,7 @@ impl Extractor {
         // vacancy, the rest of the text at half weight) against every occupation.
         let classify = matches!(kind, TextKind::Title | TextKind::Vacancy);
         if classify && language == self.ranking_lang {
+            stop()?;
             // The title is the first line with text in it (check() ensured there is one).
             let trimmed = text.trim_end();
             let title_start = trimmed.len() - trimmed.trim_start().len();
@@ -543,6 +588,7 @@ impl Extractor {
         limit: usize,
         keep: &dyn Fn(ConceptId) -> bool,
     ) -> Vec<TitleMatch> {
+        let text = clip(text, MAX_TITLE_BYTES);
         let pool = limit.max(1) * 5;
         let mut matches: HashMap<ConceptId, TitleMatch> = HashMap::new();
         for ranked in self.occupation_labels.rank_explained(text, pool) {
@@ -674,34 +720,88 @@ fn merge(
     if requirement == Requirement::Essential {
         found.requirement = Requirement::Essential;
     }
-    if !found.spans.contains(&(m.start, m.end)) {
-        found.spans.push((m.start, m.end));
-    }
+    // (Repeated spans are dropped once, in `sorted`: looking for each one here cost the
+    // square of a label's occurrences.)
+    found.spans.push((m.start, m.end));
 }
 
 fn sorted(found: HashMap<ConceptId, Found>) -> Vec<Found> {
     let mut out: Vec<Found> = found.into_values().collect();
     for f in &mut out {
         f.spans.sort_unstable();
+        f.spans.dedup();
     }
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
     out
 }
 
-/// Drops a match whose span lies inside a longer match of the same kind of evidence
-/// ("management" inside "project management").
+/// Drops a match whose span lies inside a longer match ("management" inside "project
+/// management"). The rest are returned longest first (then by start and concept).
+///
+/// A span inside a longer one is inside a longest one that is kept, so a match is dropped
+/// exactly when some other span strictly contains its own: one sweep over the distinct spans
+/// by start (and longest first among equal starts) finds those, where comparing each match
+/// with every kept one cost the square of their number (a label repeated over a whole text).
 fn drop_contained(mut matches: Vec<LabelMatch>) -> Vec<LabelMatch> {
-    matches.sort_by_key(|m| (std::cmp::Reverse(m.end - m.start), m.start, m.concept));
-    let mut kept: Vec<LabelMatch> = Vec::new();
-    for m in matches {
-        let inside = kept
-            .iter()
-            .any(|k| k.start <= m.start && m.end <= k.end && (k.end - k.start) > (m.end - m.start));
-        if !inside {
-            kept.push(m);
+    let mut spans: Vec<(usize, usize)> = matches.iter().map(|m| (m.start, m.end)).collect();
+    spans.sort_unstable_by_key(|(start, end)| (*start, std::cmp::Reverse(*end)));
+    spans.dedup();
+    // Every span before one in this order starts at or before it and differs from it: one
+    // that also ends at or after it contains it.
+    let mut contained: Vec<(usize, usize)> = Vec::new();
+    let mut furthest_end: Option<usize> = None;
+    for (start, end) in spans {
+        if furthest_end.is_some_and(|furthest| furthest >= end) {
+            contained.push((start, end));
         }
+        furthest_end = furthest_end.max(Some(end));
     }
-    kept
+    // `contained` is in the sorted order of spans already.
+    let inside = |m: &LabelMatch| {
+        contained
+            .binary_search_by_key(&(m.start, std::cmp::Reverse(m.end)), |(s, e)| {
+                (*s, std::cmp::Reverse(*e))
+            })
+            .is_ok()
+    };
+    matches.retain(|m| !inside(m));
+    matches.sort_by_key(|m| (std::cmp::Reverse(m.end - m.start), m.start, m.concept));
+    matches
+}
+
+/// The beginning of `text`, at most `max` bytes (cut at a character boundary).
+fn clip(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// `text` in consecutive pieces of at most `max` bytes, cut after a space where there is one
+/// in a piece's second half (else at a character boundary); one piece when it is short enough.
+fn pieces(text: &str, max: usize) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let head = clip(rest, max);
+        let cut = if head.len() == rest.len() {
+            head.len()
+        } else {
+            let space = head.char_indices().rev().find(|(_, c)| c.is_whitespace());
+            match space {
+                Some((at, c)) if at >= head.len() / 2 => at + c.len_utf8(),
+                // A character wider than `max` (max < 4) is still one piece.
+                _ if head.is_empty() => rest.chars().next().map_or(rest.len(), char::len_utf8),
+                _ => head.len(),
+            }
+        };
+        let (piece, after) = rest.split_at(cut);
+        rest = after;
+        Some(piece)
+    })
 }
 
 fn guess_kind(text: &str, words: usize) -> TextKind {

@@ -5,8 +5,16 @@
 //! jieba's dictionary is Simplified Chinese, so Traditional text (and added words) are converted
 //! to Simplified character by character (`fast2s`) before cutting; offsets refer to the
 //! original text.
+//!
+//! Long texts are cut in chunks of at most [`MAX_CHUNK_BYTES`], each after a character that
+//! jieba itself splits at (a space or punctuation) where there is one, so that the memory one
+//! cut takes stays small whatever the text; only a run of over 16 KiB of Chinese without
+//! punctuation is cut inside.
 
 use jieba_rs::Jieba;
+
+/// Longest piece of text handed to jieba at once (bytes).
+pub const MAX_CHUNK_BYTES: usize = 16 * 1024;
 
 /// A segmenter: jieba's dictionary plus added words.
 pub struct Segmenter {
@@ -45,6 +53,26 @@ impl Segmenter {
 
     /// Splits `text` into words (whitespace-only pieces dropped), with byte offsets.
     pub fn segment(&self, text: &str) -> Vec<Word> {
+        let mut words = Vec::new();
+        let mut from = 0;
+        while from < text.len() {
+            let to = chunk_end(text, from);
+            words.extend(
+                self.segment_chunk(&text[from..to])
+                    .into_iter()
+                    .map(|w| Word {
+                        start: w.start + from,
+                        end: w.end + from,
+                        ..w
+                    }),
+            );
+            from = to;
+        }
+        words
+    }
+
+    /// [`Segmenter::segment`] of a text of at most [`MAX_CHUNK_BYTES`].
+    fn segment_chunk(&self, text: &str) -> Vec<Word> {
         let simplified = fast2s::convert(text);
         // Conversion is one character for one character; byte offsets are mapped back through
         // character positions when a character's length changed.
@@ -93,6 +121,31 @@ impl Segmenter {
     }
 }
 
+/// Where the chunk of `text` that starts at `from` ends: the end of the text when it is near,
+/// else after the last character in the chunk's second half that jieba does not join into
+/// words (its `RE_HAN_DEFAULT`: CJK ideographs, ASCII letters and digits, `+#&._%-`), else
+/// at the last character boundary within [`MAX_CHUNK_BYTES`].
+fn chunk_end(text: &str, from: usize) -> usize {
+    if text.len() - from <= MAX_CHUNK_BYTES {
+        return text.len();
+    }
+    let mut limit = from + MAX_CHUNK_BYTES;
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let joined = |c: char| {
+        crate::tokenize::is_cjk(c)
+            || c.is_ascii_alphanumeric()
+            || matches!(c, '+' | '#' | '&' | '.' | '_' | '%' | '-')
+    };
+    text[from..limit]
+        .char_indices()
+        .rev()
+        .take_while(|(i, _)| *i >= MAX_CHUNK_BYTES / 2)
+        .find(|(_, c)| !joined(*c))
+        .map_or(limit, |(i, c)| from + i + c.len_utf8())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +162,27 @@ mod tests {
         assert!(texts.contains(&"堆高機操作"), "{texts:?}");
         for w in &words {
             assert_eq!(&text[w.start..w.end], w.text);
+        }
+    }
+
+    #[test]
+    fn long_texts_are_cut_in_chunks_with_offsets() {
+        let segmenter = Segmenter::default();
+        // Sentences with punctuation are cut between them: as if segmented whole.
+        let sentence = "徵求護理師，需會堆高機操作。";
+        let text = sentence.repeat(3 * MAX_CHUNK_BYTES / sentence.len());
+        let words = segmenter.segment(&text);
+        let whole = segmenter.segment(sentence);
+        assert_eq!(words.len(), whole.len() * (text.len() / sentence.len()));
+        for w in &words {
+            assert_eq!(&text[w.start..w.end], w.text);
+        }
+        // A run without punctuation is cut too, and its words still point into the text.
+        let run = "護理師".repeat(MAX_CHUNK_BYTES / 3);
+        let words = segmenter.segment(&run);
+        assert!(words.last().is_some_and(|w| w.end == run.len()));
+        for w in &words {
+            assert_eq!(&run[w.start..w.end], w.text);
         }
     }
 

@@ -1,7 +1,12 @@
 //! Stemming with the Snowball stemmers, by language tag, so that "nurses", "nursing" and
 //! "nurse" meet. Languages without a Snowball stemmer (Chinese among them) are left unstemmed.
+//! So are words longer than [`MAX_STEMMED_BYTES`]: what Snowball costs on a word grows faster
+//! than its length (a random 512 KiB "word" took over a second), and no real word is that long.
 
 use rust_stemmers::{Algorithm, Stemmer};
+
+/// Longest word stemmed (bytes); longer words are their own stem.
+pub const MAX_STEMMED_BYTES: usize = 128;
 
 /// A stemmer for one language, or the identity where none exists.
 pub struct LanguageStemmer {
@@ -47,11 +52,11 @@ impl LanguageStemmer {
         self.stemmer.is_some()
     }
 
-    /// The stem of an already folded word.
+    /// The stem of an already folded word (the word itself when over [`MAX_STEMMED_BYTES`]).
     pub fn stem(&self, word: &str) -> String {
         match &self.stemmer {
-            Some(stemmer) => stemmer.stem(word).into_owned(),
-            None => word.to_string(),
+            Some(stemmer) if word.len() <= MAX_STEMMED_BYTES => stemmer.stem(word).into_owned(),
+            _ => word.to_string(),
         }
     }
 }
@@ -67,6 +72,14 @@ mod tests {
         assert_eq!(en.stem("nurses"), en.stem("nurse"));
         assert_eq!(en.stem("nursing"), en.stem("nurse"));
         assert_eq!(en.stem("managing"), en.stem("manage"));
+    }
+
+    #[test]
+    fn very_long_words_are_their_own_stem() {
+        let en = LanguageStemmer::for_tag("en");
+        let long = "nursing".repeat(100);
+        assert_eq!(en.stem(&long), long);
+        assert_eq!(en.stem("nursing"), "nurs");
     }
 
     #[test]

@@ -14,6 +14,8 @@ use openpes_extract::document::{document_text, DocumentError, DocumentFormat};
 use openpes_extract::{ExtractError, Found, TextKind};
 use openpes_taxonomy::Taxonomy;
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
 /// What to extract from.
@@ -156,6 +158,15 @@ fn source_index(taxonomy: &Taxonomy, name: &str) -> Result<u16, ApiError> {
     })
 }
 
+/// Sets its flag when dropped: tells blocking work that its request was abandoned.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
 /// Extraction of `text` on the blocking pool, described in `lang` (default: the text's).
 async fn run(
     state: &AppState,
@@ -170,10 +181,21 @@ async fn run(
         Some(name) => Some(source_index(&taxonomy, &name)?),
     };
     let wanted = lang.clone();
+    // When this future is dropped (the client went away, or the request timed out), the
+    // guard raises the flag and the extraction on the blocking pool stops at its next check.
+    let cancelled = Arc::new(AtomicBool::new(false));
+    let _cancel_on_drop = CancelOnDrop(cancelled.clone());
     let (result, text) = tokio::task::spawn_blocking(move || {
         let keep =
             |c: openpes_taxonomy::ConceptId| only.is_none_or(|s| taxonomy.concept(c).source == s);
-        let result = extractor.extract_where(&taxonomy, &text, kind, wanted.as_deref(), &keep);
+        let result = extractor.extract_where_cancellable(
+            &taxonomy,
+            &text,
+            kind,
+            wanted.as_deref(),
+            &keep,
+            &cancelled,
+        );
         (result.map(|r| (r, taxonomy)), text)
     })
     .await
@@ -184,6 +206,8 @@ async fn run(
             StatusCode::PAYLOAD_TOO_LARGE,
             Message::TextTooLarge { limit },
         ),
+        // Only seen when the request was abandoned: nobody reads this answer.
+        ExtractError::Cancelled => ApiError::new(StatusCode::REQUEST_TIMEOUT, Message::Timeout),
     })?;
     let display = lang.as_deref().unwrap_or(&result.language).to_string();
     Ok(ExtractResponse {
