@@ -14,6 +14,14 @@
 //!   seekers who consented to be found;
 //! - a caseworker reads and updates the seekers of their caseload, writes their case notes and
 //!   action plans, and sees candidates for a vacancy only from their caseload;
+//! - job offers that count for benefits are recorded by the service: a caseworker refers a
+//!   seeker of their caseload (`RecordReferral`); an employer's offer counts once the seeker or
+//!   their caseworker confirms it (`SettleReferral`); caseworkers and administrators verify
+//!   employer organisations (`VerifyEmployer`), and only a verified employer sees or contacts
+//!   candidates (checked by the handlers, `routes::offers::require_verified`);
+//! - consent and applying for work are the seeker's alone (`ChangeConsent`, `Apply`): nobody
+//!   else applies in their name, and every other writer's copy of the record keeps the stored
+//!   consent;
 //! - an analyst sees aggregates only, never an individual;
 //! - an administrator manages accounts, offices, the training catalog and the audit log, and
 //!   may act on any record (a record they store carries the consent it was given elsewhere,
@@ -66,8 +74,16 @@ pub enum Action {
     ManagePlan,
     /// Add, change or remove courses of the training catalog.
     ManageCourses,
-    /// Save vacancies for a seeker, apply for them, withdraw applications.
+    /// Save vacancies for a seeker, withdraw applications.
     ManageApplications,
+    /// Apply for a vacancy in a seeker's name: the seeker's own decision.
+    Apply,
+    /// Record a job or training referral for a seeker (an offer that counts for benefits).
+    RecordReferral,
+    /// Confirm or decline an employer's offer to a seeker.
+    SettleReferral,
+    /// Approve (or withdraw the approval of) an employer organisation.
+    VerifyEmployer,
 }
 
 impl Action {
@@ -82,14 +98,17 @@ impl Action {
             | Action::ClaimBenefit
             | Action::ReviewClaim
             | Action::ManagePlan
-            | Action::ManageApplications => Scope::SeekersWrite,
+            | Action::ManageApplications
+            | Action::Apply
+            | Action::RecordReferral
+            | Action::SettleReferral => Scope::SeekersWrite,
             Action::ManageCourses => Scope::CoursesWrite,
             Action::ReadReviewQueue => Scope::SeekersRead,
             Action::ManageVacancies | Action::ImportVacancies => Scope::VacanciesWrite,
             Action::ReadCandidates => Scope::CandidatesRead,
             Action::ReadAggregates => Scope::AggregatesRead,
             Action::SearchAudit => Scope::AuditRead,
-            Action::Administer => Scope::Admin,
+            Action::Administer | Action::VerifyEmployer => Scope::Admin,
             Action::ManageOwnTokens => return None,
         })
     }
@@ -109,6 +128,10 @@ impl Action {
             Action::ReviewClaim => "review",
             Action::ReadReviewQueue => "read",
             Action::ManagePlan | Action::ManageCourses | Action::ManageApplications => "update",
+            Action::Apply => "apply",
+            Action::RecordReferral => "refer",
+            Action::SettleReferral => "settle referral",
+            Action::VerifyEmployer => "verify",
         }
     }
 }
@@ -207,6 +230,8 @@ fn decide_for_role(user: &User, action: Action, target: Target<'_>) -> Option<Gr
             | A::ClaimBenefit
             | A::ManagePlan
             | A::ManageApplications
+            | A::Apply
+            | A::SettleReferral
                 if own_seeker =>
             {
                 Some(Grant::OwnRecord)
@@ -227,10 +252,13 @@ fn decide_for_role(user: &User, action: Action, target: Target<'_>) -> Option<Gr
             | A::ReviewClaim
             | A::ManagePlan
             | A::ManageApplications
+            | A::RecordReferral
+            | A::SettleReferral
                 if in_caseload =>
             {
                 Some(Grant::Caseload)
             }
+            A::VerifyEmployer => Some(Grant::Role),
             A::ReadReviewQueue => Some(Grant::CaseloadOnly),
             A::ReadCandidates if matches!(target, Target::Employer(_)) => Some(Grant::CaseloadOnly),
             A::ReadAggregates => Some(Grant::Role),
@@ -241,8 +269,8 @@ fn decide_for_role(user: &User, action: Action, target: Target<'_>) -> Option<Gr
             _ => None,
         },
         Role::Admin => match action {
-            // Consent is the person's own decision.
-            A::ChangeConsent => None,
+            // Consent, and applying for work, are the person's own decisions.
+            A::ChangeConsent | A::Apply => None,
             _ => Some(Grant::Administrator),
         },
     }
@@ -441,6 +469,41 @@ mod tests {
         assert_eq!(
             decide(&caseworker, Action::DeleteSeeker, OWN),
             Err(Denial::Forbidden)
+        );
+        assert_eq!(
+            decide(&caseworker, Action::Apply, OWN),
+            Err(Denial::Forbidden),
+            "applying is the seeker's decision"
+        );
+        assert_eq!(
+            decide(&caseworker, Action::RecordReferral, OWN),
+            Ok(Grant::Caseload)
+        );
+        assert_eq!(
+            decide(&caseworker, Action::RecordReferral, OTHER),
+            Err(Denial::Forbidden)
+        );
+    }
+
+    #[test]
+    fn only_the_seeker_decides_consent_and_applies() {
+        let admin = session(Role::Admin);
+        for action in [Action::ChangeConsent, Action::Apply] {
+            assert_eq!(decide(&admin, action, OWN), Err(Denial::Forbidden));
+            assert_eq!(
+                decide(&session(Role::Seeker), action, OWN),
+                Ok(Grant::OwnRecord)
+            );
+        }
+        let employer = session(Role::Employer);
+        assert_eq!(
+            decide(&employer, Action::RecordReferral, OWN),
+            Err(Denial::Forbidden)
+        );
+        assert_eq!(
+            decide(&employer, Action::VerifyEmployer, Target::System),
+            Err(Denial::Forbidden),
+            "no employer approves itself"
         );
     }
 

@@ -183,6 +183,21 @@ pub enum Message {
     AlreadyApplied,
     /// An application for a vacancy that no longer takes them.
     VacancyClosed,
+    /// An employer whose organisation staff have not verified yet.
+    EmployerUnverified,
+    /// An employer contacting a seeker who is not a candidate for the vacancy (not found by
+    /// matching with consent, and not an applicant).
+    NotACandidate,
+    /// An employer that sent its contacts for the day.
+    ContactLimit {
+        per_day: i64,
+    },
+    /// A second contact with the same seeker about the same vacancy.
+    AlreadyContacted,
+    /// A job offer that was confirmed or declined already.
+    ReferralSettled {
+        status: String,
+    },
     /// An application status that cannot follow the current one (or not by this party).
     StatusNotAllowed {
         from: String,
@@ -236,6 +251,11 @@ impl Message {
             Message::UnreadableFile { .. } => "unreadable_file",
             Message::AlreadyApplied => "already_applied",
             Message::VacancyClosed => "vacancy_closed",
+            Message::EmployerUnverified => "employer_unverified",
+            Message::NotACandidate => "not_a_candidate",
+            Message::ContactLimit { .. } => "contact_limit",
+            Message::AlreadyContacted => "already_contacted",
+            Message::ReferralSettled { .. } => "referral_settled",
             Message::StatusNotAllowed { .. } => "status_not_allowed",
         }
     }
@@ -327,6 +347,16 @@ impl Message {
             (Message::AlreadyApplied, UiLang::ZhTw) => "已應徵過",
             (Message::VacancyClosed, UiLang::En) => "Vacancy closed",
             (Message::VacancyClosed, UiLang::ZhTw) => "職缺已截止",
+            (Message::EmployerUnverified, UiLang::En) => "Employer account awaits verification",
+            (Message::EmployerUnverified, UiLang::ZhTw) => "雇主帳號尚待審核",
+            (Message::NotACandidate, UiLang::En) => "Not a candidate for this vacancy",
+            (Message::NotACandidate, UiLang::ZhTw) => "不是此職缺的候選人",
+            (Message::ContactLimit { .. }, UiLang::En) => "Daily contact limit reached",
+            (Message::ContactLimit { .. }, UiLang::ZhTw) => "已達每日聯繫上限",
+            (Message::AlreadyContacted, UiLang::En) => "Contacted already",
+            (Message::AlreadyContacted, UiLang::ZhTw) => "已聯繫過",
+            (Message::ReferralSettled { .. }, UiLang::En) => "Offer settled already",
+            (Message::ReferralSettled { .. }, UiLang::ZhTw) => "此工作機會已處理",
             (Message::StatusNotAllowed { .. }, UiLang::En) => "Status change not possible",
             (Message::StatusNotAllowed { .. }, UiLang::ZhTw) => "無法變更為此狀態",
         }
@@ -538,6 +568,39 @@ impl Message {
                 "This vacancy is no longer taking applications.".into()
             }
             (Message::VacancyClosed, UiLang::ZhTw) => "此職缺已不再接受應徵。".into(),
+            (Message::EmployerUnverified, UiLang::En) => {
+                "Your employer account awaits verification by the employment service: until staff have approved your organisation, you cannot see or contact candidates.".into()
+            }
+            (Message::EmployerUnverified, UiLang::ZhTw) => {
+                "您的雇主帳號尚待就業服務機構審核；在工作人員核准貴機構之前，無法查看或聯繫候選人。".into()
+            }
+            (Message::NotACandidate, UiLang::En) => {
+                "You may contact only candidates of this vacancy who agreed to be found, or who applied for it.".into()
+            }
+            (Message::NotACandidate, UiLang::ZhTw) => {
+                "您只能聯繫同意被搜尋的此職缺候選人，或已應徵此職缺的求職者。".into()
+            }
+            (Message::ContactLimit { per_day }, UiLang::En) => format!(
+                "An employer may contact at most {per_day} job seekers a day; try again tomorrow."
+            ),
+            (Message::ContactLimit { per_day }, UiLang::ZhTw) => {
+                format!("每個雇主每天最多聯繫 {per_day} 位求職者；請明天再試。")
+            }
+            (Message::AlreadyContacted, UiLang::En) => {
+                "You have contacted this job seeker about this vacancy already.".into()
+            }
+            (Message::AlreadyContacted, UiLang::ZhTw) => "您已就此職缺聯繫過這位求職者。".into(),
+            (Message::ReferralSettled { status }, UiLang::En) => {
+                format!("This offer is '{status}' already and cannot change.")
+            }
+            (Message::ReferralSettled { status }, UiLang::ZhTw) => {
+                let status = match status.as_str() {
+                    "confirmed" => "已確認",
+                    "declined" => "已婉拒",
+                    _ => "已處理",
+                };
+                format!("此工作機會{status}，無法再變更。")
+            }
             (Message::StatusNotAllowed { from, to }, UiLang::En) => format!(
                 "An application that is '{from}' cannot become '{to}' by you."
             ),
@@ -698,6 +761,13 @@ mod tests {
             },
             Message::AlreadyApplied,
             Message::VacancyClosed,
+            Message::EmployerUnverified,
+            Message::NotACandidate,
+            Message::ContactLimit { per_day: 20 },
+            Message::AlreadyContacted,
+            Message::ReferralSettled {
+                status: "confirmed".into(),
+            },
             Message::StatusNotAllowed {
                 from: "a".into(),
                 to: "b".into(),

@@ -429,6 +429,27 @@ pub fn router(state: AppState, limits: Limits) -> Router {
             "/vacancies/{id}/applications",
             get(routes::applications::of_vacancy),
         )
+        .route(
+            "/vacancies/{id}/contacts",
+            post(routes::offers::contact_api),
+        )
+        .route(
+            "/vacancies/{id}/offers",
+            post(routes::offers::propose_offer_api),
+        )
+        .route(
+            "/seekers/{id}/referrals",
+            get(routes::offers::referrals_api).post(routes::offers::record_referral_api),
+        )
+        .route(
+            "/referrals/{id}/status",
+            axum::routing::put(routes::offers::settle_api),
+        )
+        .route("/admin/employers", get(routes::offers::employers_api))
+        .route(
+            "/admin/employers/{id}/verified",
+            axum::routing::put(routes::offers::verify_employer_api),
+        )
         .route("/courses", get(routes::guidance::list_courses))
         .route("/courses/import", post(routes::guidance::import_courses))
         .route(

@@ -99,6 +99,13 @@ use utoipa::OpenApi;
         routes::applications::get,
         routes::applications::set_status,
         routes::applications::of_vacancy,
+        routes::offers::contact_api,
+        routes::offers::record_referral_api,
+        routes::offers::referrals_api,
+        routes::offers::propose_offer_api,
+        routes::offers::settle_api,
+        routes::offers::employers_api,
+        routes::offers::verify_employer_api,
     ),
     components(schemas(error::Problem, dto::ConceptRef, dto::ConceptDetail, dto::SearchResponse)),
     tags(
@@ -117,7 +124,11 @@ use utoipa::OpenApi;
         (name = "applications", description = "Saved vacancies and applications: a seeker applies with a \
             message (which shares their record with that employer), the employer moves the application on \
             (viewed, interview, offer, hired) or rejects it, the seeker may withdraw it; every status is kept \
-            in an append-only history and each change by the employer reaches the seeker's outbox.")
+            in an append-only history and each change by the employer reaches the seeker's outbox."),
+        (name = "offers", description = "Job offers that count for benefits (a caseworker's referral, or an \
+            employer's offer once the seeker or their caseworker confirmed it), employers' contacts with \
+            candidates (never offers; candidates only, once per vacancy, a daily limit) and the staff \
+            verification of employers.")
     )
 )]
 pub struct ApiDoc;

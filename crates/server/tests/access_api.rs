@@ -277,6 +277,24 @@ async fn each_role_is_allowed_its_own_and_refused_the_rest() -> TestResult {
             .send(Method::GET, &format!("{api}/seekers/{a_id}"), None)
             .await?;
         assert_eq!(status, StatusCode::FORBIDDEN);
+        // A self-registered employer sees no candidates until staff approve its organisation.
+        let (status, problem) = employer
+            .send(
+                Method::GET,
+                &format!("{api}/vacancies/v-1/candidates"),
+                None,
+            )
+            .await?;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+        assert_eq!(problem["code"], "employer_unverified");
+        let (status, _) = admin
+            .send(
+                Method::PUT,
+                &format!("{api}/admin/employers/{employer_id}/verified"),
+                Some(json!({"verified": true})),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::NO_CONTENT);
         // Seeker A has not agreed to be found yet: no candidates until they consent.
         let (_, list) = employer
             .send(

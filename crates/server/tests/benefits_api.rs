@@ -379,11 +379,24 @@ async fn a_claim_waits_for_the_fourteen_days_then_moves_on() -> TestResult {
         .send(Method::POST, &format!("{}/api/v1/benefits/claims", server.base), Some(json!({"program": "tw/unemployment_benefit", "seeker_id": "s-offered", "declared": declared})))
         .await?;
     assert_eq!(status, StatusCode::CREATED, "{offered}");
+    // (A caseworker's referral: recorded by the service, so confirmed when stored.)
     let offered_on = (today + chrono::Duration::days(5)).to_string();
     server
         .state
         .store()
-        .add_referral("s-offered", "job", &offered_on, "v-1", chrono::Utc::now())
+        .add_referral(
+            &openpes_store::NewReferral {
+                seeker_id: "s-offered".into(),
+                kind: "job".into(),
+                offered_on: offered_on.clone(),
+                reference: "v-1".into(),
+                employer_id: None,
+                status: "confirmed".into(),
+                recorded_by: "u-caseworker".into(),
+                recorded_role: "caseworker".into(),
+            },
+            chrono::Utc::now(),
+        )
         .await?;
 
     let moved = openpes_server::benefits::redetermine_waiting(
@@ -435,9 +448,14 @@ async fn a_claim_waits_for_the_fourteen_days_then_moves_on() -> TestResult {
         last["determination"]["reasons"][0]["id"],
         "job_search_registration"
     );
-    assert_eq!(
-        last["facts"]["offered_job_or_training"]["source"]["record"],
-        "job:v-1"
+    let record = last["facts"]["offered_job_or_training"]["source"]["record"]
+        .as_str()
+        .unwrap_or("");
+    assert!(
+        record.starts_with(&format!("job:v-1 on {offered_on} (referral "))
+            && record.contains("recorded by u-caseworker caseworker")
+            && record.contains("confirmed by u-caseworker caseworker"),
+        "the vacancy, the date and who recorded and confirmed it: {record}"
     );
     Ok(())
 }

@@ -89,6 +89,46 @@ async fn send(
     Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
 }
 
+/// The seeker consents to be found, in their own session (nobody else's copy of the record
+/// carries consent): an administrator makes the seeker's account first.
+async fn give_consent(
+    admin: &reqwest::Client,
+    base: &str,
+    seeker: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let email = format!("{seeker}@consent.test");
+    let password = "seeker-password";
+    let (status, body) = send(
+        admin,
+        reqwest::Method::POST,
+        &format!("{base}/admin/users"),
+        Some(
+            json!({"email": email, "password": password, "display_name": seeker,
+            "role": "seeker", "seeker_id": seeker}),
+        ),
+    )
+    .await?;
+    assert_eq!(status, 201, "{body}");
+    let own = reqwest::Client::builder().cookie_store(true).build()?;
+    let (status, body) = send(
+        &own,
+        reqwest::Method::POST,
+        &format!("{base}/auth/login"),
+        Some(json!({"email": email, "password": password})),
+    )
+    .await?;
+    assert_eq!(status, 200, "{body}");
+    let csrf = body["csrf_token"].as_str().ok_or("no CSRF token")?;
+    let response = own
+        .put(format!("{base}/seekers/{seeker}/consent"))
+        .header("x-csrf-token", csrf)
+        .json(&json!({"findable": true, "outreach": false}))
+        .send()
+        .await?;
+    assert_eq!(response.status().as_u16(), 200);
+    Ok(())
+}
+
 #[tokio::test]
 async fn seekers_and_vacancies_match_both_ways_with_explanations() -> TestResult {
     let (urls, _dir) = urls().await?;
@@ -129,6 +169,7 @@ async fn seekers_and_vacancies_match_both_ways_with_explanations() -> TestResult
         )
         .await?;
         assert_eq!(status, 204);
+        give_consent(&client, &base, "s-1").await?;
         let hidden = json!({"id": "s-2", "searchable": false, "skills": [{"concept": FORKLIFT}]});
         let (status, _) = send(
             &client,

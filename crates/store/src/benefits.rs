@@ -1,6 +1,11 @@
 //! Benefits: job-search registrations and referrals (our own registers), insurance records
 //! imported from CSV, benefit claims, and the append-only log of their decisions.
 //!
+//! A referral is a job or training offer recorded by the service, with who recorded it: a
+//! caseworker's referral is `confirmed` when stored; an employer's offer is `proposed` until the
+//! seeker or a caseworker confirms (or declines) it. Only confirmed referrals are offers to the
+//! benefit rules ([`Store::confirmed_referrals`]).
+//!
 //! Determinations, facts and letters are stored as the JSON and text the server made of them;
 //! this crate does not interpret them. The decision log refuses updates and deletes at the
 //! database level (triggers).
@@ -44,7 +49,59 @@ pub struct Referral {
     pub kind: String,
     /// ISO date.
     pub offered_on: String,
+    /// The vacancy or course id.
     pub reference: String,
+    /// The offering employer (job offers), when known.
+    pub employer_id: Option<String>,
+    /// `proposed`, `confirmed` or `declined`.
+    pub status: String,
+    /// The user who recorded it (None for rows stored before recorders were kept).
+    pub recorded_by: Option<String>,
+    /// Their role: `caseworker`, `admin` or `employer`.
+    pub recorded_role: Option<String>,
+    /// The user who confirmed or declined it, with their role and when.
+    pub confirmed_by: Option<String>,
+    pub confirmed_role: Option<String>,
+    pub confirmed_at: Option<String>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+/// A referral to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewReferral {
+    pub seeker_id: String,
+    /// `job` or `training`.
+    pub kind: String,
+    /// ISO date.
+    pub offered_on: String,
+    pub reference: String,
+    pub employer_id: Option<String>,
+    /// `proposed` or `confirmed`.
+    pub status: String,
+    pub recorded_by: String,
+    pub recorded_role: String,
+}
+
+const REFERRAL_COLUMNS: &str = "id, seeker_id, kind, offered_on, reference, employer_id, \
+     status, recorded_by, recorded_role, confirmed_by, confirmed_role, confirmed_at, created_at";
+
+fn referral_of(r: &AnyRow) -> Result<Referral, StoreError> {
+    Ok(Referral {
+        id: r.try_get("id")?,
+        seeker_id: r.try_get("seeker_id")?,
+        kind: r.try_get("kind")?,
+        offered_on: r.try_get("offered_on")?,
+        reference: r.try_get("reference")?,
+        employer_id: r.try_get("employer_id")?,
+        status: r.try_get("status")?,
+        recorded_by: r.try_get("recorded_by")?,
+        recorded_role: r.try_get("recorded_role")?,
+        confirmed_by: r.try_get("confirmed_by")?,
+        confirmed_role: r.try_get("confirmed_role")?,
+        confirmed_at: r.try_get("confirmed_at")?,
+        created_at: r.try_get("created_at")?,
+    })
 }
 
 /// A benefit claim.
@@ -158,56 +215,121 @@ impl Store {
         })
     }
 
-    /// Records a job or training offered to a seeker.
+    /// Records a job or training offered to a seeker; returns the referral. A `confirmed`
+    /// referral is confirmed by its recorder.
     pub async fn add_referral(
         &self,
-        seeker_id: &str,
-        kind: &str,
-        offered_on: &str,
-        reference: &str,
+        referral: &NewReferral,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO referrals (seeker_id, kind, offered_on, reference, created_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+    ) -> Result<Referral, StoreError> {
+        let confirmed = referral.status == "confirmed";
+        let at = timestamp(now);
+        let row = sqlx::query(
+            "INSERT INTO referrals (seeker_id, kind, offered_on, reference, employer_id, status, \
+             recorded_by, recorded_role, confirmed_by, confirmed_role, confirmed_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
-        .bind(seeker_id.to_string())
-        .bind(kind.to_string())
-        .bind(offered_on.to_string())
-        .bind(reference.to_string())
-        .bind(timestamp(now))
-        .execute(self.pool())
+        .bind(referral.seeker_id.clone())
+        .bind(referral.kind.clone())
+        .bind(referral.offered_on.clone())
+        .bind(referral.reference.clone())
+        .bind(referral.employer_id.clone())
+        .bind(referral.status.clone())
+        .bind(referral.recorded_by.clone())
+        .bind(referral.recorded_role.clone())
+        .bind(confirmed.then(|| referral.recorded_by.clone()))
+        .bind(confirmed.then(|| referral.recorded_role.clone()))
+        .bind(confirmed.then(|| at.clone()))
+        .bind(at)
+        .fetch_one(self.pool())
         .await?;
-        Ok(())
+        let id: i64 = row.try_get("id")?;
+        self.referral(id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("referral {id} not stored")))
     }
 
-    /// A seeker's referrals offered from `from` to `to` (ISO dates, inclusive).
+    /// A referral by id.
+    pub async fn referral(&self, id: i64) -> Result<Option<Referral>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {REFERRAL_COLUMNS} FROM referrals WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(referral_of).transpose()
+    }
+
+    /// Settles a proposed referral: `confirmed` or `declined` by `by` (with their role). Returns
+    /// false when it is not (or no longer) proposed.
+    pub async fn settle_referral(
+        &self,
+        id: i64,
+        status: &str,
+        by: &str,
+        role: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE referrals SET status = $1, confirmed_by = $2, confirmed_role = $3, \
+             confirmed_at = $4 WHERE id = $5 AND status = 'proposed'",
+        )
+        .bind(status.to_string())
+        .bind(by.to_string())
+        .bind(role.to_string())
+        .bind(timestamp(now))
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// A seeker's referrals in any status offered from `from` to `to` (ISO dates, inclusive),
+    /// oldest first.
     pub async fn referrals(
         &self,
         seeker_id: &str,
         from: &str,
         to: &str,
     ) -> Result<Vec<Referral>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, seeker_id, kind, offered_on, reference FROM referrals \
-             WHERE seeker_id = $1 AND offered_on >= $2 AND offered_on <= $3 ORDER BY id",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {REFERRAL_COLUMNS} FROM referrals \
+             WHERE seeker_id = $1 AND offered_on >= $2 AND offered_on <= $3 ORDER BY id"
+        ))
         .bind(seeker_id.to_string())
         .bind(from.to_string())
         .bind(to.to_string())
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Referral {
-                    id: r.try_get("id")?,
-                    seeker_id: r.try_get("seeker_id")?,
-                    kind: r.try_get("kind")?,
-                    offered_on: r.try_get("offered_on")?,
-                    reference: r.try_get("reference")?,
-                })
-            })
-            .collect()
+        rows.iter().map(referral_of).collect()
+    }
+
+    /// A seeker's confirmed referrals offered from `from` to `to` (ISO dates, inclusive): the
+    /// offers the benefit rules count.
+    pub async fn confirmed_referrals(
+        &self,
+        seeker_id: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<Referral>, StoreError> {
+        Ok(self
+            .referrals(seeker_id, from, to)
+            .await?
+            .into_iter()
+            .filter(|r| r.status == "confirmed")
+            .collect())
+    }
+
+    /// All of a seeker's referrals, newest first.
+    pub async fn referrals_of_seeker(&self, seeker_id: &str) -> Result<Vec<Referral>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {REFERRAL_COLUMNS} FROM referrals WHERE seeker_id = $1 \
+             ORDER BY offered_on DESC, id DESC"
+        ))
+        .bind(seeker_id.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(referral_of).collect()
     }
 
     /// Imports insurance records in one transaction: all or nothing. Rows whose

@@ -13,12 +13,14 @@
 //! - [`benefits`]: benefit claims, decisions and register extracts.
 //! - [`guidance`]: the training catalog and seekers' action plans.
 //! - [`applications`]: seekers' saved vacancies and applications, with their status history.
+//! - [`outreach`]: employers' contacts with candidates and the staff approval of employers.
 //! - [`testing`]: creating throwaway databases for tests.
 
 pub mod applications;
 pub mod benefits;
 pub mod guidance;
 pub mod matching;
+pub mod outreach;
 pub mod people;
 pub mod taxonomy;
 pub mod testing;
@@ -29,9 +31,10 @@ use std::path::Path;
 use std::time::Duration;
 
 pub use applications::{ApplicationChange, ApplicationRecord, NewApplication, SavedVacancy};
-pub use benefits::{ClaimRecord, DecisionRecord, InsuranceRecord, Referral};
+pub use benefits::{ClaimRecord, DecisionRecord, InsuranceRecord, NewReferral, Referral};
 pub use guidance::{PlanStep, StepChange};
 pub use matching::VacancyChange;
+pub use outreach::{ContactRecord, EmployerVerification};
 pub use people::{
     ApiTokenRecord, AuditEntry, AuditFilter, CaseNote, NewAuditEntry, Office, OutboxMessage,
     UserRecord,

@@ -1,5 +1,5 @@
-//! Fact adapters: our own registers (job-search registration, referrals), insurance records
-//! imported from CSV, and external registers over HTTP.
+//! Fact adapters: our own registers (job-search registration, confirmed referrals), insurance
+//! records imported from CSV, and external registers over HTTP.
 
 use crate::error::ApiError;
 use crate::AppState;
@@ -29,8 +29,30 @@ fn date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
+/// How an offer appears in a fact's source record: what, when, who recorded it and who
+/// confirmed it, e.g. `job:v-1 on 2026-03-02 (referral 7, recorded by u-1 caseworker,
+/// confirmed by u-2 seeker)`.
+fn offer_record(offer: &openpes_store::Referral) -> String {
+    let who = |id: &Option<String>, role: &Option<String>| {
+        format!(
+            "{} {}",
+            id.as_deref().unwrap_or("unknown"),
+            role.as_deref().unwrap_or("unknown")
+        )
+    };
+    format!(
+        "{}:{} on {} (referral {}, recorded by {}, confirmed by {})",
+        offer.kind,
+        offer.reference,
+        offer.offered_on,
+        offer.id,
+        who(&offer.recorded_by, &offer.recorded_role),
+        who(&offer.confirmed_by, &offer.confirmed_role)
+    )
+}
+
 /// Job-search registration date and whether a job or training was offered in the 14 days
-/// after it (OpenPES's own registers).
+/// after it (OpenPES's own registers): confirmed referrals only.
 pub async fn own_registers(
     state: &AppState,
     claim: &ClaimRecord,
@@ -60,18 +82,20 @@ pub async fn own_registers(
         let window_end = registered_on + chrono::Duration::days(14);
         // Offers are only knowable once the 14 days are over; until then the rules wait.
         if as_of >= window_end {
+            // Only offers recorded by the service count: a caseworker's referral, or an
+            // employer's offer the seeker or a caseworker confirmed. Contacts never do.
             let offers = state
                 .store()
-                .referrals(&claim.seeker_id, &registered, &window_end.to_string())
+                .confirmed_referrals(&claim.seeker_id, &registered, &window_end.to_string())
                 .await?;
             let record = if offers.is_empty() {
                 format!("none {registered}..{window_end}")
             } else {
                 offers
                     .iter()
-                    .map(|o| format!("{}:{}", o.kind, o.reference))
+                    .map(offer_record)
                     .collect::<Vec<_>>()
-                    .join(",")
+                    .join("; ")
             };
             facts.push((
                 "offered_job_or_training",

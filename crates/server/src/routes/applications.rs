@@ -583,10 +583,12 @@ pub(crate) async fn submit(
     request: &ApplicationRequest,
     lang: UiLang,
 ) -> Result<ApplicationView, ApiError> {
+    // Applying shares the record with an employer: the seeker's own decision, never staff's
+    // (a caseworker adds an action-plan step instead).
     access::authorize_seeker(
         state,
         caller,
-        Action::ManageApplications,
+        Action::Apply,
         seeker_id,
         &format!("apply for vacancy {}", request.vacancy),
     )

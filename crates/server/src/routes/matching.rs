@@ -130,11 +130,12 @@ pub async fn put_seeker(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Consent is the seeker's own decision: a caseworker's update keeps the stored consent (none
-/// for a new record). The seeker's own record carries it, and so does an administrator's
-/// (records migrated with the consent given in another system).
+/// Consent is the seeker's own decision: only the seeker's own record carries it. Anyone
+/// else's write (a caseworker's, an administrator's, a machine client's) keeps the stored
+/// consent silently (none for a new record); the seeker changes it on their record or through
+/// the consent operation.
 async fn keep_consent(state: &AppState, grant: Grant, seeker: &mut Seeker) -> Result<(), ApiError> {
-    if !matches!(grant, Grant::OwnRecord | Grant::Administrator) {
+    if grant != Grant::OwnRecord {
         let stored = state.store().seeker(&seeker.id).await?;
         seeker.searchable = stored.as_ref().is_some_and(|s| s.searchable);
         seeker.outreach = stored.as_ref().is_some_and(|s| s.outreach);
@@ -951,6 +952,7 @@ pub(crate) async fn candidates(
         .await?
         .ok_or_else(|| not_found("vacancy", vacancy_id))?;
     let grant = access::authorize_employer(caller, Action::ReadCandidates, &vacancy.employer)?;
+    crate::routes::offers::require_verified(state, caller, &vacancy.employer).await?;
     let only = match (grant, caller.user()) {
         (Grant::CaseloadOnly, Some(user)) if user.role == Role::Caseworker => {
             Some(state.store().caseload(&user.id).await?)

@@ -7,6 +7,7 @@ pub mod extract;
 pub mod guidance;
 pub mod health;
 pub mod matching;
+pub mod offers;
 pub mod people;
 pub mod search;
 pub mod taxonomy;

@@ -109,6 +109,10 @@ pub struct Registration {
     /// For an employer: the organisation's name.
     #[serde(default)]
     pub organisation: Option<String>,
+    /// For an employer: its business registration number (統一編號), shown to the staff who
+    /// verify the organisation (its checksum is evidence, not an approval).
+    #[serde(default)]
+    pub registration_number: Option<String>,
     /// `zh-TW` (default) or `en`.
     #[serde(default)]
     pub language: Option<String>,
@@ -185,7 +189,12 @@ pub(crate) async fn register(state: &AppState, form: Registration) -> Result<New
             let employer = Employer {
                 id: short_id("e"),
                 name: name.to_string(),
-                registration: None,
+                registration: form
+                    .registration_number
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_string),
             };
             state.store().put_employer(&employer, now).await?;
             record.employer_id = Some(employer.id);
@@ -1023,6 +1032,17 @@ pub(crate) async fn create_account(
         "account created by administrator",
     )
     .await?;
+    // An employer account made by staff (or the demo set-up) belongs to an approved
+    // organisation; self-registered ones wait for approval (`routes::offers`).
+    if let Some(employer) = &record.employer_id {
+        if !state.store().employer_verified(employer).await? {
+            let by = caller.user().map_or("system", |u| u.id.as_str());
+            state
+                .store()
+                .set_employer_verified(employer, true, by, Utc::now())
+                .await?;
+        }
+    }
     User::of_record(record).ok_or_else(|| ApiError::internal(&"unknown role"))
 }
 

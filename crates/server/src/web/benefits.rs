@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::{Form, Json};
 use minijinja::{context, Value};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as JsonValue};
 
 /// A fact as a form field.
@@ -267,6 +267,7 @@ pub(super) async fn claim_page(
             .flatten()
             .filter_map(|n| n["name"].as_str().map(str::to_string))
             .collect();
+        let offers = offer_rows(&state, &page, &view.seeker_id, caseworker.as_deref()).await?;
         let review_fields = match (may_review, programs.iter().find(|p| p.key == view.program)) {
             (true, Some(program)) => fields(&program.facts, &needed, page.lang),
             _ => Vec::new(),
@@ -284,11 +285,119 @@ pub(super) async fn claim_page(
                 decisions => Value::from_serialize(decision_rows(&view, page.lang)),
                 may_review,
                 review_fields => Value::from_serialize(&review_fields),
+                offers => Value::from_serialize(&offers),
             },
         ))
     }
     .await;
     finish(&page, result)
+}
+
+/// A job offer as the claim page lists it: what, when, who recorded and who confirmed it.
+#[derive(Serialize)]
+struct OfferRow {
+    id: i64,
+    kind: String,
+    reference: String,
+    offered_on: String,
+    status: String,
+    recorded_by: String,
+    confirmed_by: Option<String>,
+    confirmed_at: Option<String>,
+    /// The reader may confirm or decline it (a proposed offer; the seeker or their caseworker).
+    may_settle: bool,
+}
+
+/// "Name (role)" of a user id, or the id when the account is gone.
+async fn who(state: &AppState, id: Option<&str>, role: Option<&str>) -> Result<String, ApiError> {
+    let Some(id) = id else {
+        return Ok("?".into());
+    };
+    let name = state
+        .store()
+        .user(id)
+        .await?
+        .map_or_else(|| id.to_string(), |u| u.display_name);
+    Ok(match role {
+        Some(role) => format!("{name} ({role})"),
+        None => name,
+    })
+}
+
+/// The seeker's job offers (referrals) for the claim page; the claim's reader was authorized
+/// (and audited) by `get_claim`.
+async fn offer_rows(
+    state: &AppState,
+    page: &Page,
+    seeker_id: &str,
+    caseworker: Option<&str>,
+) -> Result<Vec<OfferRow>, ApiError> {
+    let may_settle = access::decide(
+        &page.caller,
+        Action::SettleReferral,
+        access::Target::Seeker {
+            id: seeker_id,
+            caseworker,
+        },
+    )
+    .is_ok();
+    let mut rows = Vec::new();
+    for r in state.store().referrals_of_seeker(seeker_id).await? {
+        rows.push(OfferRow {
+            recorded_by: who(state, r.recorded_by.as_deref(), r.recorded_role.as_deref()).await?,
+            confirmed_by: match &r.confirmed_by {
+                Some(id) => Some(who(state, Some(id), r.confirmed_role.as_deref()).await?),
+                None => None,
+            },
+            confirmed_at: r
+                .confirmed_at
+                .map(|at| at.get(..10).unwrap_or(&at).to_string()),
+            may_settle: may_settle && r.status == "proposed",
+            id: r.id,
+            kind: r.kind,
+            reference: r.reference,
+            offered_on: r.offered_on,
+            status: r.status,
+        });
+    }
+    Ok(rows)
+}
+
+/// The confirm/decline form of an offer.
+#[derive(Deserialize)]
+pub(super) struct SettleForm {
+    status: String,
+    #[serde(default)]
+    claim: Option<String>,
+}
+
+/// `POST /referrals/{id}/status`: confirms or declines an employer's offer, back to the claim.
+pub(super) async fn settle_offer(
+    State(state): State<AppState>,
+    page: Page,
+    ApiPath(id): ApiPath<i64>,
+    Form(form): Form<SettleForm>,
+) -> Response {
+    let result = async {
+        let settled = crate::routes::offers::settle(&state, &page.caller, id, &form.status).await?;
+        Ok(match form.claim.filter(|c| !c.is_empty()) {
+            Some(claim) => see_other(&format!(
+                "/benefits/claims/{}?done=saved#offers-h",
+                urlencoding_path(&claim)
+            )),
+            None => see_other(&format!("/seekers/{}/benefits?done=saved", settled.seeker)),
+        })
+    }
+    .await;
+    finish(&page, result)
+}
+
+/// Keeps a path segment to characters that need no escaping.
+fn urlencoding_path(segment: &str) -> String {
+    segment
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect()
 }
 
 /// `POST /benefits/claims/{id}/review`: the caseworker's facts, and a decision if asked.

@@ -69,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         .route("/benefits/claims/{id}", get(benefits::claim_page))
         .route("/benefits/claims/{id}/review", post(benefits::review_claim))
         .route("/benefits/review", get(benefits::review_queue))
+        .route("/referrals/{id}/status", post(benefits::settle_offer))
         .route("/employer", get(employer_page))
         .route("/employer/vacancies", post(post_vacancy))
         .route("/vacancies/{id}", get(vacancy_page))
@@ -81,6 +82,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin", get(admin_page))
         .route("/admin/users", post(admin_create_user))
         .route("/admin/users/{id}/disabled", post(admin_disable_user))
+        .route(
+            "/admin/employers/{id}/verified",
+            post(admin_verify_employer),
+        )
         .route("/admin/audit", get(admin_audit))
         .route("/analyst", get(analyst_page))
 }
@@ -359,6 +364,8 @@ struct RegisterForm {
     password: String,
     #[serde(default)]
     organisation: Option<String>,
+    #[serde(default)]
+    registration_number: Option<String>,
 }
 
 async fn register_submit(
@@ -372,6 +379,10 @@ async fn register_submit(
         display_name: form.display_name,
         role: form.role,
         organisation: form.organisation.filter(|o| !o.trim().is_empty()),
+        registration_number: form
+            .registration_number
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty()),
         language: Some(page.lang.tag().to_string()),
     };
     match p::register(&state, registration).await {
@@ -1083,9 +1094,19 @@ async fn vacancy_page(
                 .is_ok();
         let candidate_grant =
             access::authorize_employer(&page.caller, Action::ReadCandidates, &vacancy.employer);
+        // An employer whose organisation awaits verification sees why instead of candidates.
+        let mut candidates_notice = None;
         let candidates = match candidate_grant {
             Ok(grant) => {
-                let results = m::candidates(&state, &page.caller, &id, Some(10), page.lang).await?;
+                let results =
+                    match m::candidates(&state, &page.caller, &id, Some(10), page.lang).await {
+                        Ok(results) => results,
+                        Err(error) if error.message == Message::EmployerUnverified => {
+                            candidates_notice = Some(error.message.render(page.lang));
+                            Vec::new()
+                        }
+                        Err(error) => return Err(error),
+                    };
                 let mut views = Vec::new();
                 for result in results {
                     let name = state
@@ -1150,6 +1171,7 @@ async fn vacancy_page(
                 suggestions => suggestion_views(&taxonomy, &vacancy.suggestions, page.lang),
                 candidates => candidates.map(|(_, v)| v),
                 candidates_heading => heading,
+                candidates_notice,
                 applications => applications.map(|rows| Value::from_serialize(&rows)),
                 mine,
                 open => a::is_open(&vacancy),
@@ -1192,6 +1214,8 @@ struct ContactForm {
     seeker: String,
 }
 
+/// Contacts a candidate through the API's operation: a message, stored as a contact and never
+/// as a job offer (see [`crate::routes::offers`]).
 async fn contact_candidate(
     State(state): State<AppState>,
     page: Page,
@@ -1199,56 +1223,7 @@ async fn contact_candidate(
     Form(form): Form<ContactForm>,
 ) -> Response {
     let result = async {
-        let vacancy = state
-            .store()
-            .vacancy(&id)
-            .await?
-            .ok_or_else(|| m::not_found("vacancy", &id))?;
-        access::authorize_employer(&page.caller, Action::ManageVacancies, &vacancy.employer)?;
-        // Only someone who agreed to be found may be contacted.
-        let seeker = state.store().seeker(&form.seeker).await?;
-        let account = state.store().user_of_seeker(&form.seeker).await?;
-        let (Some(seeker), Some(account)) = (seeker, account) else {
-            return Err(m::not_found("seeker", &form.seeker));
-        };
-        if !seeker.searchable {
-            return Err(ApiError::new(StatusCode::FORBIDDEN, Message::Forbidden));
-        }
-        let employer_name = state
-            .store()
-            .employer(&vacancy.employer)
-            .await?
-            .map_or_else(|| vacancy.employer.clone(), |e| e.name);
-        let lang = UiLang::from_tag(&account.language).unwrap_or(UiLang::ZhTw);
-        let (subject, body) = i18n::contact_mail(lang, &employer_name, &vacancy.title);
-        state
-            .store()
-            .push_outbox(&openpes_store::OutboxMessage {
-                id: 0,
-                recipient: account.email,
-                subject,
-                body,
-                created_at: p::now_text(),
-            })
-            .await?;
-        // A contact through the service is a job offer: the benefit rules ask whether work was
-        // offered after a claimant registered.
-        let now = chrono::Utc::now();
-        state
-            .store()
-            .add_referral(&seeker.id, "job", &now.date_naive().to_string(), &id, now)
-            .await?;
-        let purpose = format!("contact about vacancy {id}");
-        access::record(
-            &state,
-            &page.caller,
-            "contact",
-            "seeker",
-            &seeker.id,
-            Some(&seeker.id),
-            &purpose,
-        )
-        .await?;
+        crate::routes::offers::contact(&state, &page.caller, &id, &form.seeker).await?;
         Ok(see_other(&format!("/vacancies/{id}?done=contacted")))
     }
     .await;
@@ -1346,12 +1321,14 @@ async fn admin_context(state: &AppState, page: &Page) -> Result<Value, ApiError>
         "administration",
     )
     .await?;
+    let employers = crate::routes::offers::employer_reviews(state, &page.caller).await?;
     let roles: Vec<Value> = Role::ALL
         .iter()
         .map(|r| context! { value => r.as_str(), label => role_name(page.lang, *r) })
         .collect();
     Ok(context! {
         users, offices, versions, outbox, roles,
+        employers => Value::from_serialize(&employers),
         concepts => state.taxonomy().concepts().len(),
     })
 }
@@ -1398,6 +1375,26 @@ async fn admin_disable_user(
         )
         .await?;
         Ok(see_other("/admin?done=saved#users-h"))
+    }
+    .await;
+    finish(&page, result)
+}
+
+#[derive(Deserialize)]
+struct VerifiedForm {
+    verified: bool,
+}
+
+/// Approves an employer organisation (or withdraws the approval) through the API's operation.
+async fn admin_verify_employer(
+    State(state): State<AppState>,
+    page: Page,
+    ApiPath(id): ApiPath<String>,
+    Form(form): Form<VerifiedForm>,
+) -> Response {
+    let result = async {
+        crate::routes::offers::set_verified(&state, &page.caller, &id, form.verified).await?;
+        Ok(see_other("/admin?done=saved#employers-h"))
     }
     .await;
     finish(&page, result)
