@@ -70,6 +70,31 @@ pub struct ServerConfig {
     pub login_max_failures: u32,
     /// How long such a lock lasts, in minutes (failures older than this are also forgotten).
     pub login_lock_minutes: u64,
+    /// Demo mode: store the demo data and one demo account per role (published passwords) on
+    /// first start. Never for real use; `serve --demo` sets it.
+    #[serde(default)]
+    pub demo: bool,
+    /// Days an API token stays valid after it is created.
+    #[serde(default = "default_api_token_days")]
+    pub api_token_days: u32,
+    /// Longest time a client may take to send a request's headers, in seconds.
+    #[serde(default = "default_header_read_timeout_secs")]
+    pub header_read_timeout_secs: u64,
+    /// A connection on which nothing is read or written for this long is closed, in seconds.
+    #[serde(default = "default_idle_timeout_secs")]
+    pub idle_timeout_secs: u64,
+}
+
+fn default_api_token_days() -> u32 {
+    90
+}
+
+fn default_header_read_timeout_secs() -> u64 {
+    10
+}
+
+fn default_idle_timeout_secs() -> u64 {
+    60
 }
 
 /// `[database]`: where data lives.
@@ -104,6 +129,10 @@ impl Default for Config {
                 secure_cookies: false,
                 login_max_failures: 5,
                 login_lock_minutes: 15,
+                demo: false,
+                api_token_days: default_api_token_days(),
+                header_read_timeout_secs: default_header_read_timeout_secs(),
+                idle_timeout_secs: default_idle_timeout_secs(),
             },
             database: DatabaseConfig {
                 url: None,
@@ -129,6 +158,9 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_format: Option<String>,
+    /// `serve --demo`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub demo: Option<bool>,
 }
 
 impl Config {
@@ -178,6 +210,9 @@ impl Config {
         if let Some(dir) = &overrides.data_dir {
             set("database", "data_dir", dir.display().to_string().into());
         }
+        if let Some(demo) = overrides.demo {
+            set("server", "demo", demo.into());
+        }
         if let Some(format) = &overrides.log_format {
             set("log", "format", format.clone().into());
         }
@@ -185,6 +220,14 @@ impl Config {
         let config: Config = figment
             .extract()
             .context("invalid configuration (defaults → file → OPENPES__* environment → flags)")?;
+        if config.server.idle_timeout_secs <= config.server.request_timeout_secs {
+            // A request being worked on sends nothing: the connection must outlive it.
+            bail!(
+                "server.idle_timeout_secs ({}) must be longer than server.request_timeout_secs ({})",
+                config.server.idle_timeout_secs,
+                config.server.request_timeout_secs
+            );
+        }
         if !matches!(config.log.format.as_str(), "text" | "json") {
             bail!(
                 "log.format must be 'text' or 'json', not '{}'",
@@ -230,6 +273,10 @@ mod tests {
         let config = Config::load(None, no_env, Vec::new(), &Overrides::default())?;
         assert_eq!(config.server.bind, "127.0.0.1:8080");
         assert!(config.database_url().starts_with("sqlite://"));
+        // Demo accounts have published passwords: never the default.
+        assert!(!config.server.demo);
+        let env = vec![("OPENPES__SERVER__DEMO".to_string(), "true".to_string())];
+        assert!(Config::load(None, no_env, env, &Overrides::default())?.server.demo);
         Ok(())
     }
 

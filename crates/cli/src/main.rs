@@ -2,6 +2,7 @@
 //! (`taxonomy import|stats|search`, `extract`, `eval`, `demo generate`, `guidance`, `courses`,
 //! `rules`, `bench`).
 
+mod admin_cmd;
 mod config;
 mod extract_cmd;
 mod guidance_cmd;
@@ -38,10 +39,20 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the platform: HTTP API and documentation (loads the starter taxonomy on first run).
+    /// Needs an administrator (`openpes admin create`) unless it runs in demo mode.
     Serve {
         /// Address to listen on (default 127.0.0.1:8080).
         #[arg(long)]
         bind: Option<String>,
+        /// Demo mode: on first start store demo data and one demo account per role, whose
+        /// passwords are published. Never for real use.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Administer accounts: create an administrator, disable the demo accounts.
+    Admin {
+        #[command(subcommand)]
+        command: admin_cmd::AdminCommand,
     },
     /// Import, inspect and search the taxonomy.
     Taxonomy {
@@ -167,7 +178,11 @@ fn main() -> Result<()> {
     let cli = Cli::parse();
     let overrides = Overrides {
         bind: match &cli.command {
-            Command::Serve { bind } => bind.clone(),
+            Command::Serve { bind, .. } => bind.clone(),
+            _ => None,
+        },
+        demo: match &cli.command {
+            Command::Serve { demo: true, .. } => Some(true),
             _ => None,
         },
         database_url: cli.database_url.clone(),
@@ -191,6 +206,7 @@ fn main() -> Result<()> {
     runtime.block_on(async move {
         match cli.command {
             Command::Serve { .. } => serve(&config).await,
+            Command::Admin { command } => admin_cmd::run(&config, command).await,
             Command::Taxonomy { command } => taxonomy_cmd::run(&config, command).await,
             Command::Extract {
                 kind,
@@ -307,11 +323,46 @@ async fn serve(config: &Config) -> Result<()> {
         millis = started.elapsed().as_millis() as u64,
         "taxonomy loaded"
     );
-    if match_cmd::ensure_demo(&store, &taxonomy).await? {
-        eprintln!("Stored demo employers, vacancies and job seekers (first run).");
-    }
-    if guidance_cmd::ensure_demo_courses(&store, &taxonomy).await? {
-        eprintln!("Stored a demo training catalog (first run).");
+    let demo = config.server.demo;
+    if demo {
+        if openpes_server::routes::people::real_administrator_exists(&store)
+            .await
+            .map_err(render_api)?
+        {
+            anyhow::bail!(
+                "this database has a real administrator: demo mode would add demo data and \
+                 accounts whose passwords are published. Start without --demo (and without \
+                 server.demo)."
+            );
+        }
+        if match_cmd::ensure_demo(&store, &taxonomy).await? {
+            eprintln!("Stored demo employers, vacancies and job seekers (first run, demo mode).");
+        }
+        if guidance_cmd::ensure_demo_courses(&store, &taxonomy).await? {
+            eprintln!("Stored a demo training catalog (first run, demo mode).");
+        }
+    } else {
+        if openpes_server::routes::people::demo_accounts_enabled(&store)
+            .await
+            .map_err(render_api)?
+        {
+            anyhow::bail!(
+                "this database has enabled demo accounts, whose passwords are published. \
+                 Disable them with `openpes admin disable-demo`, or start with --demo."
+            );
+        }
+        if !openpes_server::routes::people::administrator_exists(&store)
+            .await
+            .map_err(render_api)?
+        {
+            anyhow::bail!(
+                "this database has no administrator yet. Create the first one with\n\n    \
+                 openpes admin create --email you@agency.example --name \"Your Name\"\n\n\
+                 (the password is asked for at the terminal, or read with --password-file FILE), \
+                 then start again. To try OpenPES with demo data and demo accounts instead: \
+                 openpes serve --demo"
+            );
+        }
     }
     let security = openpes_server::Security {
         secure_cookies: config.server.secure_cookies,
@@ -320,20 +371,28 @@ async fn serve(config: &Config) -> Result<()> {
             window: std::time::Duration::from_secs(config.server.login_lock_minutes * 60),
             lock_for: std::time::Duration::from_secs(config.server.login_lock_minutes * 60),
         },
+        api_token_lifetime: chrono::Duration::days(i64::from(config.server.api_token_days)),
     };
     let state = openpes_server::AppState::with_security(store.clone(), taxonomy, security);
     state.load_matching().await?;
-    let created = openpes_server::routes::people::ensure_demo_accounts(&state)
-        .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "cannot create the demo accounts: {}",
-                e.message.render(openpes_server::i18n::UiLang::En)
-            )
-        })?;
-    if created {
-        eprintln!("Created one demo account per role (see the README).");
+    if demo {
+        let created = openpes_server::routes::people::ensure_demo_accounts(&state)
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot create the demo accounts: {}",
+                    e.message.render(openpes_server::i18n::UiLang::En)
+                )
+            })?;
+        if created {
+            eprintln!("Created one demo account per role (demo mode; see the README).");
+        }
     }
+    state.set_demo_accounts(
+        openpes_server::routes::people::demo_accounts_enabled(&store)
+            .await
+            .map_err(render_api)?,
+    );
     let mut registers = Vec::new();
     for register in &config.rules.registers {
         registers.push(
@@ -346,14 +405,15 @@ async fn serve(config: &Config) -> Result<()> {
         registers,
     });
     let today = chrono::Utc::now().date_naive();
-    if openpes_server::benefits::demo::ensure_demo_claims(&state, today)
-        .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "cannot create the demo benefit claims: {}",
-                e.message.render(openpes_server::i18n::UiLang::En)
-            )
-        })?
+    if demo
+        && openpes_server::benefits::demo::ensure_demo_claims(&state, today)
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot create the demo benefit claims: {}",
+                    e.message.render(openpes_server::i18n::UiLang::En)
+                )
+            })?
     {
         eprintln!("Filed two demo benefit claims (one decided automatically, one for review).");
     }
@@ -386,7 +446,11 @@ async fn serve(config: &Config) -> Result<()> {
     eprintln!(
         "OpenPES is listening on http://{address} (web: http://{address}/, API docs: http://{address}/api/docs)"
     );
-    openpes_server::serve(listener, router, shutdown_signal()).await?;
+    let connections = openpes_server::ConnectionLimits {
+        header_read_timeout: std::time::Duration::from_secs(config.server.header_read_timeout_secs),
+        idle_timeout: std::time::Duration::from_secs(config.server.idle_timeout_secs),
+    };
+    openpes_server::serve_with(listener, router, connections, shutdown_signal()).await?;
     store.close().await;
     Ok(())
 }
@@ -414,6 +478,11 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// An API error as a command-line error (in English).
+fn render_api(error: openpes_server::error::ApiError) -> anyhow::Error {
+    anyhow::anyhow!("{}", error.message.render(openpes_server::i18n::UiLang::En))
 }
 
 /// A database URL without its password, for logs and messages.
@@ -449,6 +518,14 @@ mod tests {
     #[test]
     fn cli_parses_the_documented_commands() {
         Cli::try_parse_from(["openpes", "serve"]).expect("serve");
+        Cli::try_parse_from(["openpes", "serve", "--demo"]).expect("serve --demo");
+        Cli::try_parse_from(["openpes", "admin", "create", "--email", "a@b.tw"])
+            .expect("admin create");
+        // A password is never an argument.
+        assert!(Cli::try_parse_from([
+            "openpes", "admin", "create", "--email", "a@b.tw", "--password", "x"
+        ])
+        .is_err());
         Cli::try_parse_from(["openpes", "taxonomy", "import", "esco", "/x"]).expect("esco");
         Cli::try_parse_from([
             "openpes",

@@ -231,26 +231,123 @@ fn http(
     Ok((status, head.to_string(), body.to_string()))
 }
 
-#[test]
-fn serve_answers_with_the_starter_taxonomy() -> TestResult {
-    let dir = tempfile::tempdir()?;
+/// Starts `openpes serve` on a free port with `extra` arguments; returns the child and the
+/// address it reports (None when it exited first), with everything it wrote to stderr until
+/// then.
+fn spawn_serve(
+    data_dir: &Path,
+    extra: &[&str],
+) -> Result<(std::process::Child, Option<String>, String), Box<dyn std::error::Error>> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_openpes"))
         .arg("--data-dir")
-        .arg(dir.path())
+        .arg(data_dir)
         .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(extra)
         .env_remove("OPENPES_CONFIG")
+        .env_remove("OPENPES__SERVER__DEMO")
+        .env_remove("OPENPES__DATABASE__URL")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()?;
     let stderr = child.stderr.take().ok_or("no stderr")?;
     let mut address = None;
+    let mut said = String::new();
     for line in BufReader::new(stderr).lines() {
         let line = line?;
+        said.push_str(&line);
+        said.push('\n');
         if let Some(rest) = line.split("listening on http://").nth(1) {
             address = rest.split_whitespace().next().map(str::to_string);
             break;
         }
     }
+    Ok((child, address, said))
+}
+
+/// Signs in over the API; the session cookie on success.
+fn login(address: &str, email: &str, password: &str) -> Result<(u16, Option<String>), Box<dyn std::error::Error>> {
+    let (status, head, _) = http(
+        address,
+        "POST /api/v1/auth/login",
+        "Content-Type: application/json\r\n",
+        &serde_json::json!({ "email": email, "password": password }).to_string(),
+    )?;
+    let cookie = head
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .find(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
+        .and_then(|(_, value)| value.trim().split(';').next())
+        .map(str::to_string);
+    Ok((status, cookie))
+}
+
+#[test]
+fn a_production_start_creates_no_demo_account_and_needs_an_administrator() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    // No administrator yet: the server refuses to run and says how to create one.
+    let (mut child, address, said) = spawn_serve(dir.path(), &[])?;
+    let status = child.wait()?;
+    assert!(address.is_none() && !status.success(), "{said}");
+    assert!(said.contains("openpes admin create --email"), "{said}");
+    // A password is read from a file or the terminal, never taken as an argument.
+    let mut create = Command::new(env!("CARGO_BIN_EXE_openpes"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["admin", "create", "--email", "chief@agency.example", "--password-file", "-"])
+        .env_remove("OPENPES_CONFIG")
+        .env_remove("OPENPES__DATABASE__URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    create
+        .stdin
+        .take()
+        .ok_or("no stdin")?
+        .write_all(b"a long enough secret\n")?;
+    let out = create.wait_with_output()?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (mut child, address, said) = spawn_serve(dir.path(), &[])?;
+    let result = (|| -> TestResult {
+        let address = address.ok_or_else(|| format!("server did not start: {said}"))?;
+        let (status, body) = http_get(&address, "/readyz")?;
+        assert_eq!(status, 200, "{body}");
+        let ready: Value = serde_json::from_str(&body)?;
+        assert_eq!(ready["demo_accounts"], false, "{body}");
+        // The published demo password opens nothing; no demo data was stored.
+        let (status, _) = login(&address, "admin@demo.openpes.tw", "demo-admin-pass")?;
+        assert_eq!(status, 401);
+        let (status, cookie) = login(&address, "chief@agency.example", "a long enough secret")?;
+        assert_eq!(status, 200);
+        let cookie = cookie.ok_or("no session cookie")?;
+        let (status, _, body) = http(
+            &address,
+            "GET /api/v1/admin/users",
+            &format!("Cookie: {cookie}\r\n"),
+            "",
+        )?;
+        assert_eq!(status, 200, "{body}");
+        let users: Value = serde_json::from_str(&body)?;
+        assert_eq!(users.as_array().map(Vec::len), Some(1), "{body}");
+        let (_, page) = http_get(&address, "/")?;
+        assert!(!page.contains("demo-banner"), "no demo banner in production");
+        Ok(())
+    })();
+    child.kill()?;
+    child.wait()?;
+    result?;
+    // Demo mode is refused on a database with a real administrator.
+    let (mut child, address, said) = spawn_serve(dir.path(), &["--demo"])?;
+    let status = child.wait()?;
+    assert!(address.is_none() && !status.success(), "{said}");
+    assert!(said.contains("real administrator"), "{said}");
+    Ok(())
+}
+
+#[test]
+fn serve_answers_with_the_starter_taxonomy() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let (mut child, address, _) = spawn_serve(dir.path(), &["--demo"])?;
     let result = (|| -> TestResult {
         let address = address.ok_or("server did not report its address")?;
         let (status, body) = http_get(&address, "/api/v1/taxonomy/search?q=%E8%AD%B7%E7%90%86")?;
@@ -264,8 +361,12 @@ fn serve_answers_with_the_starter_taxonomy() -> TestResult {
             .as_str()
             .unwrap_or("");
         assert!(label.contains("nurse"), "{body}");
-        let (status, _) = http_get(&address, "/readyz")?;
+        let (status, body) = http_get(&address, "/readyz")?;
         assert_eq!(status, 200);
+        let ready: Value = serde_json::from_str(&body)?;
+        assert_eq!(ready["demo_accounts"], true, "demo mode says so: {body}");
+        let (_, page) = http_get(&address, "/")?;
+        assert!(page.contains("demo-banner"), "every page warns of demo accounts");
         // The first run stored a demo set and demo accounts: a seeker's matches need the
         // seeker; signed in as the demo seeker, they come explained.
         let matches_path = "/api/v1/seekers/demo-seeker-0000000/matches?lang=zh-TW";

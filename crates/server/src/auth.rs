@@ -275,8 +275,16 @@ pub struct NewSession {
 
 /// Checks an e-mail address and password and opens a session. Argon2 runs on the blocking pool.
 /// A locked address (see [`crate::lockout`]) is refused before its password is checked.
-pub async fn login(state: &AppState, email: &str, password: &str) -> Result<NewSession, ApiError> {
-    if let Err(remaining) = state.lockout().check(email, std::time::Instant::now()) {
+pub async fn login(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    source: crate::lockout::Source,
+) -> Result<NewSession, ApiError> {
+    if let Err(remaining) = state
+        .lockout()
+        .check(email, source, std::time::Instant::now())
+    {
         return Err(account_locked(remaining));
     }
     let record = state.store().user_by_email(email).await?;
@@ -291,7 +299,11 @@ pub async fn login(state: &AppState, email: &str, password: &str) -> Result<NewS
         (true, Some(record)) => User::of_record(record)
             .ok_or_else(|| ApiError::internal(&"stored user has an unknown role"))?,
         _ => {
-            if let Some(locked_for) = state.lockout().failed(email, std::time::Instant::now()) {
+            if let Some(locked_for) =
+                state
+                    .lockout()
+                    .failed(email, source, std::time::Instant::now())
+            {
                 tracing::warn!("sign-in locked after repeated wrong passwords");
                 return Err(account_locked(locked_for));
             }
@@ -301,7 +313,7 @@ pub async fn login(state: &AppState, email: &str, password: &str) -> Result<NewS
             ));
         }
     };
-    state.lockout().succeeded(email);
+    state.lockout().succeeded(email, source);
     open_session(state, user).await
 }
 
@@ -381,7 +393,7 @@ async fn resolve(
     now: DateTime<Utc>,
 ) -> Result<Option<Principal>, ApiError> {
     if let Some(token) = bearer(headers) {
-        let Some((record, token)) = state.store().api_token(&digest(token)).await? else {
+        let Some((record, token)) = state.store().api_token(&digest(token), chrono::Utc::now()).await? else {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 Message::InvalidToken,

@@ -369,4 +369,8 @@ pub struct Health {
     /// Concepts in the loaded taxonomy (readiness only).
     pub concepts: Option<usize>,
     pub database: Option<String>,
+    /// Readiness only: true when demo accounts with published passwords are enabled (never
+    /// for real use).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub demo_accounts: Option<bool>,
 }

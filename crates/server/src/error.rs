@@ -44,7 +44,13 @@ impl ApiError {
 
 impl From<openpes_store::StoreError> for ApiError {
     fn from(error: openpes_store::StoreError) -> Self {
-        ApiError::internal(&error)
+        match error {
+            // A write that met another at the same moment: the caller may try again.
+            openpes_store::StoreError::Busy(_) => {
+                ApiError::new(StatusCode::CONFLICT, Message::Busy)
+            }
+            other => ApiError::internal(&other),
+        }
     }
 }
 

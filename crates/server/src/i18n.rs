@@ -86,6 +86,8 @@ pub enum Message {
     },
     PayloadTooLarge,
     TooManyRequests,
+    /// Another change to the same records was being written at the same moment.
+    Busy,
     Timeout,
     NotReady(Component),
     Internal,
@@ -113,6 +115,11 @@ pub enum Message {
     IdMismatch {
         path: String,
         body: String,
+    },
+    /// A write to a record that belongs to another employer (named, so an import can be fixed).
+    OwnedByAnother {
+        kind: &'static str,
+        id: String,
     },
     /// A filter value (id, code or label) that names nothing.
     UnknownFilterValue {
@@ -217,6 +224,7 @@ impl Message {
             Message::PayloadTooLarge => "payload_too_large",
             Message::Timeout => "timeout",
             Message::TooManyRequests => "too_many_requests",
+            Message::Busy => "busy",
             Message::NotReady(_) => "not_ready",
             Message::Internal => "internal_error",
             Message::QueryRequired => "query_required",
@@ -228,6 +236,7 @@ impl Message {
             Message::TextTooLarge { .. } => "text_too_large",
             Message::InvalidRecord(_) => "invalid_record",
             Message::RecordNotFound { .. } => "record_not_found",
+            Message::OwnedByAnother { .. } => "owned_by_another",
             Message::IdMismatch { .. } => "id_mismatch",
             Message::UnknownFilterValue { .. } => "unknown_filter_value",
             Message::AmbiguousFilterValue { .. } => "ambiguous_filter_value",
@@ -276,6 +285,8 @@ impl Message {
             (Message::PayloadTooLarge, UiLang::En) => "Request too large",
             (Message::PayloadTooLarge, UiLang::ZhTw) => "請求內容過大",
             (Message::TooManyRequests, UiLang::En) => "Too many requests",
+            (Message::Busy, UiLang::En) => "Changed at the same moment",
+            (Message::Busy, UiLang::ZhTw) => "資料正同時被修改",
             (Message::TooManyRequests, UiLang::ZhTw) => "請求過於頻繁",
             (Message::Timeout, UiLang::En) => "Request timed out",
             (Message::Timeout, UiLang::ZhTw) => "請求逾時",
@@ -307,6 +318,8 @@ impl Message {
             (Message::InvalidRecord(_), UiLang::ZhTw) => "資料內容有誤",
             (Message::RecordNotFound { .. }, UiLang::En) => "Record not found",
             (Message::RecordNotFound { .. }, UiLang::ZhTw) => "找不到此筆資料",
+            (Message::OwnedByAnother { .. }, UiLang::En) => "Another employer's record",
+            (Message::OwnedByAnother { .. }, UiLang::ZhTw) => "其他雇主的資料",
             (Message::IdMismatch { .. }, UiLang::En) => "Id mismatch",
             (Message::IdMismatch { .. }, UiLang::ZhTw) => "識別碼不一致",
             (Message::SignInRequired, UiLang::En) => "Sign-in required",
@@ -406,6 +419,12 @@ impl Message {
             (Message::TooManyRequests, UiLang::En) => {
                 "This client sent more requests than allowed; retry after the time in the Retry-After header."
                     .into()
+            }
+            (Message::Busy, UiLang::En) => {
+                "Someone else was changing the same records at the same moment; nothing was changed. Try again.".into()
+            }
+            (Message::Busy, UiLang::ZhTw) => {
+                "有其他人正同時修改相同的資料，這次的變更未儲存，請再試一次。".into()
             }
             (Message::TooManyRequests, UiLang::ZhTw) => {
                 "此用戶端的請求次數超過上限；請依 Retry-After 標頭的秒數稍後再試。".into()
@@ -657,6 +676,12 @@ impl Message {
             (Message::RecordNotFound { kind, id }, UiLang::ZhTw) => {
                 format!("找不到識別碼為「{id}」的{}。", kind_zh(kind))
             }
+            (Message::OwnedByAnother { kind, id }, UiLang::En) => {
+                format!("The {kind} '{id}' belongs to another employer; nothing was changed.")
+            }
+            (Message::OwnedByAnother { kind, id }, UiLang::ZhTw) => {
+                format!("{}「{id}」屬於其他雇主；未變更任何資料。", kind_zh(kind))
+            }
             (Message::IdMismatch { path, body }, UiLang::En) => {
                 format!("The address names '{path}' but the body's id is '{body}'.")
             }
@@ -715,6 +740,7 @@ mod tests {
             },
             Message::PayloadTooLarge,
             Message::TooManyRequests,
+            Message::Busy,
             Message::Timeout,
             Message::NotReady(Component::Database),
             Message::Internal,
@@ -737,6 +763,10 @@ mod tests {
             Message::IdMismatch {
                 path: "a".into(),
                 body: "b".into(),
+            },
+            Message::OwnedByAnother {
+                kind: "vacancy",
+                id: "v".into(),
             },
             Message::UnknownFilterValue {
                 param: "occupation".into(),

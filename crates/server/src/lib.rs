@@ -101,15 +101,30 @@ struct Inner {
     lockout: lockout::LoginLockout,
     /// The rules engine and registers; the built-in rules until `set_benefits`.
     benefits: RwLock<Option<Arc<benefits::Benefits>>>,
+    /// Whether enabled demo accounts (published passwords) exist: every page and `/readyz`
+    /// say so.
+    demo_accounts: std::sync::atomic::AtomicBool,
 }
 
 /// Security settings of a deployment.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Security {
     /// Mark the session cookie `Secure` (set when the service is reached over HTTPS).
     pub secure_cookies: bool,
     /// When wrong passwords lock an account's sign-in.
     pub lockout: lockout::LockoutPolicy,
+    /// How long an API token works after it is made.
+    pub api_token_lifetime: chrono::Duration,
+}
+
+impl Default for Security {
+    fn default() -> Self {
+        Security {
+            secure_cookies: false,
+            lockout: lockout::LockoutPolicy::default(),
+            api_token_lifetime: chrono::Duration::days(90),
+        }
+    }
 }
 
 /// Shared state of all handlers.
@@ -133,8 +148,23 @@ impl AppState {
                 security,
                 lockout: lockout::LoginLockout::new(security.lockout),
                 benefits: RwLock::new(None),
+                demo_accounts: std::sync::atomic::AtomicBool::new(false),
             }),
         }
+    }
+
+    /// Marks whether enabled demo accounts exist (see [`routes::people::demo_accounts_enabled`]).
+    pub fn set_demo_accounts(&self, present: bool) {
+        self.inner
+            .demo_accounts
+            .store(present, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether enabled demo accounts (with published passwords) exist.
+    pub fn demo_accounts(&self) -> bool {
+        self.inner
+            .demo_accounts
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The deployment's security settings.
@@ -208,26 +238,32 @@ impl AppState {
         let vacancies = self.store().vacancies().await?;
         let courses = self.store().courses().await?;
         let index = self.matching();
-        let mut index = index.write().unwrap_or_else(|p| p.into_inner());
-        let mut load = MatchingLoad::default();
-        for seeker in &seekers {
-            match index.upsert_seeker(seeker) {
-                Ok(()) => load.seekers += 1,
-                Err(_) => load.skipped += 1,
+        // Filling the index takes a while: on the blocking pool, never on an async worker.
+        let load = tokio::task::spawn_blocking(move || {
+            let mut index = index.write().unwrap_or_else(|p| p.into_inner());
+            let mut load = MatchingLoad::default();
+            for seeker in &seekers {
+                match index.upsert_seeker(seeker) {
+                    Ok(()) => load.seekers += 1,
+                    Err(_) => load.skipped += 1,
+                }
             }
-        }
-        for vacancy in &vacancies {
-            match index.upsert_vacancy(vacancy) {
-                Ok(()) => load.vacancies += 1,
-                Err(_) => load.skipped += 1,
+            for vacancy in &vacancies {
+                match index.upsert_vacancy(vacancy) {
+                    Ok(()) => load.vacancies += 1,
+                    Err(_) => load.skipped += 1,
+                }
             }
-        }
-        for course in &courses {
-            match index.upsert_course(course) {
-                Ok(()) => load.courses += 1,
-                Err(_) => load.skipped += 1,
+            for course in &courses {
+                match index.upsert_course(course) {
+                    Ok(()) => load.courses += 1,
+                    Err(_) => load.skipped += 1,
+                }
             }
-        }
+            load
+        })
+        .await
+        .map_err(|e| LoadError::Store(StoreError::Corrupt(format!("index task failed: {e}"))))?;
         tracing::info!(
             seekers = load.seekers,
             vacancies = load.vacancies,
@@ -463,10 +499,15 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
         .route("/api/docs", get(api_docs))
+        .route("/static/api-docs.css", get(api_docs_css))
         .nest("/api/v1", api)
         .merge(web::routes())
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
-        .layer(RequestBodyLimitLayer::new(limits.max_body_bytes));
+        .layer(RequestBodyLimitLayer::new(limits.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            limits.max_body_bytes,
+            reject_nul,
+        ));
     let uploads = Router::new()
         .route("/api/v1/extract/file", post(routes::extract::extract_file))
         .merge(web::upload_routes())
@@ -494,6 +535,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
             None => tower::util::Either::Right(tower::layer::util::Identity::new()),
         })
         .layer(axum::middleware::from_fn(error::render_problems))
+        .layer(axum::middleware::from_fn(security_headers))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
@@ -508,6 +550,102 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
 }
 
+/// A NUL character is text no record may hold (PostgreSQL refuses it in text, and it hides
+/// the rest of a string from C tools): a URL or body carrying one — raw, `%00` or JSON's
+/// `\u0000` — is a 422 before any handler sees it. File uploads, which are binary, are read
+/// by the document reader instead, which never passes one on.
+async fn reject_nul(
+    axum::extract::State(limit): axum::extract::State<usize>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let nul_error = |field: &str| {
+        error::ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            i18n::Message::InvalidRecord(vec![(
+                field.to_string(),
+                "contains a NUL character".to_string(),
+            )]),
+        )
+        .into_response()
+    };
+    let url = request.uri().to_string();
+    if url.contains('\0') || contains_ignore_case(url.as_bytes(), b"%00") {
+        return nul_error("url");
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return error::ApiError::new(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                i18n::Message::PayloadTooLarge,
+            )
+            .into_response()
+        }
+    };
+    if bytes.contains(&0)
+        || contains_ignore_case(&bytes, b"\\u0000")
+        || contains_ignore_case(&bytes, b"%00")
+    {
+        return nul_error("body");
+    }
+    next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
+/// Whether `needle` (ASCII) occurs in `haystack`, ignoring ASCII case.
+fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle))
+}
+
+/// The pages load nothing from elsewhere and run no inline script or style, so the policy is
+/// strict; no page may be framed (clickjacking).
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; \
+     base-uri 'none'; frame-ancestors 'none'";
+
+/// Security headers on every answer. An answer that says nothing of caching is not cached
+/// (personal data must not stay in shared or browser caches); the public static files and the
+/// API docs say otherwise themselves.
+async fn security_headers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::HeaderValue;
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn api_docs_css() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        openapi::DOCS_CSS,
+    )
+}
+
 async fn openapi_document() -> Json<serde_json::Value> {
     Json(openapi::openapi_json())
 }
@@ -519,16 +657,193 @@ async fn api_docs() -> impl IntoResponse {
     )
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves.
+/// Limits on each connection, against clients that hold connections open without using them
+/// (slowloris).
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// Longest time a client may take to send a request's headers.
+    pub header_read_timeout: Duration,
+    /// A connection on which nothing is read or written for this long is closed. Keep it
+    /// longer than [`Limits::request_timeout`]: a request being worked on sends nothing.
+    pub idle_timeout: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, with the default
+/// [`ConnectionLimits`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    serve_with(listener, router, ConnectionLimits::default(), shutdown).await
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves: HTTP/1.1, each connection closed
+/// when its headers take longer than `limits.header_read_timeout` or when it is idle for
+/// `limits.idle_timeout`; on shutdown, connections finish their requests first.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    limits: ConnectionLimits,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Too many open files and the like: wait a little and go on accepting.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = router.clone().map_request(
+            move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(remote));
+                request
+            },
+        );
+        let service = hyper_util::service::TowerToHyperService::new(service);
+        let io = TokioIo::new(idle::IdleTimeout::new(stream, limits.idle_timeout));
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_read_timeout)
+            .serve_connection(io, service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, %remote, "connection closed");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+mod idle {
+    //! A stream that fails with `TimedOut` when nothing is read or written for a while.
+
+    use std::future::Future;
+    use std::io;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+    use std::time::Duration;
+    use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+    use tokio::time::{Instant, Sleep};
+
+    /// `inner` with an idle deadline that every successful read or write moves on.
+    pub struct IdleTimeout<S> {
+        inner: S,
+        deadline: Pin<Box<Sleep>>,
+        idle: Duration,
+    }
+
+    impl<S> IdleTimeout<S> {
+        pub fn new(inner: S, idle: Duration) -> Self {
+            IdleTimeout {
+                inner,
+                deadline: Box::pin(tokio::time::sleep(idle)),
+                idle,
+            }
+        }
+
+        /// Something moved: the deadline starts again.
+        fn touched(&mut self) {
+            let next = Instant::now() + self.idle;
+            self.deadline.as_mut().reset(next);
+        }
+
+        /// `Err(TimedOut)` once the deadline has passed (a wake-up is registered for it
+        /// otherwise).
+        fn expired(&mut self, cx: &mut Context<'_>) -> io::Result<()> {
+            match self.deadline.as_mut().poll(cx) {
+                Poll::Ready(()) => Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "connection idle for too long",
+                )),
+                Poll::Pending => Ok(()),
+            }
+        }
+
+        /// The answer of an inner poll: the deadline moves on when it is ready, and a pending
+        /// one fails once the connection has been idle too long.
+        fn watch<T>(&mut self, cx: &mut Context<'_>, polled: Poll<io::Result<T>>) -> Poll<io::Result<T>> {
+            match polled {
+                Poll::Ready(result) => {
+                    self.touched();
+                    Poll::Ready(result)
+                }
+                Poll::Pending => match self.expired(cx) {
+                    Ok(()) => Poll::Pending,
+                    Err(e) => Poll::Ready(Err(e)),
+                },
+            }
+        }
+    }
+
+    impl<S: AsyncRead + Unpin> AsyncRead for IdleTimeout<S> {
+        fn poll_read(
+            self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &mut ReadBuf<'_>,
+        ) -> Poll<io::Result<()>> {
+            let this = self.get_mut();
+            let polled = Pin::new(&mut this.inner).poll_read(cx, buf);
+            this.watch(cx, polled)
+        }
+    }
+
+    impl<S: AsyncWrite + Unpin> AsyncWrite for IdleTimeout<S> {
+        fn poll_write(
+            self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &[u8],
+        ) -> Poll<io::Result<usize>> {
+            let this = self.get_mut();
+            let polled = Pin::new(&mut this.inner).poll_write(cx, buf);
+            this.watch(cx, polled)
+        }
+
+        fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+        }
+
+        fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+        }
+
+        fn poll_write_vectored(
+            self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            bufs: &[io::IoSlice<'_>],
+        ) -> Poll<io::Result<usize>> {
+            let this = self.get_mut();
+            let polled = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+            this.watch(cx, polled)
+        }
+
+        fn is_write_vectored(&self) -> bool {
+            self.inner.is_write_vectored()
+        }
+    }
 }

@@ -1,6 +1,11 @@
-//! Per-account login lockout. After `max_failures` wrong passwords for one e-mail address within
-//! `window`, that address cannot sign in for `lock_for`, whatever the password; the password is
-//! then not even checked, so guessing costs no argon2 time. A successful sign-in clears the count.
+//! Login lockout, counted per e-mail address *and source*. After `max_failures` wrong passwords
+//! for one address from one source (an IPv4 address, or an IPv6 /64) within `window`, that
+//! address cannot sign in from that source for `lock_for`, whatever the password; the password
+//! is then not even checked, so guessing costs no argon2 time. A source that fails
+//! `SOURCE_FACTOR` times as often, over any addresses, is locked for every address. A correct
+//! password from a source that has not been failing still signs in: nobody can keep someone
+//! else locked out by failing on purpose from elsewhere. A successful sign-in clears the
+//! address's count at that source.
 //!
 //! Unknown addresses are counted exactly like known ones, so the lockout does not tell an
 //! attacker which addresses have accounts. The table lives in the server's memory (one process);
@@ -8,6 +13,7 @@
 //! (per-IP rate limiting still applies to them).
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -35,6 +41,34 @@ impl Default for LockoutPolicy {
 /// Most addresses tracked at once.
 const MAX_TRACKED: usize = 100_000;
 
+/// A source is locked for every address after this many times `max_failures` failures.
+pub const SOURCE_FACTOR: u32 = 4;
+
+/// Where sign-ins come from: an IPv4 address or an IPv6 /64 network (one subscriber's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Source(Option<IpAddr>);
+
+impl Source {
+    /// The source of a peer address; `None` (unknown) counts as one source.
+    pub fn of(peer: Option<IpAddr>) -> Source {
+        Source(peer.map(|ip| match ip {
+            IpAddr::V6(v6) => {
+                let mut segments = v6.segments();
+                segments[4..].fill(0);
+                IpAddr::V6(segments.into())
+            }
+            v4 => v4,
+        }))
+    }
+
+    fn key(self) -> String {
+        match self.0 {
+            Some(ip) => ip.to_string(),
+            None => "unknown".to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Attempts {
     failures: u32,
@@ -49,9 +83,15 @@ pub struct LoginLockout {
     attempts: Mutex<HashMap<String, Attempts>>,
 }
 
-/// The key of an e-mail address: as the store compares addresses (trimmed, lower case).
-fn key(email: &str) -> String {
-    email.trim().to_lowercase()
+/// The key of an e-mail address at a source: the address as the store compares addresses
+/// (trimmed, lower case), then the source.
+fn key(email: &str, source: Source) -> String {
+    format!("{}\u{0}{}", email.trim().to_lowercase(), source.key())
+}
+
+/// The key of a source's own count.
+fn source_key(source: Source) -> String {
+    format!("\u{0}{}", source.key())
 }
 
 impl LoginLockout {
@@ -69,28 +109,46 @@ impl LoginLockout {
         }
     }
 
-    /// `Err(remaining)` while the address is locked.
-    pub fn check(&self, email: &str, now: Instant) -> Result<(), Duration> {
+    /// `Err(remaining)` while the address is locked at this source, or the source itself is.
+    pub fn check(&self, email: &str, source: Source, now: Instant) -> Result<(), Duration> {
         if self.policy.max_failures == 0 {
             return Ok(());
         }
-        match self.table().get(&key(email)).and_then(|a| a.locked_until) {
-            Some(until) if until > now => Err(until - now),
-            _ => Ok(()),
+        let table = self.table();
+        let remaining = [key(email, source), source_key(source)]
+            .iter()
+            .filter_map(|k| table.get(k).and_then(|a| a.locked_until))
+            .filter(|until| *until > now)
+            .map(|until| until - now)
+            .max();
+        match remaining {
+            Some(remaining) => Err(remaining),
+            None => Ok(()),
         }
     }
 
-    /// Counts a wrong password; returns the lock's length when this failure locked the address.
-    pub fn failed(&self, email: &str, now: Instant) -> Option<Duration> {
+    /// Counts a wrong password; returns the lock's length when this failure locked the address
+    /// at this source, or the source.
+    pub fn failed(&self, email: &str, source: Source, now: Instant) -> Option<Duration> {
         if self.policy.max_failures == 0 {
             return None;
         }
+        let pair = self.count(key(email, source), self.policy.max_failures, now);
+        let whole_source = self.count(
+            source_key(source),
+            self.policy.max_failures.saturating_mul(SOURCE_FACTOR),
+            now,
+        );
+        pair.or(whole_source)
+    }
+
+    /// One failure under `key`; the lock's length when it reached `limit`.
+    fn count(&self, key: String, limit: u32, now: Instant) -> Option<Duration> {
         let policy = self.policy;
         let mut table = self.table();
         if table.len() >= MAX_TRACKED {
             table.retain(|_, a| !Self::stale(&policy, a, now));
         }
-        let key = key(email);
         if table.len() >= MAX_TRACKED && !table.contains_key(&key) {
             return None;
         }
@@ -107,7 +165,7 @@ impl LoginLockout {
             };
         }
         attempts.failures += 1;
-        if attempts.failures >= policy.max_failures {
+        if attempts.failures >= limit {
             attempts.locked_until = Some(now + policy.lock_for);
             attempts.failures = 0;
             attempts.first_failure = now;
@@ -116,9 +174,9 @@ impl LoginLockout {
         None
     }
 
-    /// A correct password: the address starts afresh.
-    pub fn succeeded(&self, email: &str) {
-        self.table().remove(&key(email));
+    /// A correct password: the address starts afresh at this source.
+    pub fn succeeded(&self, email: &str, source: Source) {
+        self.table().remove(&key(email, source));
     }
 
     /// An entry whose failures are outside the window and whose lock (if any) has ended.
@@ -132,6 +190,9 @@ impl LoginLockout {
 mod tests {
     use super::*;
 
+    const A: Source = Source(Some(IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1))));
+    const B: Source = Source(Some(IpAddr::V4(std::net::Ipv4Addr::new(198, 51, 100, 7))));
+
     fn policy() -> LockoutPolicy {
         LockoutPolicy {
             max_failures: 3,
@@ -144,21 +205,21 @@ mod tests {
     fn locks_after_the_allowed_failures_and_unlocks_after_the_lock() {
         let lockout = LoginLockout::new(policy());
         let t0 = Instant::now();
-        assert_eq!(lockout.failed("a@x.tw", t0), None);
-        assert_eq!(lockout.failed("A@X.tw ", t0), None);
-        assert!(lockout.check("a@x.tw", t0).is_ok());
+        assert_eq!(lockout.failed("a@x.tw", A, t0), None);
+        assert_eq!(lockout.failed("A@X.tw ", A, t0), None);
+        assert!(lockout.check("a@x.tw", A, t0).is_ok());
         assert_eq!(
-            lockout.failed("a@x.tw", t0 + Duration::from_secs(1)),
+            lockout.failed("a@x.tw", A, t0 + Duration::from_secs(1)),
             Some(Duration::from_secs(600))
         );
-        let remaining = lockout.check("a@x.tw", t0 + Duration::from_secs(101));
+        let remaining = lockout.check("a@x.tw", A, t0 + Duration::from_secs(101));
         assert_eq!(remaining, Err(Duration::from_secs(500)));
         assert!(
-            lockout.check("b@x.tw", t0).is_ok(),
+            lockout.check("b@x.tw", A, t0).is_ok(),
             "other addresses are free"
         );
         assert!(lockout
-            .check("a@x.tw", t0 + Duration::from_secs(602))
+            .check("a@x.tw", A, t0 + Duration::from_secs(602))
             .is_ok());
     }
 
@@ -166,16 +227,16 @@ mod tests {
     fn failures_outside_the_window_are_forgotten_and_success_resets() {
         let lockout = LoginLockout::new(policy());
         let t0 = Instant::now();
-        lockout.failed("a@x.tw", t0);
-        lockout.failed("a@x.tw", t0);
+        lockout.failed("a@x.tw", A, t0);
+        lockout.failed("a@x.tw", A, t0);
         // The window has passed: this is the first failure of a new count.
-        assert_eq!(lockout.failed("a@x.tw", t0 + Duration::from_secs(61)), None);
-        assert_eq!(lockout.failed("a@x.tw", t0 + Duration::from_secs(62)), None);
-        lockout.succeeded("a@x.tw");
-        assert_eq!(lockout.failed("a@x.tw", t0 + Duration::from_secs(63)), None);
-        assert_eq!(lockout.failed("a@x.tw", t0 + Duration::from_secs(64)), None);
+        assert_eq!(lockout.failed("a@x.tw", A, t0 + Duration::from_secs(61)), None);
+        assert_eq!(lockout.failed("a@x.tw", A, t0 + Duration::from_secs(62)), None);
+        lockout.succeeded("a@x.tw", A);
+        assert_eq!(lockout.failed("a@x.tw", A, t0 + Duration::from_secs(63)), None);
+        assert_eq!(lockout.failed("a@x.tw", A, t0 + Duration::from_secs(64)), None);
         assert!(lockout
-            .check("a@x.tw", t0 + Duration::from_secs(64))
+            .check("a@x.tw", A, t0 + Duration::from_secs(64))
             .is_ok());
     }
 
@@ -187,8 +248,42 @@ mod tests {
         });
         let t0 = Instant::now();
         for _ in 0..10 {
-            assert_eq!(lockout.failed("a@x.tw", t0), None);
+            assert_eq!(lockout.failed("a@x.tw", A, t0), None);
         }
-        assert!(lockout.check("a@x.tw", t0).is_ok());
+        assert!(lockout.check("a@x.tw", A, t0).is_ok());
+    }
+
+    #[test]
+    fn failures_from_one_source_do_not_lock_the_address_elsewhere() {
+        let lockout = LoginLockout::new(policy());
+        let t0 = Instant::now();
+        for _ in 0..3 {
+            lockout.failed("a@x.tw", A, t0);
+        }
+        assert!(lockout.check("a@x.tw", A, t0).is_err(), "locked where it failed");
+        assert!(
+            lockout.check("a@x.tw", B, t0).is_ok(),
+            "the owner signs in from elsewhere"
+        );
+    }
+
+    #[test]
+    fn a_source_failing_on_many_addresses_is_locked_for_all() {
+        let lockout = LoginLockout::new(policy());
+        let t0 = Instant::now();
+        let limit = policy().max_failures * SOURCE_FACTOR;
+        for i in 0..limit {
+            lockout.failed(&format!("user{i}@x.tw"), A, t0);
+        }
+        assert!(lockout.check("someone-else@x.tw", A, t0).is_err());
+        assert!(lockout.check("someone-else@x.tw", B, t0).is_ok());
+    }
+
+    #[test]
+    fn ipv6_sources_are_counted_per_64() {
+        let one: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        let same_net: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        assert_eq!(Source::of(Some(one)), Source::of(Some(same_net)));
+        assert_ne!(Source::of(Some(one)), Source::of(None));
     }
 }

@@ -145,19 +145,22 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// The style of the API documentation page (served as `/static/api-docs.css`: the pages' CSP
+/// allows no inline style).
+pub const DOCS_CSS: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}
+h2{border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2.5rem}
+.op{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;margin:1rem 0}
+.m{display:inline-block;min-width:3.5rem;font-weight:700;color:#fff;background:#0b5394;border-radius:4px;text-align:center;margin-right:.5rem}
+code{background:#f3f3f3;padding:0 .25rem;border-radius:3px}table{border-collapse:collapse;width:100%}
+td,th{border-bottom:1px solid #eee;text-align:left;padding:.2rem .4rem;vertical-align:top}";
+
 /// A self-contained HTML page listing every operation with its parameters and responses.
 pub fn docs_html(doc: &Value) -> String {
     let mut html = String::from(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>OpenPES API</title><style>\
-         body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}\
-         h2{border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2.5rem}\
-         .op{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;margin:1rem 0}\
-         .m{display:inline-block;min-width:3.5rem;font-weight:700;color:#fff;background:#0b5394;border-radius:4px;text-align:center;margin-right:.5rem}\
-         code{background:#f3f3f3;padding:0 .25rem;border-radius:3px}table{border-collapse:collapse;width:100%}\
-         td,th{border-bottom:1px solid #eee;text-align:left;padding:.2rem .4rem;vertical-align:top}\
-         </style></head><body>",
+         <title>OpenPES API</title><link rel=\"stylesheet\" href=\"/static/api-docs.css\">\
+         </head><body>",
     );
     let info = &doc["info"];
     html.push_str(&format!(

@@ -36,6 +36,27 @@ impl ClientRateLimit {
     }
 }
 
+/// The peer address of a request, when the server knows it (it always does when served by
+/// [`crate::serve_with`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip()),
+        ))
+    }
+}
+
 /// Middleware: checks the caller's budget before the request goes on.
 pub async fn limit_rate(
     State(limit): State<ClientRateLimit>,

@@ -338,7 +338,7 @@ impl Store {
         &self,
         records: &[InsuranceRecord],
     ) -> Result<(usize, usize), StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut inserted = 0;
         for record in records {
             let result = sqlx::query(
@@ -470,7 +470,7 @@ impl Store {
         supplied: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "INSERT INTO benefit_decisions (claim_id, decided_at, kind, decided_by, outcome, \
              rules_version, facts, determination, letter_zh, letter_en) \

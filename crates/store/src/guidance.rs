@@ -69,7 +69,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let at = timestamp(now);
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         for (i, course) in courses.iter().enumerate() {
             course.validate().map_err(|errors| {
                 let fields: Vec<String> = errors
@@ -159,7 +159,7 @@ impl Store {
     ) -> Result<PlanStep, StoreError> {
         let at = timestamp(now);
         let document = json(step)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO action_steps (id, seeker_id, version, document, created_at, updated_at, \
              updated_by) VALUES ($1, $2, 1, $3, $4, $4, $5)",
@@ -197,7 +197,7 @@ impl Store {
     ) -> Result<Option<PlanStep>, StoreError> {
         let at = timestamp(now);
         let document = json(step)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let current = sqlx::query(&format!(
             "SELECT {STEP_COLUMNS} FROM action_steps WHERE id = $1 AND seeker_id = $2"
         ))

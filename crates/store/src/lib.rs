@@ -45,7 +45,11 @@ pub use taxonomy::{ImportOutcome, ImportRecord, StoredSource};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// Another transaction held the records (SQLite still locked after the busy timeout, a
+    /// PostgreSQL serialization failure or deadlock): nothing was written; try again.
+    #[error("the database was busy with another change: {0}")]
+    Busy(String),
     #[error("database migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL '{0}' (expected sqlite://… or postgres://…)")]
@@ -62,6 +66,24 @@ pub enum StoreError {
     Conflict(String),
     #[error("invalid record: {0}")]
     Invalid(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        let busy = error.as_database_error().is_some_and(|db| {
+            matches!(
+                db.code().as_deref(),
+                // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_BUSY_SNAPSHOT; serialization failure,
+                // deadlock.
+                Some("5" | "6" | "517" | "40001" | "40P01")
+            ) || db.message().contains("database is locked")
+        });
+        if busy {
+            StoreError::Busy(error.to_string())
+        } else {
+            StoreError::Database(error)
+        }
+    }
 }
 
 /// Which database engine a store talks to.
@@ -181,6 +203,18 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so that two writers queue on the busy timeout instead of one
+    /// failing with "database is locked" when it upgrades a read lock.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 }
 

@@ -53,6 +53,8 @@ pub struct ApiTokenRecord {
     pub scopes: String,
     pub created_at: String,
     pub revoked_at: Option<String>,
+    /// When it stops working (RFC 3339, UTC).
+    pub expires_at: Option<String>,
 }
 
 /// A message waiting in the outbox (password-reset links and notices), readable by an
@@ -120,6 +122,21 @@ pub struct AuditFilter {
 /// Rows of one audit insert (9 binds each, well under both backends' limits).
 const AUDIT_ROWS_PER_STATEMENT: usize = 100;
 
+/// Longest id-like audit field (actor, role, subject kind and id, seeker, request id), in
+/// bytes; migration 0008 holds the database to the same bounds.
+pub const MAX_AUDIT_ID_BYTES: usize = 128;
+/// Longest action or purpose of an audit entry, in bytes.
+pub const MAX_AUDIT_TEXT_BYTES: usize = 256;
+
+/// `text` cut to at most `max` bytes, at a character boundary.
+fn bounded(text: &str, max: usize) -> String {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_string()
+}
+
 const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.password_hash, u.seeker_id, \
      u.employer_id, u.office_id, u.language, u.disabled, u.created_at";
 
@@ -147,13 +164,14 @@ fn token_of(row: &AnyRow) -> Result<ApiTokenRecord, StoreError> {
         scopes: row.try_get("scopes")?,
         created_at: row.try_get("created_at")?,
         revoked_at: row.try_get("revoked_at")?,
+        expires_at: row.try_get("expires_at")?,
     })
 }
 
 fn unique_violation(error: sqlx::Error, what: String) -> StoreError {
     match error.as_database_error() {
         Some(db) if db.is_unique_violation() => StoreError::Conflict(what),
-        _ => StoreError::Database(error),
+        _ => StoreError::from(error),
     }
 }
 
@@ -229,7 +247,7 @@ impl Store {
 
     /// Replaces a user's password hash and ends all their sessions.
     pub async fn set_password(&self, user_id: &str, password_hash: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(password_hash.to_string())
             .bind(user_id.to_string())
@@ -249,7 +267,7 @@ impl Store {
         user_id: &str,
         disabled: bool,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
             .bind(i64::from(disabled))
             .bind(user_id.to_string())
@@ -324,8 +342,8 @@ impl Store {
         token_hash: &str,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO api_tokens (id, token_hash, user_id, name, scopes, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO api_tokens (id, token_hash, user_id, name, scopes, created_at, \
+             expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(token.id.clone())
         .bind(token_hash.to_string())
@@ -333,23 +351,27 @@ impl Store {
         .bind(token.name.clone())
         .bind(token.scopes.clone())
         .bind(token.created_at.clone())
+        .bind(token.expires_at.clone())
         .execute(self.pool())
         .await?;
         Ok(())
     }
 
-    /// The enabled user and the token of an unrevoked API token.
+    /// The enabled user and the token of an unrevoked API token that has not expired at `now`.
     pub async fn api_token(
         &self,
         token_hash: &str,
+        now: DateTime<Utc>,
     ) -> Result<Option<(UserRecord, ApiTokenRecord)>, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS}, t.id AS token_id, t.user_id, t.name, t.scopes, \
-             t.created_at AS token_created_at, t.revoked_at \
+             t.created_at AS token_created_at, t.revoked_at, t.expires_at \
              FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0"
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0 \
+             AND t.expires_at > $2"
         ))
         .bind(token_hash.to_string())
+        .bind(timestamp(now))
         .fetch_optional(self.pool())
         .await?;
         let Some(row) = row else { return Ok(None) };
@@ -360,6 +382,7 @@ impl Store {
             scopes: row.try_get("scopes")?,
             created_at: row.try_get("token_created_at")?,
             revoked_at: row.try_get("revoked_at")?,
+            expires_at: row.try_get("expires_at")?,
         };
         Ok(Some((user_of(&row)?, token)))
     }
@@ -367,8 +390,8 @@ impl Store {
     /// A user's API tokens, newest first.
     pub async fn api_tokens_of(&self, user_id: &str) -> Result<Vec<ApiTokenRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, user_id, name, scopes, created_at, revoked_at FROM api_tokens \
-             WHERE user_id = $1 ORDER BY created_at DESC, id",
+            "SELECT id, user_id, name, scopes, created_at, revoked_at, expires_at \
+             FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id",
         )
         .bind(user_id.to_string())
         .fetch_all(self.pool())
@@ -395,15 +418,18 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Records a password-reset link and puts its message in the outbox, in one transaction.
+    /// Records a password-reset link and puts its message in the outbox, in one transaction:
+    /// `message` as people may read it (without the link), `delivery_body` as the mail
+    /// transport sends it (with the link; never shown by [`Store::outbox`]).
     pub async fn create_password_reset(
         &self,
         token_hash: &str,
         user_id: &str,
         expires: DateTime<Utc>,
         message: &OutboxMessage,
+        delivery_body: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
         )
@@ -412,12 +438,13 @@ impl Store {
         .bind(timestamp(expires))
         .execute(&mut *tx)
         .await?;
-        insert_outbox(&mut tx, message).await?;
+        insert_outbox(&mut tx, message, Some(delivery_body)).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Uses a reset link once: sets the new password hash and ends the user's sessions.
+    /// Uses a reset link once: sets the new password hash, ends the user's sessions and revokes
+    /// their API tokens (whoever knew the old password may have made some).
     /// Returns the user id, or `None` when the link is unknown, used or expired.
     pub async fn reset_password(
         &self,
@@ -425,7 +452,7 @@ impl Store {
         password_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<String>, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "UPDATE password_resets SET used_at = $1 \
              WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
@@ -445,16 +472,47 @@ impl Store {
             .bind(user_id.clone())
             .execute(&mut *tx)
             .await?;
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(timestamp(now))
+        .bind(user_id.clone())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(Some(user_id))
     }
 
     /// Puts a message in the outbox.
     pub async fn push_outbox(&self, message: &OutboxMessage) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await?;
-        insert_outbox(&mut tx, message).await?;
+        let mut tx = self.begin_write().await?;
+        insert_outbox(&mut tx, message, None).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The newest `limit` outbox messages as the mail transport sends them (with the secrets
+    /// that [`Store::outbox`] leaves out), newest first. Only for delivering mail: no person
+    /// reads these through the service.
+    pub async fn outbox_for_delivery(&self, limit: i64) -> Result<Vec<OutboxMessage>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, recipient, subject, COALESCE(delivery_body, body) AS body, created_at \
+             FROM outbox ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OutboxMessage {
+                    id: r.try_get("id")?,
+                    recipient: r.try_get("recipient")?,
+                    subject: r.try_get("subject")?,
+                    body: r.try_get("body")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
     }
 
     /// The newest `limit` outbox messages, newest first.
@@ -628,17 +686,20 @@ impl Store {
                 ));
             }
             let mut query = sqlx::query(&sql);
+            // A hard cap on every field, whatever the caller checked: the log cannot be pruned.
+            let id = |text: &str| bounded(text, MAX_AUDIT_ID_BYTES);
+            let words = |text: &str| bounded(text, MAX_AUDIT_TEXT_BYTES);
             for entry in chunk {
                 query = query
                     .bind(at.clone())
-                    .bind(entry.actor_id.clone())
-                    .bind(entry.actor_role.clone())
-                    .bind(entry.action.clone())
-                    .bind(entry.subject_kind.clone())
-                    .bind(entry.subject_id.clone())
-                    .bind(entry.seeker_id.clone())
-                    .bind(entry.purpose.clone())
-                    .bind(entry.request_id.clone());
+                    .bind(entry.actor_id.as_deref().map(id))
+                    .bind(id(&entry.actor_role))
+                    .bind(words(&entry.action))
+                    .bind(id(&entry.subject_kind))
+                    .bind(id(&entry.subject_id))
+                    .bind(entry.seeker_id.as_deref().map(id))
+                    .bind(words(&entry.purpose))
+                    .bind(id(&entry.request_id));
             }
             query.execute(self.pool()).await?;
         }
@@ -682,6 +743,21 @@ impl Store {
             .collect()
     }
 
+    /// How many entries the audit log holds and how many bytes their fields take (for tests of
+    /// its bounds, and for monitoring).
+    pub async fn audit_size(&self) -> Result<(i64, i64), StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS entries, CAST(COALESCE(SUM(OCTET_LENGTH(at) \
+             + OCTET_LENGTH(COALESCE(actor_id, '')) + OCTET_LENGTH(actor_role) \
+             + OCTET_LENGTH(action) + OCTET_LENGTH(subject_kind) + OCTET_LENGTH(subject_id) \
+             + OCTET_LENGTH(COALESCE(seeker_id, '')) + OCTET_LENGTH(purpose) \
+             + OCTET_LENGTH(request_id)), 0) AS BIGINT) AS bytes FROM audit_log",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok((row.try_get("entries")?, row.try_get("bytes")?))
+    }
+
     /// Tries to rewrite the audit log (for tests of its append-only guard): always an error
     /// when the guard works.
     pub async fn try_rewrite_audit(&self) -> Result<(), StoreError> {
@@ -698,14 +774,17 @@ impl Store {
 async fn insert_outbox(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     message: &OutboxMessage,
+    delivery_body: Option<&str>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO outbox (recipient, subject, body, created_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO outbox (recipient, subject, body, created_at, delivery_body) \
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(message.recipient.clone())
     .bind(message.subject.clone())
     .bind(message.body.clone())
     .bind(message.created_at.clone())
+    .bind(delivery_body.map(str::to_string))
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -70,7 +70,7 @@ impl Store {
     ) -> Result<ImportOutcome, StoreError> {
         let hash = dataset.content_hash();
         let at = timestamp(now);
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
 
         let existing: Option<AnyRow> =
             sqlx::query("SELECT content_hash FROM taxonomy_sources WHERE source = $1")

@@ -20,7 +20,7 @@ use crate::auth::Caller;
 use crate::dto::ConceptRef;
 use crate::error::{ApiError, ApiPath, ApiQuery};
 use crate::i18n::{Message, UiLang};
-use crate::routes::matching::{blocking, body, invalid, not_found, read, write, ScorePart};
+use crate::routes::matching::{blocking, body, invalid, not_found, read, ScorePart};
 use crate::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
@@ -1059,15 +1059,16 @@ pub async fn build_course_plan(
     for pick in &plan.picks {
         courses.push(state.store().course(&pick.course).await?);
     }
-    let index = state.matching();
-    let index = read(&index);
-    let taxonomy = Arc::clone(index.taxonomy());
-    let speaker = Speaker {
-        taxonomy: &taxonomy,
-        index: &index,
-        lang,
-    };
-    Ok(plan_response(&speaker, id, &targets, &plan, courses))
+    crate::routes::matching::with_index(state, move |index| {
+        let taxonomy = Arc::clone(index.taxonomy());
+        let speaker = Speaker {
+            taxonomy: &taxonomy,
+            index,
+            lang,
+        };
+        plan_response(&speaker, id, &targets, &plan, courses)
+    })
+    .await
 }
 
 fn plan_response(
@@ -1324,18 +1325,21 @@ pub async fn list_courses(
     let limit = params.limit.unwrap_or(50).clamp(1, MAX_PAGE);
     let ids: Option<Vec<String>> = match &params.skill {
         Some(uri) => {
-            let index = state.matching();
-            let index = read(&index);
-            let skill = index
-                .taxonomy()
-                .by_uri(uri)
-                .ok_or_else(|| ApiError::not_found(Message::ConceptNotFound(uri.clone())))?;
-            let mut ids: Vec<String> = index
-                .courses_teaching(skill)
-                .into_iter()
-                .map(str::to_string)
-                .collect();
-            ids.sort_unstable();
+            let uri = uri.clone();
+            let ids = crate::routes::matching::with_index(&state, move |index| {
+                let skill = index
+                    .taxonomy()
+                    .by_uri(&uri)
+                    .ok_or_else(|| ApiError::not_found(Message::ConceptNotFound(uri.clone())))?;
+                let mut ids: Vec<String> = index
+                    .courses_teaching(skill)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                ids.sort_unstable();
+                Ok::<_, ApiError>(ids)
+            })
+            .await??;
             Some(ids)
         }
         None => None,
@@ -1397,11 +1401,18 @@ fn prepare(
     let index = state.matching();
     let (taxonomy, extractor) = state.extraction();
     move || {
+        // Extraction first, without the index; then the checks, holding it only to read.
+        let courses: Vec<(String, Course)> = courses
+            .into_iter()
+            .map(|(at, mut course)| {
+                crate::suggest::skills_for_course(&taxonomy, &extractor, &mut course);
+                (at, course)
+            })
+            .collect();
         let index = read(&index);
         let mut errors = Vec::new();
         let mut ready = Vec::with_capacity(courses.len());
-        for (at, mut course) in courses {
-            crate::suggest::skills_for_course(&taxonomy, &extractor, &mut course);
+        for (at, course) in courses {
             if let Err(bad) = index.check_course(&course) {
                 errors.extend(bad.0.into_iter().map(|e| FieldError {
                     field: format!("{at}{}", e.field),
@@ -1420,12 +1431,14 @@ fn prepare(
 
 async fn store_courses(state: &AppState, courses: &[Course]) -> Result<(), ApiError> {
     state.store().put_courses(courses, Utc::now()).await?;
-    let index = state.matching();
-    let mut index = write(&index);
-    for course in courses {
-        index.upsert_course(course).map_err(invalid)?;
-    }
-    Ok(())
+    let courses = courses.to_vec();
+    crate::routes::matching::with_index_mut(state, move |index| {
+        courses
+            .iter()
+            .try_for_each(|course| index.upsert_course(course))
+    })
+    .await?
+    .map_err(invalid)
 }
 
 /// Adds or replaces a course (skills are extracted from its text when none are given).
@@ -1469,7 +1482,7 @@ pub async fn delete_course(
     if !state.store().delete_course(&id).await? {
         return Err(not_found("course", &id));
     }
-    write(&state.matching()).remove_course(&id);
+    crate::routes::matching::with_index_mut(&state, move |index| index.remove_course(&id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

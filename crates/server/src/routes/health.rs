@@ -17,6 +17,7 @@ pub async fn healthz() -> Json<Health> {
         status: "ok".into(),
         concepts: None,
         database: None,
+        demo_accounts: None,
     })
 }
 
@@ -44,5 +45,6 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
         status: "ready".into(),
         concepts: Some(concepts),
         database: Some(format!("{:?}", state.store().backend()).to_lowercase()),
+        demo_accounts: Some(state.demo_accounts()),
     }))
 }

@@ -88,11 +88,64 @@ pub(crate) fn not_found(kind: &'static str, id: &str) -> ApiError {
     })
 }
 
+/// Runs `work` with the matching index read, on the blocking pool: a writer may hold the
+/// index, and an async worker never waits for a lock (so `/healthz` and every other request
+/// keep answering while the index is busy).
+pub(crate) async fn with_index<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&MatchIndex) -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let index = state.matching();
+    blocking(move || work(&read(&index))).await
+}
+
+/// Runs `work` with the matching index locked for writing, on the blocking pool. Slow work
+/// (extraction, validation) is done before: the lock is held only for the index change.
+pub(crate) async fn with_index_mut<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&mut MatchIndex) -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let index = state.matching();
+    blocking(move || work(&mut write(&index))).await
+}
+
 /// Puts a stored seeker into the matching index.
-pub(crate) fn index_seeker(state: &AppState, seeker: &Seeker) -> Result<(), ApiError> {
-    write(&state.matching())
-        .upsert_seeker(seeker)
+pub(crate) async fn index_seeker(state: &AppState, seeker: &Seeker) -> Result<(), ApiError> {
+    let seeker = seeker.clone();
+    with_index_mut(state, move |index| index.upsert_seeker(&seeker))
+        .await?
         .map_err(invalid)
+}
+
+/// Checks a seeker against the taxonomy and the gazetteer (off the async workers).
+async fn check_seeker(state: &AppState, seeker: &Seeker) -> Result<(), ApiError> {
+    let seeker = seeker.clone();
+    with_index(state, move |index| index.check_seeker(&seeker))
+        .await?
+        .map_err(invalid)
+}
+
+/// Checks a vacancy against the taxonomy and the gazetteer (off the async workers).
+async fn check_vacancy(state: &AppState, vacancy: &Vacancy) -> Result<(), ApiError> {
+    let vacancy = vacancy.clone();
+    with_index(state, move |index| index.check_vacancy(&vacancy))
+        .await?
+        .map_err(invalid)
+}
+
+/// Puts stored vacancies into the matching index.
+pub(crate) async fn index_vacancies(
+    state: &AppState,
+    vacancies: &[Vacancy],
+) -> Result<(), ApiError> {
+    let vacancies = vacancies.to_vec();
+    with_index_mut(state, move |index| {
+        vacancies
+            .iter()
+            .try_for_each(|vacancy| index.upsert_vacancy(vacancy))
+    })
+    .await?
+    .map_err(invalid)
 }
 
 /// Add or replace a job seeker.
@@ -123,10 +176,9 @@ pub async fn put_seeker(
         })
         .await?
     };
-    let index = state.matching();
-    read(&index).check_seeker(&seeker).map_err(invalid)?;
+    check_seeker(&state, &seeker).await?;
     state.store().put_seeker(&seeker, Utc::now()).await?;
-    write(&index).upsert_seeker(&seeker).map_err(invalid)?;
+    index_seeker(&state, &seeker).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -172,7 +224,7 @@ pub async fn delete_seeker(
     if !state.store().delete_seeker(&id).await? {
         return Err(not_found("seeker", &id));
     }
-    write(&state.matching()).remove_seeker(&id);
+    with_index_mut(&state, move |index| index.remove_seeker(&id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -226,31 +278,67 @@ pub async fn put_vacancy(
         })
         .await?
     };
-    let index = state.matching();
-    read(&index).check_vacancy(&vacancy).map_err(invalid)?;
+    check_vacancy(&state, &vacancy).await?;
     state
         .store()
         .put_vacancies(std::slice::from_ref(&vacancy), Utc::now())
         .await?;
-    write(&index).upsert_vacancy(&vacancy).map_err(invalid)?;
+    index_vacancies(&state, std::slice::from_ref(&vacancy)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Changing a vacancy needs its employer — both the one it names and, for a stored vacancy,
-/// the one that owns it now (so that nobody takes over another's vacancy by naming it).
+/// Changing a vacancy needs its employer. A stored vacancy keeps its owner: a write naming
+/// another employer, or by an employer that is not its owner, is a 403 that names the vacancy
+/// (for everyone, administrators included, so that no import or edit silently takes over
+/// another's vacancy).
 async fn authorize_vacancy_change(
     state: &AppState,
     caller: &Caller,
     employer: &str,
     vacancy_id: &str,
 ) -> Result<(), ApiError> {
-    access::authorize_employer(caller, Action::ManageVacancies, employer)?;
     if let Some(stored) = state.store().vacancy(vacancy_id).await? {
         if stored.employer != employer {
-            access::authorize_employer(caller, Action::ManageVacancies, &stored.employer)?;
+            return Err(owned_by_another("vacancy", vacancy_id));
         }
+        authorize_owner(
+            caller,
+            Action::ManageVacancies,
+            "vacancy",
+            vacancy_id,
+            employer,
+        )?;
     }
+    access::authorize_employer(caller, Action::ManageVacancies, employer)?;
     Ok(())
+}
+
+/// A 403 naming a record (`kind`, `id`) that belongs to another employer.
+fn owned_by_another(kind: &'static str, id: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        Message::OwnedByAnother {
+            kind,
+            id: id.to_string(),
+        },
+    )
+}
+
+/// Authorizes `action` on a record of `employer`; an employer refused is told which record is
+/// another employer's (other roles get the policy's answer).
+fn authorize_owner(
+    caller: &Caller,
+    action: Action,
+    kind: &'static str,
+    id: &str,
+    employer: &str,
+) -> Result<Grant, ApiError> {
+    access::authorize_employer(caller, action, employer).map_err(|refused| {
+        match caller.user().map(|u| u.role) {
+            Some(Role::Employer) => owned_by_another(kind, id),
+            _ => refused,
+        }
+    })
 }
 
 /// A vacancy's record.
@@ -282,11 +370,17 @@ pub async fn delete_vacancy(
         .vacancy(&id)
         .await?
         .ok_or_else(|| not_found("vacancy", &id))?;
-    access::authorize_employer(&caller, Action::ManageVacancies, &stored.employer)?;
+    authorize_owner(
+        &caller,
+        Action::ManageVacancies,
+        "vacancy",
+        &id,
+        &stored.employer,
+    )?;
     if !state.store().delete_vacancy(&id, Utc::now()).await? {
         return Err(not_found("vacancy", &id));
     }
-    write(&state.matching()).remove_vacancy(&id);
+    with_index_mut(&state, move |index| index.remove_vacancy(&id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -295,8 +389,12 @@ pub async fn delete_vacancy(
 pub struct ImportSummary {
     /// Vacancies stored.
     pub stored: usize,
-    /// Employers stored (named by JSON-LD postings).
+    /// Employers added (named by JSON-LD postings and not known before; an import never
+    /// changes an existing employer's record).
     pub employers: usize,
+    /// The vacancies' ids, in the order of the input (for JSON-LD derived from the employer
+    /// and the posting's identifier).
+    pub ids: Vec<String>,
 }
 
 /// Import vacancies, all or nothing: any bad record rejects the whole import, with every bad
@@ -305,12 +403,17 @@ pub struct ImportSummary {
 /// - `Content-Type: application/x-ndjson` (or anything else): one vacancy per line in OpenPES
 ///   form; blank lines are skipped.
 /// - `Content-Type: application/ld+json` or `application/json`: schema.org `JobPosting`s (one,
-///   an array, or an `@graph`); their hiring organisations are stored as employers.
+///   an array, or an `@graph`); each vacancy's id is derived from its employer and the
+///   posting's identifier (see `openpes_matching::jsonld`); hiring organisations not yet known
+///   are added as employers, known ones are left unchanged.
 ///
-/// Vacancies that name no skills get extraction suggestions from their text.
+/// An employer imports only for its own organisation. A vacancy that exists and belongs to
+/// another employer refuses the whole import (403 naming it), for every caller. Vacancies that
+/// name no skills get extraction suggestions from their text.
 #[utoipa::path(post, path = "/api/v1/vacancies/import", tag = "matching",
     request_body(content = String, content_type = "application/x-ndjson"),
     responses((status = 200, description = "All stored", body = ImportSummary),
+        (status = 403, description = "Another employer's organisation or vacancy (named); nothing stored", body = crate::error::Problem),
         (status = 422, description = "Bad records (listed in `errors`); nothing stored", body = crate::error::Problem)))]
 pub async fn import_vacancies(
     State(state): State<AppState>,
@@ -335,15 +438,17 @@ pub async fn import_vacancies(
     let (taxonomy, extractor) = state.extraction();
     let parsed = blocking(
         move || -> Result<(Vec<Employer>, Vec<Vacancy>), InvalidRecord> {
-            let guard = read(&index);
+            // The index is read only to resolve and check records; extraction, the slow part,
+            // runs without holding it.
             let (employers, mut vacancies, mut errors) = if json_ld {
-                read_json_ld(&text, &guard)
+                read_json_ld(&text, &read(&index))
             } else {
                 read_json_lines(&text)
             };
             for (_, vacancy) in &mut vacancies {
                 crate::suggest::suggest_for_vacancy(&taxonomy, &extractor, vacancy);
             }
+            let guard = read(&index);
             for (at, vacancy) in &vacancies {
                 if let Err(bad) = guard.check_vacancy(vacancy) {
                     errors.extend(bad.0.into_iter().map(|e| FieldError {
@@ -361,30 +466,38 @@ pub async fn import_vacancies(
     )
     .await?;
     let (employers, vacancies) = parsed.map_err(invalid)?;
+    // All or nothing: every organisation must be the caller's to import for, and no vacancy
+    // may be another employer's, before anything is stored.
     let mut owners: Vec<&str> = vacancies.iter().map(|v| v.employer.as_str()).collect();
     owners.extend(employers.iter().map(|e| e.id.as_str()));
     owners.sort_unstable();
     owners.dedup();
     for owner in owners {
-        access::authorize_employer(&caller, Action::ImportVacancies, owner)?;
+        authorize_owner(&caller, Action::ImportVacancies, "employer", owner, owner)?;
     }
     for vacancy in &vacancies {
         if let Some(stored) = state.store().vacancy(&vacancy.id).await? {
-            access::authorize_employer(&caller, Action::ImportVacancies, &stored.employer)?;
+            if stored.employer != vacancy.employer {
+                return Err(owned_by_another("vacancy", &vacancy.id));
+            }
         }
     }
-    state
-        .store()
-        .put_employers_and_vacancies(&employers, &vacancies, Utc::now())
-        .await?;
-    let index = state.matching();
-    let mut index = write(&index);
-    for vacancy in &vacancies {
-        index.upsert_vacancy(vacancy).map_err(invalid)?;
+    // An import only adds organisations; an existing employer's record is never changed.
+    let mut new_employers = Vec::new();
+    for employer in employers {
+        if state.store().employer(&employer.id).await?.is_none() {
+            new_employers.push(employer);
+        }
     }
+    let employers = state
+        .store()
+        .put_employers_and_vacancies(&new_employers, &vacancies, Utc::now())
+        .await?;
+    index_vacancies(&state, &vacancies).await?;
     Ok(Json(ImportSummary {
         stored: vacancies.len(),
-        employers: employers.len(),
+        employers,
+        ids: vacancies.into_iter().map(|v| v.id).collect(),
     }))
 }
 
@@ -395,6 +508,8 @@ type Located = Vec<(String, Vacancy)>;
 fn read_json_lines(text: &str) -> (Vec<Employer>, Located, Vec<FieldError>) {
     let mut vacancies = Vec::new();
     let mut errors = Vec::new();
+    // Vacancy id → the line that named it first: one import names each vacancy once.
+    let mut seen = std::collections::HashMap::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -402,7 +517,16 @@ fn read_json_lines(text: &str) -> (Vec<Employer>, Located, Vec<FieldError>) {
         let at = |field: &str| format!("line {}: {field}", i + 1);
         match serde_json::from_str::<Vacancy>(line) {
             Ok(vacancy) => match vacancy.validate() {
-                Ok(()) => vacancies.push((at(""), vacancy)),
+                Ok(()) => match seen.get(&vacancy.id) {
+                    Some(first) => errors.push(FieldError {
+                        field: at("id"),
+                        message: format!("repeats the vacancy of line {first}"),
+                    }),
+                    None => {
+                        seen.insert(vacancy.id.clone(), i + 1);
+                        vacancies.push((at(""), vacancy));
+                    }
+                },
                 Err(bad) => errors.extend(bad.0.into_iter().map(|e| FieldError {
                     field: at(&e.field),
                     message: e.message,
@@ -512,13 +636,12 @@ pub async fn decide_vacancy_suggestions(
             SuggestionKind::Skill => vacancy.optional_skills.push(suggestion.concept),
         }
     }
-    let index = state.matching();
-    read(&index).check_vacancy(&vacancy).map_err(invalid)?;
+    check_vacancy(&state, &vacancy).await?;
     state
         .store()
         .put_vacancies(std::slice::from_ref(&vacancy), Utc::now())
         .await?;
-    write(&index).upsert_vacancy(&vacancy).map_err(invalid)?;
+    index_vacancies(&state, std::slice::from_ref(&vacancy)).await?;
     Ok(Json(vacancy))
 }
 
@@ -561,10 +684,9 @@ pub async fn decide_seeker_suggestions(
             }),
         }
     }
-    let index = state.matching();
-    read(&index).check_seeker(&seeker).map_err(invalid)?;
+    check_seeker(&state, &seeker).await?;
     state.store().put_seeker(&seeker, Utc::now()).await?;
-    write(&index).upsert_seeker(&seeker).map_err(invalid)?;
+    index_seeker(&state, &seeker).await?;
     Ok(Json(seeker))
 }
 

@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{Duration, SecondsFormat, Utc};
 use openpes_matching::{Employer, Seeker};
-use openpes_store::{ApiTokenRecord, AuditFilter, OutboxMessage, UserRecord};
+use openpes_store::{ApiTokenRecord, AuditFilter, NewAuditEntry, OutboxMessage, Store, UserRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -174,7 +174,7 @@ pub(crate) async fn register(state: &AppState, form: Registration) -> Result<New
         Role::Seeker => {
             let seeker = empty_seeker(short_id("s"));
             state.store().put_seeker(&seeker, now).await?;
-            crate::routes::matching::index_seeker(state, &seeker)?;
+            crate::routes::matching::index_seeker(state, &seeker).await?;
             record.seeker_id = Some(seeker.id);
         }
         Role::Employer => {
@@ -279,9 +279,11 @@ pub struct Credentials {
 pub(crate) async fn login(
     state: &AppState,
     request_id: &str,
+    client: crate::rate_limit::ClientAddress,
     credentials: &Credentials,
 ) -> Result<NewSession, ApiError> {
-    let session = auth::login(state, &credentials.email, &credentials.password).await;
+    let source = crate::lockout::Source::of(client.0);
+    let session = auth::login(state, &credentials.email, &credentials.password, source).await;
     let session = match session {
         Ok(session) => session,
         Err(error) => {
@@ -319,9 +321,10 @@ pub(crate) async fn login(
 pub async fn login_api(
     State(state): State<AppState>,
     caller: Caller,
+    client: crate::rate_limit::ClientAddress,
     credentials: Result<Json<Credentials>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let session = login(&state, &caller.request_id, &body(credentials)?).await?;
+    let session = login(&state, &caller.request_id, client, &body(credentials)?).await?;
     Ok(with_cookie(&state, session, StatusCode::OK))
 }
 
@@ -369,17 +372,20 @@ pub(crate) async fn request_reset(state: &AppState, email: &str) -> Result<(), A
     let token = auth::new_secret()?;
     let lang = crate::i18n::UiLang::from_tag(&user.language).unwrap_or(crate::i18n::UiLang::ZhTw);
     let (subject, text) = crate::web::i18n::reset_mail(lang, &token, RESET_HOURS);
+    // What people may read of it (administrators see the outbox): the link left out, so that
+    // nobody but the recipient can take over the account.
+    let (_, shown) = crate::web::i18n::reset_mail(lang, "••••••", RESET_HOURS);
     let message = OutboxMessage {
         id: 0,
         recipient: user.email.clone(),
         subject,
-        body: text,
+        body: shown,
         created_at: now_text(),
     };
     let expires = Utc::now() + Duration::hours(RESET_HOURS);
     state
         .store()
-        .create_password_reset(&auth::digest(&token), &user.id, expires, &message)
+        .create_password_reset(&auth::digest(&token), &user.id, expires, &message, &text)
         .await?;
     Ok(())
 }
@@ -498,6 +504,8 @@ pub struct TokenView {
     pub scopes: Vec<String>,
     pub created_at: String,
     pub revoked_at: Option<String>,
+    /// When the token stops working (`[server] api_token_days` after it was made).
+    pub expires_at: Option<String>,
     /// Only in the answer that created it: send as `Authorization: Bearer …`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
@@ -511,6 +519,7 @@ impl From<ApiTokenRecord> for TokenView {
             scopes: t.scopes.split_whitespace().map(str::to_string).collect(),
             created_at: t.created_at,
             revoked_at: t.revoked_at,
+            expires_at: t.expires_at,
             token: None,
         }
     }
@@ -553,6 +562,10 @@ pub(crate) async fn create_token(
         scopes: scopes.join(" "),
         created_at: now_text(),
         revoked_at: None,
+        expires_at: Some(
+            (Utc::now() + state.security().api_token_lifetime)
+                .to_rfc3339_opts(SecondsFormat::Millis, true),
+        ),
     };
     state
         .store()
@@ -657,7 +670,7 @@ pub(crate) async fn set_consent(
     seeker.searchable = consent.findable;
     seeker.outreach = consent.outreach;
     state.store().put_seeker(&seeker, Utc::now()).await?;
-    crate::routes::matching::index_seeker(state, &seeker)?;
+    crate::routes::matching::index_seeker(state, &seeker).await?;
     Ok(consent)
 }
 
@@ -716,15 +729,19 @@ pub struct AuditQuery {
     pub since: Option<String>,
     /// Cursor: entries older than this `seq`.
     pub before: Option<i64>,
-    /// Page size (default 50, at most 500).
+    /// Page size (default 50, at most 200).
     pub limit: Option<i64>,
 }
+
+/// Audit entries on one page by default, and at most.
+const AUDIT_PAGE: i64 = 50;
+const MAX_AUDIT_PAGE: i64 = 200;
 
 pub(crate) async fn audit_page(
     state: &AppState,
     query: &AuditQuery,
 ) -> Result<AuditPage, ApiError> {
-    let limit = query.limit.unwrap_or(50).clamp(1, 500);
+    let limit = query.limit.unwrap_or(AUDIT_PAGE).clamp(1, MAX_AUDIT_PAGE);
     let filter = AuditFilter {
         seeker_id: query.seeker.clone().filter(|s| !s.is_empty()),
         actor_id: query.actor.clone().filter(|s| !s.is_empty()),
@@ -992,7 +1009,7 @@ pub(crate) async fn create_account(
         if state.store().seeker(seeker_id).await?.is_none() {
             let seeker = empty_seeker(seeker_id.clone());
             state.store().put_seeker(&seeker, Utc::now()).await?;
-            crate::routes::matching::index_seeker(state, &seeker)?;
+            crate::routes::matching::index_seeker(state, &seeker).await?;
         }
     }
     if let Some(office) = &form.office_id {
@@ -1361,7 +1378,101 @@ pub async fn ensure_demo_accounts(state: &AppState) -> Result<bool, ApiError> {
             }
         }
     }
+    state.set_demo_accounts(true);
     Ok(true)
+}
+
+/// The domain of the demo accounts, whose passwords are published in the README.
+pub const DEMO_DOMAIN: &str = "@demo.openpes.tw";
+
+/// Whether any enabled account of the demo (published password) exists.
+pub async fn demo_accounts_enabled(store: &Store) -> Result<bool, ApiError> {
+    Ok(store
+        .users(None)
+        .await?
+        .iter()
+        .any(|u| !u.disabled && u.email.ends_with(DEMO_DOMAIN)))
+}
+
+/// Whether the database has an administrator who is not a demo account: a production
+/// database, which demo mode must not touch.
+pub async fn real_administrator_exists(store: &Store) -> Result<bool, ApiError> {
+    Ok(store
+        .users(Some(Role::Admin.as_str()))
+        .await?
+        .iter()
+        .any(|u| !u.email.ends_with(DEMO_DOMAIN)))
+}
+
+/// Whether an enabled administrator exists.
+pub async fn administrator_exists(store: &Store) -> Result<bool, ApiError> {
+    Ok(store
+        .users(Some(Role::Admin.as_str()))
+        .await?
+        .iter()
+        .any(|u| !u.disabled))
+}
+
+/// Creates an administrator from the command line (`openpes admin create`): the way the first
+/// administrator of a production database comes to be. The password obeys the usual rules and
+/// is stored only as its argon2id hash; the creation is audited.
+pub async fn create_administrator(
+    store: &Store,
+    email: &str,
+    display_name: &str,
+    password: &str,
+) -> Result<UserRecord, ApiError> {
+    let email = check_email(email)?;
+    let display_name = check_name(display_name)?;
+    auth::check_password_rules(password)?;
+    if email.ends_with(DEMO_DOMAIN) {
+        return Err(invalid_field("email", "is a demo address"));
+    }
+    let password = password.to_string();
+    let hash = crate::routes::matching::blocking(move || auth::hash_password(&password)).await??;
+    let record = UserRecord {
+        id: short_id("u"),
+        email,
+        display_name,
+        role: Role::Admin.as_str().to_string(),
+        password_hash: hash,
+        seeker_id: None,
+        employer_id: None,
+        office_id: None,
+        language: "zh-TW".to_string(),
+        disabled: false,
+        created_at: now_text(),
+    };
+    store.create_user(&record).await.map_err(|e| match e {
+        openpes_store::StoreError::Conflict(_) => {
+            ApiError::new(StatusCode::CONFLICT, Message::EmailTaken)
+        }
+        other => other.into(),
+    })?;
+    let entry = NewAuditEntry {
+        actor_id: None,
+        actor_role: "system".into(),
+        action: "create".into(),
+        subject_kind: "user".into(),
+        subject_id: record.id.clone(),
+        seeker_id: None,
+        purpose: "administrator created from the command line".into(),
+        request_id: "admin-cli".into(),
+    };
+    store.append_audit(&[entry], Utc::now()).await?;
+    Ok(record)
+}
+
+/// Disables every demo account (`openpes admin disable-demo`); returns how many were enabled.
+pub async fn disable_demo_accounts(store: &Store) -> Result<usize, ApiError> {
+    let mut disabled = 0;
+    for user in store.users(None).await? {
+        if !user.disabled && user.email.ends_with(DEMO_DOMAIN) {
+            store.set_user_disabled(&user.id, true).await?;
+            disabled += 1;
+        }
+    }
+    Ok(disabled)
 }
 
 /// Creates an account with a random password and an API token for it, returning the token:

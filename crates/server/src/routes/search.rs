@@ -457,13 +457,13 @@ pub async fn search(
     let lang = UiLang::of_request(params.lang.as_deref(), &headers);
     let tag = lang.tag();
     let index = state.matching();
-    let (taxonomy, gazetteer) = {
-        let guard = index.read().unwrap_or_else(|p| p.into_inner());
+    let (taxonomy, gazetteer) = crate::routes::matching::with_index(&state, |guard| {
         (
             std::sync::Arc::clone(guard.taxonomy()),
             std::sync::Arc::clone(guard.gazetteer()),
         )
-    };
+    })
+    .await?;
     let q = params.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     if q.is_some_and(|q| q.chars().count() > MAX_QUERY_CHARS) {
         return Err(ApiError::bad_request(Message::QueryTooLong {

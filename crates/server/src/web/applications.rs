@@ -16,9 +16,8 @@ use serde::Deserialize;
 
 /// Where to go after a form: a path on this site only (never an open redirect).
 fn back_to(back: Option<&str>, fallback: &str) -> String {
-    back.filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
-        .unwrap_or(fallback)
-        .to_string()
+    back.and_then(super::local_path)
+        .unwrap_or_else(|| fallback.to_string())
 }
 
 /// The signed-in seeker's own record id.

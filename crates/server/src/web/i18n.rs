@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 const CATALOG: &[(&str, &str, &str)] = &[
     ("app_name", "OpenPES", "OpenPES 就業服務平台"),
     ("skip", "Skip to content", "跳到主要內容"),
+    ("demo_banner", "Demonstration system: the demo accounts' passwords are public. Do not enter real personal data.", "示範系統：示範帳號的密碼是公開的，請勿輸入真實的個人資料。"),
     ("language", "Language", "語言"),
     ("other_lang", "中文", "English"),
     ("sign_in", "Sign in", "登入"),
@@ -63,6 +64,7 @@ const CATALOG: &[(&str, &str, &str)] = &[
     ("partly", "partly covered by", "部分可由此技能補足"),
     ("audit_mine", "Who saw my data", "誰查看過我的資料"),
     ("audit", "Audit log", "稽核紀錄"),
+    ("older_entries", "Older entries", "較早的紀錄"),
     ("when", "When", "時間"),
     ("who", "Who", "人員"),
     ("what", "What", "動作"),
@@ -265,6 +267,28 @@ pub fn reset_mail(lang: UiLang, token: &str, hours: i64) -> (String, String) {
             format!(
                 "有人申請重設此帳號的密碼。請於 {hours} 小時內開啟 /reset/confirm?token={token} \
                  設定新密碼。若非您本人申請，請忽略此訊息。"
+            ),
+        ),
+    }
+}
+
+/// The message an employer's job offer puts in the outbox for a seeker: it counts only once
+/// they (or their caseworker) confirm it.
+pub fn offer_mail(lang: UiLang, employer: &str, vacancy: &str, id: i64) -> (String, String) {
+    match lang {
+        UiLang::En => (
+            format!("Job offer from {employer}"),
+            format!(
+                "{employer} says it offered you the job \"{vacancy}\" (offer {id}). Please confirm \
+                 or decline that you received this offer on your benefit claim's page, or tell \
+                 your caseworker."
+            ),
+        ),
+        UiLang::ZhTw => (
+            format!("{employer} 提供的工作機會"),
+            format!(
+                "{employer} 表示已向您提供「{vacancy}」的工作（編號 {id}）。請在您的失業給付申請頁面\
+                 確認或婉拒此工作機會，或告知您的就業服務員。"
             ),
         ),
     }

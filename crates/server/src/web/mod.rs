@@ -96,12 +96,17 @@ pub struct Page {
     lang: UiLang,
     path: String,
     notice: Option<&'static str>,
+    /// Demo accounts with published passwords are enabled: every page says so.
+    demo: bool,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Page {
+impl FromRequestParts<AppState> for Page {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let caller = Caller::from_request_parts(parts, state).await?;
         let query: Vec<(String, String)> = parts
             .uri
@@ -141,6 +146,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
             lang,
             path: parts.uri.path().to_string(),
             notice,
+            demo: state.demo_accounts(),
         })
     }
 }
@@ -169,6 +175,7 @@ impl Page {
             }),
             role_name => user.map(|u| role_name(self.lang, u.role)),
             notice => self.notice.map(|key| i18n::word(self.lang, key)),
+            demo => self.demo,
         }
     }
 
@@ -306,12 +313,42 @@ struct Next {
     next: Option<String>,
 }
 
+/// `candidate` as a path on this site, or `None` when a browser would leave the site for it
+/// (`//evil`, `/\\evil`, `/\t/evil` — browsers drop tabs and new lines —, `https:…`). The
+/// path is resolved as a browser resolves it (WHATWG URL rules) against this origin, and only
+/// a path that stays on it is given back, re-serialised.
+pub(crate) fn local_path(candidate: &str) -> Option<String> {
+    if !candidate.starts_with('/')
+        || candidate.len() > 2048
+        || candidate
+            .chars()
+            .any(|c| c.is_control() || c == '\\' || c.is_whitespace())
+    {
+        return None;
+    }
+    let origin = url::Url::parse("http://this-site.invalid/").ok()?;
+    let resolved = origin.join(candidate).ok()?;
+    if resolved.origin() != origin.origin() {
+        return None;
+    }
+    let mut path = resolved.path().to_string();
+    if path.starts_with("//") {
+        return None;
+    }
+    if let Some(query) = resolved.query() {
+        path.push('?');
+        path.push_str(query);
+    }
+    Some(path)
+}
+
 async fn switch_language(ApiPath(tag): ApiPath<String>, Query(next): Query<Next>) -> Response {
     let lang = UiLang::from_tag(&tag).unwrap_or(UiLang::ZhTw);
     // Only a path on this site: never an open redirect.
     let to = next
         .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .as_deref()
+        .and_then(local_path)
         .unwrap_or_else(|| "/".to_string());
     (
         [(
@@ -333,9 +370,10 @@ async fn login_page(page: Page) -> Response {
 async fn login_submit(
     State(state): State<AppState>,
     page: Page,
+    client: crate::rate_limit::ClientAddress,
     Form(form): Form<Credentials>,
 ) -> Response {
-    match p::login(&state, &page.caller.request_id, &form).await {
+    match p::login(&state, &page.caller.request_id, client, &form).await {
         Ok(session) => {
             let cookie = auth::session_cookie(&state, &session.cookie_value);
             (
@@ -955,23 +993,43 @@ async fn seeker_plan_status(
     finish(&page, result)
 }
 
+/// Which page of an audit trail (the API's cursor).
+#[derive(Deserialize)]
+struct AuditCursor {
+    before: Option<i64>,
+}
+
 async fn seeker_audit(
     State(state): State<AppState>,
     page: Page,
     ApiPath(id): ApiPath<String>,
+    Query(cursor): Query<AuditCursor>,
 ) -> Response {
     let result = async {
-        access::authorize_seeker(&state, &page.caller, Action::ReadSeekerAudit, &id, "read own audit")
-            .await?;
+        access::authorize_seeker(
+            &state,
+            &page.caller,
+            Action::ReadSeekerAudit,
+            &id,
+            "read own audit",
+        )
+        .await?;
         let query = p::AuditQuery {
-            seeker: Some(id),
-            limit: Some(200),
+            seeker: Some(id.clone()),
+            before: cursor.before,
             ..p::AuditQuery::default()
         };
         let audit = p::audit_page(&state, &query).await?;
+        let older = audit.next.map(|next| context! { before => next });
         Ok(page.ok(
             "audit.html",
-            context! { heading => i18n::word(page.lang, "audit_mine"), entries => audit.entries, search => false },
+            context! {
+                heading => i18n::word(page.lang, "audit_mine"),
+                entries => audit.entries,
+                search => false,
+                older,
+                older_path => format!("/seekers/{id}/audit"),
+            },
         ))
     }
     .await;
@@ -1443,11 +1501,24 @@ async fn admin_audit(
     let result = async {
         access::authorize_system(&page.caller, Action::SearchAudit)?;
         let audit = p::audit_page(&state, &query).await?;
+        // The next (older) page keeps the search.
+        let older = audit.next.map(|next| {
+            context! {
+                before => next,
+                seeker => query.seeker,
+                actor => query.actor,
+                action => query.action,
+                since => query.since,
+                limit => query.limit,
+            }
+        });
         Ok(page.ok(
             "audit.html",
             context! {
                 heading => i18n::word(page.lang, "audit"),
                 entries => audit.entries,
+                older,
+                older_path => "/admin/audit",
                 search => true,
                 query => context! { seeker => query.seeker, actor => query.actor, action => query.action },
             },
@@ -1464,4 +1535,34 @@ async fn analyst_page(State(state): State<AppState>, page: Page) -> Response {
     }
     .await;
     finish(&page, result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_on_this_site_are_redirect_targets() {
+        assert_eq!(local_path("/").as_deref(), Some("/"));
+        assert_eq!(
+            local_path("/seekers/s-1?tab=cv").as_deref(),
+            Some("/seekers/s-1?tab=cv")
+        );
+        assert_eq!(local_path("/a/../b").as_deref(), Some("/b"));
+        // What browsers would follow off the site (a tab or new line is dropped by them).
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "\\/evil.example",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "",
+            "evil",
+            "/ /evil",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+    }
 }

@@ -1,0 +1,475 @@
+//! Hardening (issue 18), each finding reproduced: a busy matching index never stalls the async
+//! workers (`/healthz` answers while a writer holds it), half-sent connections are closed, the
+//! language switch is no open redirect, every answer carries the security headers, a NUL
+//! character is a 422 and not a 500, concurrent SQLite writers wait instead of failing, API
+//! tokens expire and die with a password reset, reset links are not readable in the outbox, and
+//! failing sign-ins from one source do not lock the owner out elsewhere.
+
+mod common;
+
+use common::{urls, Error, Session, TestResult};
+use openpes_server::routes::people::ensure_demo_accounts;
+use openpes_server::{load_taxonomy, router, AppState, ConnectionLimits, Limits, Security};
+use openpes_store::Store;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+/// A server on a fresh database with the demo accounts, short connection limits and the given
+/// security settings.
+async fn start_with(url: &str, security: Security) -> Result<common::Server, Error> {
+    let store = Store::connect(url).await?;
+    let starter = openpes_taxonomy::starter::starter_dataset()?;
+    store
+        .save_dataset(&starter, &[], chrono::Utc::now())
+        .await?;
+    let (taxonomy, _) = load_taxonomy(&store).await?;
+    let state = AppState::with_security(store, taxonomy, security);
+    state.load_matching().await?;
+    ensure_demo_accounts(&state)
+        .await
+        .map_err(|e| format!("{:?}", e.message))?;
+    let limits = Limits {
+        requests_per_second: 0,
+        ..Limits::default()
+    };
+    let app = router(state.clone(), limits);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let connections = ConnectionLimits {
+        header_read_timeout: Duration::from_secs(1),
+        // Longer than any request here takes (as the configuration insists: longer than the
+        // request timeout), since a request in progress sends nothing either.
+        idle_timeout: Duration::from_secs(4),
+    };
+    tokio::spawn(async move {
+        let _ = openpes_server::serve_with(listener, app, connections, std::future::pending())
+            .await;
+    });
+    Ok(common::Server { base, state })
+}
+
+async fn start(url: &str) -> Result<common::Server, Error> {
+    start_with(url, Security::default()).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthz_answers_while_the_matching_index_is_held() -> TestResult {
+    let (urls, _dir) = urls().await?;
+    let server = start(&urls[0]).await?;
+    let base = server.base.clone();
+    let seeker = Session::login(&base, "seeker@demo.openpes.tw", "demo-seeker-pass").await?;
+    // A slow writer holds the index (as a long import or reload would) for two seconds.
+    let index = server.state.matching();
+    let (held_tx, held_rx) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        let guard = index.write().unwrap_or_else(|p| p.into_inner());
+        let _ = held_tx.send(());
+        std::thread::sleep(Duration::from_secs(2));
+        drop(guard);
+    });
+    held_rx.recv()?;
+    // Requests that need the index pile up (more than there are async workers): searches,
+    // matches, a profile saved...
+    let mut waiting = Vec::new();
+    for i in 0..6 {
+        let client = seeker.client.clone();
+        let url = match i % 2 {
+            0 => format!("{base}/api/v1/vacancies/search?q=nurse"),
+            _ => format!("{base}/api/v1/courses?skill=urn:openpes:starter:skill/first-aid"),
+        };
+        waiting.push(tokio::spawn(async move { client.get(url).send().await }));
+    }
+    let (_, record) = seeker
+        .send(
+            Method::GET,
+            &format!("{base}/api/v1/seekers/demo-seeker-0000000"),
+            None,
+        )
+        .await?;
+    let saver = {
+        let client = seeker.client.clone();
+        let csrf = seeker.csrf.clone().unwrap_or_default();
+        let url = format!("{base}/api/v1/seekers/demo-seeker-0000000");
+        tokio::spawn(async move {
+            client
+                .put(url)
+                .header("x-csrf-token", csrf)
+                .json(&record)
+                .send()
+                .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // ...and the liveness probe still answers at once.
+    let started = Instant::now();
+    let health = reqwest::get(format!("{base}/healthz")).await?;
+    let took = started.elapsed();
+    assert_eq!(health.status(), StatusCode::OK);
+    assert!(
+        took < Duration::from_millis(100),
+        "/healthz took {took:?} while the index was held"
+    );
+    for request in waiting {
+        let status = request.await??.status();
+        assert!(status.is_success() || status == StatusCode::NOT_FOUND, "{status}");
+    }
+    assert!(saver.await??.status().is_success());
+    holder.join().map_err(|_| "holder panicked")?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn half_sent_and_idle_connections_are_closed() -> TestResult {
+    let (urls, _dir) = urls().await?;
+    let server = start(&urls[0]).await?;
+    let address = server.base.trim_start_matches("http://").to_string();
+    let closed_within = |mut stream: std::net::TcpStream| -> std::io::Result<Duration> {
+        let started = Instant::now();
+        stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+        let mut rest = Vec::new();
+        // The server closes the connection (EOF or reset) instead of waiting forever.
+        let _ = stream.read_to_end(&mut rest);
+        Ok(started.elapsed())
+    };
+    // Slowloris: headers that never end.
+    let address_copy = address.clone();
+    let took = tokio::task::spawn_blocking(move || -> std::io::Result<Duration> {
+        let mut stream = std::net::TcpStream::connect(&address_copy)?;
+        stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")?;
+        closed_within(stream)
+    })
+    .await??;
+    assert!(took < Duration::from_secs(5), "half-sent headers held {took:?}");
+    // A connection that never sends anything.
+    let took = tokio::task::spawn_blocking(move || -> std::io::Result<Duration> {
+        closed_within(std::net::TcpStream::connect(&address)?)
+    })
+    .await??;
+    assert!(took < Duration::from_secs(8), "an idle connection held {took:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_language_switch_never_leaves_the_site() -> TestResult {
+    let (urls, _dir) = urls().await?;
+    let server = start(&urls[0]).await?;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    for (next, expected) in [
+        ("/%09/evil.example", "/"),
+        ("//evil.example", "/"),
+        ("/%5Cevil.example", "/"),
+        ("https://evil.example", "/"),
+        ("/employer?tab=1", "/employer?tab=1"),
+    ] {
+        let response = client
+            .get(format!("{}/lang/en?next={next}", server.base))
+            .send()
+            .await?;
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert_eq!(location, expected, "next={next}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn answers_carry_the_security_headers() -> TestResult {
+    let (urls, _dir) = urls().await?;
+    let server = start(&urls[0]).await?;
+    let seeker = Session::login(&server.base, "seeker@demo.openpes.tw", "demo-seeker-pass").await?;
+    for path in [
+        "/",
+        "/api/docs",
+        "/api/v1/seekers/demo-seeker-0000000",
+        "/api/v1/nothing-here",
+    ] {
+        let response = seeker
+            .client
+            .get(format!("{}{path}", server.base))
+            .send()
+            .await?;
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        };
+        let csp = header("content-security-policy");
+        assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("referrer-policy"), "same-origin", "{path}");
+        if path.starts_with("/api/v1/") {
+            assert_eq!(header("cache-control"), "no-store", "{path}");
+        }
+    }
+    // The docs page holds no inline style: its style is a file of its own.
+    let docs = reqwest::get(format!("{}/api/docs", server.base))
+        .await?
+        .text()
+        .await?;
+    assert!(!docs.contains("<style") && docs.contains("/static/api-docs.css"));
+    let css = reqwest::get(format!("{}/static/api-docs.css", server.base)).await?;
+    assert_eq!(css.status(), StatusCode::OK);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_nul_character_is_refused_as_422_on_every_backend() -> TestResult {
+    let (urls, _dir) = urls().await?;
+    for url in urls {
+        let server = start(&url).await?;
+        let api = format!("{}/api/v1", server.base);
+        let anonymous = Session::anonymous()?;
+        let (status, problem) = anonymous
+            .send(
+                Method::POST,
+                &format!("{api}/extract"),
+                Some(json!({"text": "nurse\u{0}", "kind": "cv"})),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {problem}");
+        let response = reqwest::get(format!("{api}/taxonomy/search?q=nurse%00")).await?;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+        let (status, _) = anonymous
+            .send(
+                Method::POST,
+                &format!("{api}/auth/register"),
+                Some(json!({"email": "a\u{0}@x.tw", "password": "long enough pass",
+                            "display_name": "A", "role": "seeker"})),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+        // A signed-in write too: the seeker's own record with a NUL in a field.
+        let seeker =
+            Session::login(&server.base, "seeker@demo.openpes.tw", "demo-seeker-pass").await?;
+        let (_, mut record) = seeker
+            .send(Method::GET, &format!("{api}/seekers/demo-seeker-0000000"), None)
+            .await?;
+        record["cv_text"] = json!("I drive forklifts\u{0}");
+        let (status, _) = seeker
+            .send(
+                Method::PUT,
+                &format!("{api}/seekers/demo-seeker-0000000"),
+                Some(record),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writers_wait_or_conflict_but_never_fail() -> TestResult {
+    let (urls, _dir) = urls().await?;
+    for url in urls {
+        let server = start(&url).await?;
+        let api = format!("{}/api/v1", server.base);
+        let admin = common::admin(&server).await?;
+        let seeker =
+            Session::login(&server.base, "seeker@demo.openpes.tw", "demo-seeker-pass").await?;
+        // Unrelated writers: 25 seekers stored at once.
+        let mut writes = Vec::new();
+        for i in 0..25 {
+            let client = admin.client.clone();
+            let token = admin.bearer.clone().unwrap_or_default();
+            let url = format!("{api}/seekers/race-{i:03}");
+            writes.push(tokio::spawn(async move {
+                client
+                    .put(url)
+                    .bearer_auth(token)
+                    .json(&json!({"id": format!("race-{i:03}"), "skills": []}))
+                    .send()
+                    .await
+                    .map(|r| r.status())
+            }));
+        }
+        for write in writes {
+            let status = write.await??;
+            assert!(status.is_success(), "{url}: an unrelated write got {status}");
+        }
+        // Writers of one plan step: each either wins or is told of the other's change.
+        let plan_url = format!("{api}/seekers/demo-seeker-0000000/plan");
+        let (status, step) = seeker
+            .send(
+                Method::POST,
+                &plan_url,
+                Some(json!({"kind": "counselling", "title": "Talk to a counsellor"})),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::CREATED, "{step}");
+        let step_url = format!("{plan_url}/{}", step["id"].as_str().unwrap_or(""));
+        let mut races = Vec::new();
+        for i in 0..25 {
+            let client = seeker.client.clone();
+            let csrf = seeker.csrf.clone().unwrap_or_default();
+            let step_url = step_url.clone();
+            races.push(tokio::spawn(async move {
+                client
+                    .put(step_url)
+                    .header("x-csrf-token", csrf)
+                    .json(&json!({"version": 1, "step": {"kind": "counselling",
+                        "title": format!("Talk, take {i}"), "status": "in_progress"}}))
+                    .send()
+                    .await
+                    .map(|r| r.status())
+            }));
+        }
+        let mut won = 0;
+        for race in races {
+            let status = race.await??;
+            assert!(
+                status == StatusCode::OK || status == StatusCode::CONFLICT,
+                "{url}: a racing write got {status}"
+            );
+            won += usize::from(status == StatusCode::OK);
+        }
+        assert_eq!(won, 1, "{url}: exactly one writer of version 1 wins");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn api_tokens_expire_and_die_with_a_password_reset() -> TestResult {
+    let (urls, _dir) = urls().await?;
+    for url in urls {
+        // A token that expires at once is refused.
+        let expired = start_with(
+            &url,
+            Security {
+                api_token_lifetime: chrono::Duration::zero(),
+                ..Security::default()
+            },
+        )
+        .await?;
+        let seeker =
+            Session::login(&expired.base, "seeker@demo.openpes.tw", "demo-seeker-pass").await?;
+        let (status, token) = seeker
+            .send(
+                Method::POST,
+                &format!("{}/api/v1/me/tokens", expired.base),
+                Some(json!({"name": "cli", "scopes": ["seekers:read"]})),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::CREATED, "{token}");
+        assert!(token["expires_at"].is_string(), "{token}");
+        let bearer = Session::token(token["token"].as_str().unwrap_or(""))?;
+        let (status, _) = bearer
+            .send(Method::GET, &format!("{}/api/v1/me", expired.base), None)
+            .await?;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "an expired token");
+
+        // A live token (90 days) works until its owner's password is reset.
+        let server = start(&url).await?;
+        let api = format!("{}/api/v1", server.base);
+        let seeker =
+            Session::login(&server.base, "seeker@demo.openpes.tw", "demo-seeker-pass").await?;
+        let (_, token) = seeker
+            .send(
+                Method::POST,
+                &format!("{api}/me/tokens"),
+                Some(json!({"name": "cli", "scopes": ["seekers:read"]})),
+            )
+            .await?;
+        let expires = token["expires_at"].as_str().unwrap_or("");
+        let in_89_days = (chrono::Utc::now() + chrono::Duration::days(89)).to_rfc3339();
+        assert!(expires > in_89_days.as_str(), "{token}");
+        let bearer = Session::token(token["token"].as_str().unwrap_or(""))?;
+        let (status, _) = bearer.send(Method::GET, &format!("{api}/me"), None).await?;
+        assert_eq!(status, StatusCode::OK);
+        let anonymous = Session::anonymous()?;
+        anonymous
+            .send(
+                Method::POST,
+                &format!("{api}/auth/password-reset"),
+                Some(json!({"email": "seeker@demo.openpes.tw"})),
+            )
+            .await?;
+        // The reset link is not readable by the administrator...
+        let admin = Session::login(&server.base, "admin@demo.openpes.tw", "demo-admin-pass").await?;
+        let (_, outbox) = admin
+            .send(Method::GET, &format!("{api}/admin/outbox"), None)
+            .await?;
+        let delivered = server
+            .state
+            .store()
+            .outbox_for_delivery(10)
+            .await?
+            .into_iter()
+            .find(|m| m.recipient == "seeker@demo.openpes.tw")
+            .ok_or("no reset mail")?;
+        let reset_token: String = delivered
+            .body
+            .split("token=")
+            .nth(1)
+            .ok_or("no link in the mail as sent")?
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        assert!(reset_token.len() >= 20, "{}", delivered.body);
+        assert!(
+            !outbox.to_string().contains(&reset_token),
+            "the outbox shows the reset link: {outbox}"
+        );
+        // ...and using it revokes the tokens made with the old password.
+        let (status, _) = anonymous
+            .send(
+                Method::POST,
+                &format!("{api}/auth/password-reset/confirm"),
+                Some(json!({"token": reset_token, "password": "a brand new password"})),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (status, _) = bearer.send(Method::GET, &format!("{api}/me"), None).await?;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{url}: token outlived the reset");
+    }
+    Ok(())
+}
+
+/// A client whose connections come from `source` (an address of the loopback network).
+fn client_from(source: [u8; 4]) -> Result<reqwest::Client, Error> {
+    Ok(reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from(source))
+        .build()?)
+}
+
+#[tokio::test]
+async fn failing_sign_ins_from_one_source_do_not_lock_the_owner_out_elsewhere() -> TestResult {
+    let (urls, _dir) = urls().await?;
+    let server = start(&urls[0]).await?;
+    let login_url = format!("{}/api/v1/auth/login", server.base);
+    let attacker = client_from([127, 0, 0, 2])?;
+    let owner = client_from([127, 0, 0, 3])?;
+    let attempt = |client: &reqwest::Client, password: &str| {
+        client
+            .post(&login_url)
+            .json(&json!({"email": "caseworker@demo.openpes.tw", "password": password}))
+            .send()
+    };
+    for _ in 0..5 {
+        attempt(&attacker, "not the password").await?;
+    }
+    let locked = attempt(&attacker, "demo-caseworker-pass").await?;
+    assert_eq!(
+        locked.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the failing source is locked"
+    );
+    let signed_in = attempt(&owner, "demo-caseworker-pass").await?;
+    assert_eq!(
+        signed_in.status(),
+        StatusCode::OK,
+        "the owner, from elsewhere, signs in"
+    );
+    Ok(())
+}
