@@ -5,7 +5,7 @@
 //!
 //! | schema.org | vacancy |
 //! |---|---|
-//! | `identifier` (text or `PropertyValue`), else `@id`/`url` hashed | `id` |
+//! | `identifier` (text, a number or a `PropertyValue`'s `value`), else `@id`/`url`; hashed with the employer's id | `id` (`jp-` and 16 hex digits) |
 //! | `hiringOrganization` (`identifier`, else its name hashed) | `employer` |
 //! | `title`, `description` (HTML reduced to text), `qualifications`, `responsibilities` | `title`, `description` |
 //! | `datePosted`, `validThrough` | `posted`, `expires` |
@@ -20,6 +20,14 @@
 //! | `totalJobOpenings` | `positions` |
 //!
 //! Salaries keep their currency's amounts (no conversion).
+//!
+//! Vacancy ids are scoped by their employer: the id is a SHA-256 of the employer's id and the
+//! posting's `identifier` (or its `@id`/`url` when it has none), so two employers' postings
+//! with the same identifier are two vacancies, and importing a posting again replaces the
+//! same vacancy. A `PropertyValue` identifier counts by its `value` only (its `name` names the
+//! issuer, the same for all of a company's postings); an `identifier` that is given but blank
+//! is an error, as is a posting with no `identifier`, `@id` or `url`, and so is one document
+//! naming the same vacancy twice.
 
 use crate::geo::{Gazetteer, Point};
 use crate::model::{
@@ -64,12 +72,22 @@ pub fn job_postings(
     };
     let mut postings = Postings::default();
     let mut errors = Vec::new();
+    // Vacancy id → the posting that named it first.
+    let mut seen = std::collections::HashMap::new();
     for (i, item) in items.into_iter().enumerate() {
         let mut reader = Reader {
             at: i,
             errors: &mut errors,
         };
         if let Some((vacancy, employer)) = reader.posting(item, taxonomy, gazetteer) {
+            if let Some(&first) = seen.get(&vacancy.id) {
+                reader.error(
+                    "identifier",
+                    format!("names the same vacancy as posting [{first}] of the same employer"),
+                );
+                continue;
+            }
+            seen.insert(vacancy.id.clone(), i);
             if !postings.employers.iter().any(|e| e.id == employer.id) {
                 postings.employers.push(employer);
             }
@@ -122,6 +140,32 @@ fn many(value: Option<&Value>) -> Vec<&Value> {
 fn short_hash(prefix: &str, text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
     format!("{prefix}-{}", hex::encode(&digest[..8]))
+}
+
+/// The id of the vacancy that posting `key` (its identifier or URL) of `employer` becomes:
+/// scoped by the employer, so no employer's posting can name another's vacancy.
+pub fn vacancy_id(employer: &str, key: &str) -> String {
+    short_hash("jp", &format!("{employer}\n{key}"))
+}
+
+/// A posting's or organisation's own `identifier`: text, a number, or the `value` of a
+/// `PropertyValue` (the first of several). Never the `PropertyValue`'s `name`, which names
+/// the issuer. Blank is an error.
+fn identifier(value: &Value) -> Result<String, &'static str> {
+    match value {
+        Value::String(s) if s.trim().is_empty() => Err("must not be empty"),
+        Value::String(s) => Ok(s.trim().to_string()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Object(o) => match o.get("value").or_else(|| o.get("@value")) {
+            Some(inner @ (Value::String(_) | Value::Number(_))) => identifier(inner),
+            Some(_) | None => Err("must have a value (a PropertyValue's name does not identify)"),
+        },
+        Value::Array(items) => match items.first() {
+            Some(first) => identifier(first),
+            None => Err("must not be empty"),
+        },
+        Value::Bool(_) | Value::Null => Err("must be text or a PropertyValue"),
+    }
 }
 
 fn is_id(text: &str) -> bool {
@@ -209,28 +253,40 @@ impl Reader<'_> {
         }
         let before = self.errors.len();
 
-        let id = match o.get("identifier").and_then(text) {
-            Some(id) if is_id(&id) => Some(id),
-            Some(id) => Some(short_hash("jp", &id)),
-            None => o
-                .get("@id")
-                .or_else(|| o.get("url"))
-                .and_then(text)
-                .map(|u| short_hash("jp", &u)),
-        };
-        let Some(id) = id else {
-            self.error("identifier", "is required (or @id or url)");
-            return None;
+        // What identifies the posting at its employer; the vacancy id is derived below.
+        let key = match o.get("identifier") {
+            None | Some(Value::Null) => {
+                match o.get("@id").or_else(|| o.get("url")).and_then(text) {
+                    Some(url) => format!("url\n{url}"),
+                    None => {
+                        self.error("identifier", "is required (or @id or url)");
+                        String::new()
+                    }
+                }
+            }
+            Some(value) => match identifier(value) {
+                Ok(id) => format!("identifier\n{id}"),
+                Err(message) => {
+                    self.error("identifier", message);
+                    String::new()
+                }
+            },
         };
 
         let employer = match o.get("hiringOrganization") {
             Some(org) => {
                 let name = text(org).unwrap_or_default();
-                let id = match org.get("identifier").and_then(text) {
-                    Some(id) if is_id(&id) => id,
-                    Some(id) => short_hash("org", &id),
-                    None if !name.is_empty() => short_hash("org", &name),
-                    None => String::new(),
+                let id = match org.get("identifier") {
+                    None | Some(Value::Null) if !name.is_empty() => short_hash("org", &name),
+                    None | Some(Value::Null) => String::new(),
+                    Some(value) => match identifier(value) {
+                        Ok(id) if is_id(&id) => id,
+                        Ok(id) => short_hash("org", &id),
+                        Err(message) => {
+                            self.error("hiringOrganization.identifier", message);
+                            String::new()
+                        }
+                    },
                 };
                 if name.is_empty() || id.is_empty() {
                     self.error("hiringOrganization", "needs a name");
@@ -410,7 +466,7 @@ impl Reader<'_> {
             return None;
         }
         let vacancy = Vacancy {
-            id,
+            id: vacancy_id(&employer.id, &key),
             employer: employer.id.clone(),
             title,
             description: description.join("\n"),
@@ -555,6 +611,33 @@ mod tests {
         let text = html_to_text("<p>Drive <b>forklifts</b> &amp; load trucks.</p><ul><li>Shifts</li><li>Licence</li></ul>");
         assert_eq!(text, "Drive forklifts & load trucks.\nShifts\nLicence");
         assert_eq!(html_to_text("a < b"), "a < b");
+    }
+
+    #[test]
+    fn identifiers_are_values_never_issuer_names() {
+        let property = |value: Value| serde_json::json!({"@type": "PropertyValue", "name": "Example Co", "value": value});
+        assert_eq!(identifier(&property("TL-1".into())), Ok("TL-1".to_string()));
+        assert_eq!(
+            identifier(&property(1234567.into())),
+            Ok("1234567".to_string())
+        );
+        assert!(identifier(&property("  ".into())).is_err(), "blank value");
+        assert!(identifier(&serde_json::json!({"name": "Example Co"})).is_err());
+        assert!(identifier(&Value::String(String::new())).is_err());
+        assert!(identifier(&serde_json::json!([])).is_err());
+        assert_eq!(
+            identifier(&serde_json::json!([" a ", "b"])),
+            Ok("a".to_string())
+        );
+    }
+
+    #[test]
+    fn vacancy_ids_are_scoped_by_employer() {
+        let a = vacancy_id("employer-a", "identifier\n1234567");
+        let b = vacancy_id("employer-b", "identifier\n1234567");
+        assert_ne!(a, b);
+        assert_eq!(a, vacancy_id("employer-a", "identifier\n1234567"));
+        assert!(is_id(&a) && a.starts_with("jp-"), "{a}");
     }
 
     #[test]

@@ -23,10 +23,18 @@
 //!   else applies in their name, and every other writer's copy of the record keeps the stored
 //!   consent;
 //! - an analyst sees aggregates only, never an individual;
+//! - an application (the cover note, its history, the employer's comments) is read by its
+//!   applicant, by the employer it was sent to, by the caseworker whose caseload holds the
+//!   applicant, and by administrators — by nobody else;
 //! - an administrator manages accounts, offices, the training catalog and the audit log, and
 //!   may act on any record (a record they store carries the consent it was given elsewhere,
 //!   for migrations), but never changes a seeker's consent through the consent operation;
 //! - an API token allows no more than its user's role and, within it, only its scopes.
+//!
+//! Audit entries are bounded: ids (record, seeker, actor, request) are written only when they
+//! have the shape of an id ([`audit_id`]: at most 128 bytes of letters, digits and `-_.:@`),
+//! anything else as [`INVALID_ID`]; a purpose keeps only id-shaped words and is cut at
+//! [`MAX_PURPOSE_BYTES`], so no caller's text reaches the log, which nobody can prune.
 
 use crate::auth::{Caller, Credential, Role, Scope, User};
 use crate::error::ApiError;
@@ -84,13 +92,17 @@ pub enum Action {
     SettleReferral,
     /// Approve (or withdraw the approval of) an employer organisation.
     VerifyEmployer,
+    /// Read one application: its cover note, history and the employer's comments.
+    ReadApplication,
 }
 
 impl Action {
     /// The token scope this action needs.
     fn scope(self) -> Option<Scope> {
         Some(match self {
-            Action::ReadSeeker | Action::ReadSeekerAudit => Scope::SeekersRead,
+            Action::ReadSeeker | Action::ReadSeekerAudit | Action::ReadApplication => {
+                Scope::SeekersRead
+            }
             Action::UpdateSeeker
             | Action::DeleteSeeker
             | Action::ChangeConsent
@@ -116,7 +128,10 @@ impl Action {
     /// The verb recorded in the audit log.
     pub fn verb(self) -> &'static str {
         match self {
-            Action::ReadSeeker | Action::ReadSeekerAudit | Action::ReadCandidates => "read",
+            Action::ReadSeeker
+            | Action::ReadSeekerAudit
+            | Action::ReadCandidates
+            | Action::ReadApplication => "read",
             Action::UpdateSeeker | Action::ManageCase | Action::ManageVacancies => "update",
             Action::DeleteSeeker => "delete",
             Action::ChangeConsent => "consent",
@@ -146,6 +161,13 @@ pub enum Target<'a> {
     },
     /// An employer organisation (its record, or the owner of a vacancy).
     Employer(&'a str),
+    /// An application: the applicant, the caseworker whose caseload holds them, and the
+    /// employer it was sent to.
+    Application {
+        seeker: &'a str,
+        caseworker: Option<&'a str>,
+        employer: &'a str,
+    },
     /// The service as a whole (statistics, accounts, the audit log).
     System,
 }
@@ -200,7 +222,12 @@ pub fn decide(caller: &Caller, action: Action, target: Target<'_>) -> Result<Gra
     let Some(principal) = caller.principal.as_deref() else {
         return Err(Denial::SignInRequired);
     };
-    match (&principal.credential, action.scope()) {
+    let scope = match (action, principal.user.role) {
+        // The employer reads applications as it reads candidates.
+        (Action::ReadApplication, Role::Employer) => Some(Scope::CandidatesRead),
+        _ => action.scope(),
+    };
+    match (&principal.credential, scope) {
         (Credential::Token { .. }, None) => return Err(Denial::Forbidden),
         (Credential::Token { scopes, .. }, Some(scope)) if !scopes.contains(&scope) => {
             return Err(Denial::Forbidden)
@@ -215,11 +242,29 @@ fn decide_for_role(user: &User, action: Action, target: Target<'_>) -> Option<Gr
     if action == A::ManageOwnTokens {
         return Some(Grant::Role);
     }
-    let own_seeker =
-        matches!(target, Target::Seeker { id, .. } if user.seeker_id.as_deref() == Some(id));
-    let in_caseload = matches!(target, Target::Seeker { caseworker: Some(c), .. } if c == user.id);
-    let own_employer =
-        matches!(target, Target::Employer(e) if user.employer_id.as_deref() == Some(e));
+    let (seeker, caseworker, employer) = match target {
+        Target::Seeker { id, caseworker } => (Some(id), caseworker, None),
+        Target::Employer(e) => (None, None, Some(e)),
+        Target::Application {
+            seeker,
+            caseworker,
+            employer,
+        } => (Some(seeker), caseworker, Some(employer)),
+        Target::System => (None, None, None),
+    };
+    let own_seeker = seeker.is_some() && user.seeker_id.as_deref() == seeker;
+    let in_caseload = caseworker.is_some_and(|c| c == user.id);
+    let own_employer = employer.is_some() && user.employer_id.as_deref() == employer;
+    // Application targets are for ReadApplication only (and that for no other target).
+    let application = matches!(target, Target::Application { .. });
+    if application != (action == A::ReadApplication) {
+        return match user.role {
+            Role::Admin if !matches!(action, A::ChangeConsent | A::Apply) => {
+                Some(Grant::Administrator)
+            }
+            _ => None,
+        };
+    }
     match user.role {
         Role::Seeker => match action {
             A::ReadSeeker
@@ -230,6 +275,7 @@ fn decide_for_role(user: &User, action: Action, target: Target<'_>) -> Option<Gr
             | A::ClaimBenefit
             | A::ManagePlan
             | A::ManageApplications
+            | A::ReadApplication
             | A::Apply
             | A::SettleReferral
                 if own_seeker =>
@@ -239,7 +285,9 @@ fn decide_for_role(user: &User, action: Action, target: Target<'_>) -> Option<Gr
             _ => None,
         },
         Role::Employer => match action {
-            A::ManageVacancies | A::ReadCandidates | A::ImportVacancies if own_employer => {
+            A::ManageVacancies | A::ReadCandidates | A::ImportVacancies | A::ReadApplication
+                if own_employer =>
+            {
                 Some(Grant::OwnOrganisation)
             }
             _ => None,
@@ -252,6 +300,7 @@ fn decide_for_role(user: &User, action: Action, target: Target<'_>) -> Option<Gr
             | A::ReviewClaim
             | A::ManagePlan
             | A::ManageApplications
+            | A::ReadApplication
             | A::RecordReferral
             | A::SettleReferral
                 if in_caseload =>
@@ -312,6 +361,43 @@ pub async fn authorize_seeker(
     Ok(decision?)
 }
 
+/// Authorizes reading one application (`application_id`, from `seeker` to `employer`),
+/// logging the attempt (allowed or not) to the applicant's audit trail.
+pub async fn authorize_application(
+    state: &AppState,
+    caller: &Caller,
+    application_id: &str,
+    seeker: &str,
+    employer: &str,
+) -> Result<Grant, ApiError> {
+    let caseworker = state.store().caseworker_of(seeker).await?;
+    let decision = decide(
+        caller,
+        Action::ReadApplication,
+        Target::Application {
+            seeker,
+            caseworker: caseworker.as_deref(),
+            employer,
+        },
+    );
+    let verb = match decision {
+        Ok(_) => "read",
+        Err(_) => "denied read",
+    };
+    let basis = decision.map_or("refused", Grant::basis);
+    record(
+        state,
+        caller,
+        verb,
+        "application",
+        application_id,
+        Some(seeker),
+        &format!("read application ({basis})"),
+    )
+    .await?;
+    Ok(decision?)
+}
+
 /// Refuses anonymous callers before a handler reads its input (so that they learn nothing
 /// from validation errors); the full decision follows once the target is known.
 pub fn require_signed_in(caller: &Caller) -> Result<(), ApiError> {
@@ -361,15 +447,69 @@ pub fn entry(
 ) -> NewAuditEntry {
     let user = caller.user();
     NewAuditEntry {
-        actor_id: user.map(|u| u.id.clone()),
+        actor_id: user.map(|u| audit_id(&u.id).to_string()),
         actor_role: user.map_or("anonymous", |u| u.role.as_str()).to_string(),
-        action: action.to_string(),
-        subject_kind: subject_kind.to_string(),
-        subject_id: subject_id.to_string(),
-        seeker_id: seeker_id.map(str::to_string),
-        purpose: purpose.to_string(),
-        request_id: caller.request_id.clone(),
+        action: audit_purpose(action),
+        subject_kind: audit_id(subject_kind).to_string(),
+        subject_id: audit_id(subject_id).to_string(),
+        // An id that is no id is nobody's: it joins no seeker's trail.
+        seeker_id: seeker_id.filter(|s| is_audit_id(s)).map(str::to_string),
+        purpose: audit_purpose(purpose),
+        request_id: audit_id(&caller.request_id).to_string(),
     }
+}
+
+/// Longest id written to the audit log, in bytes.
+pub const MAX_AUDIT_ID_BYTES: usize = 128;
+/// Longest purpose (or action) written to the audit log, in bytes.
+pub const MAX_PURPOSE_BYTES: usize = 256;
+/// What the audit log records instead of an id that has no id's shape (a caller's text). It
+/// cannot be an id itself (space and parentheses).
+pub const INVALID_ID: &str = "(invalid id)";
+
+/// Whether `text` has the shape of an id: 1 to 128 bytes of ASCII letters, digits and `-_.:@`.
+pub fn is_audit_id(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= MAX_AUDIT_ID_BYTES
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':' | b'@'))
+}
+
+/// `text` when it has the shape of an id, else [`INVALID_ID`].
+pub fn audit_id(text: &str) -> &str {
+    if is_audit_id(text) {
+        text
+    } else {
+        INVALID_ID
+    }
+}
+
+/// A purpose as the audit log keeps it: the words of the fixed text with every word that is
+/// not id-shaped (bar the `(…)` basis and `key=value` flags made of id characters) replaced
+/// by [`INVALID_ID`], cut at [`MAX_PURPOSE_BYTES`].
+pub fn audit_purpose(purpose: &str) -> String {
+    let mut out = String::new();
+    for word in purpose.split(' ').filter(|w| !w.is_empty()) {
+        let bare = word
+            .trim_start_matches('(')
+            .trim_end_matches(')')
+            .trim_end_matches(':')
+            .replace('=', "");
+        let word = if bare.is_empty() || is_audit_id(&bare) {
+            word
+        } else {
+            INVALID_ID
+        };
+        if out.len() + word.len() + 1 > MAX_PURPOSE_BYTES {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 #[cfg(test)]

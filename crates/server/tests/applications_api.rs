@@ -408,3 +408,80 @@ async fn the_web_pages_save_apply_and_answer() -> TestResult {
     assert!(status.is_success());
     Ok(())
 }
+
+#[tokio::test]
+async fn a_caseworker_reads_only_the_applications_of_their_caseload() -> TestResult {
+    let (urls, _dir) = urls().await?;
+    for url in &urls {
+        let server = start(url).await?;
+        let root = setup(&server).await?;
+        let base = &server.base;
+        let api = format!("{base}/api/v1");
+        // A seeker outside the demo caseworker's caseload has applied.
+        let (status, body) = root
+            .send(
+                Method::PUT,
+                &format!("{api}/seekers/s-elsewhere"),
+                Some(json!({"id": "s-elsewhere", "place": "TW-TPE"})),
+            )
+            .await?;
+        assert!(status.is_success(), "{status} {body}");
+        let other = "app-elsewhere".to_string();
+        let application = openpes_store::NewApplication {
+            id: other.clone(),
+            seeker_id: "s-elsewhere".into(),
+            vacancy_id: "v-1".into(),
+            employer_id: EMPLOYER.into(),
+            status: "applied".into(),
+            note: "私人的求職信".into(),
+        };
+        server
+            .state
+            .store()
+            .add_application(&application, "u-elsewhere", Utc::now())
+            .await?;
+        let seeker = Session::login(base, "seeker@demo.openpes.tw", "demo-seeker-pass").await?;
+        let (status, mine) = apply(&seeker, &api, "v-1", "我的求職信".into()).await?;
+        assert_eq!(status, StatusCode::CREATED, "{mine}");
+        let mine = mine["id"].as_str().ok_or("an id")?.to_string();
+
+        let caseworker =
+            Session::login(base, "caseworker@demo.openpes.tw", "demo-caseworker-pass").await?;
+        let (status, one) = caseworker
+            .send(Method::GET, &format!("{api}/applications/{mine}"), None)
+            .await?;
+        assert_eq!(status, StatusCode::OK, "in the caseload: {one}");
+        assert_eq!(one["note"], "我的求職信");
+        let (status, problem) = caseworker
+            .send(Method::GET, &format!("{api}/applications/{other}"), None)
+            .await?;
+        assert_eq!(status, StatusCode::FORBIDDEN, "outside the caseload");
+        assert!(!problem.to_string().contains("私人的求職信"), "{problem}");
+
+        // The employer it was sent to and administrators read both; the refusal is audited.
+        let employer =
+            Session::login(base, "employer@demo.openpes.tw", "demo-employer-pass").await?;
+        for session in [&employer, &root] {
+            for id in [&mine, &other] {
+                let (status, body) = session
+                    .send(Method::GET, &format!("{api}/applications/{id}"), None)
+                    .await?;
+                assert_eq!(status, StatusCode::OK, "{body}");
+            }
+        }
+        let (_, audit) = root
+            .send(
+                Method::GET,
+                &format!("{api}/seekers/s-elsewhere/audit"),
+                None,
+            )
+            .await?;
+        let denied = audit["entries"].as_array().is_some_and(|entries| {
+            entries
+                .iter()
+                .any(|e| e["action"] == "denied read" && e["subject_id"] == other.as_str())
+        });
+        assert!(denied, "{audit}");
+    }
+    Ok(())
+}

@@ -1,7 +1,9 @@
 //! Persisting the records matching works on: employers, job seekers and vacancies, each as a
 //! JSON document beside the columns queries need. Saving several vacancies is one transaction
 //! (an import stores all or nothing), and every vacancy change appends to the change feed
-//! (`vacancy_changes`), read with [`Store::vacancy_changes`] from a cursor.
+//! (`vacancy_changes`), read with [`Store::vacancy_changes`] from a cursor. A stored vacancy
+//! keeps its employer (a write naming another is refused), and an import adds employers but
+//! never changes one that exists.
 
 use crate::{Store, StoreError};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -135,13 +137,40 @@ impl Store {
         Ok((row.try_get("total")?, row.try_get("findable")?))
     }
 
-    /// Deletes a job seeker; false when there was none.
+    /// Deletes a job seeker with their applications (cover notes included), the applications'
+    /// status history and their saved vacancies, in one transaction; false when there was no
+    /// such seeker (and then nothing is deleted).
     pub async fn delete_seeker(&self, id: &str) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("DELETE FROM seekers WHERE id = $1")
             .bind(id.to_string())
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
-        Ok(done.rows_affected() > 0)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        let applications: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM applications WHERE seeker_id = $1")
+                .bind(id.to_string())
+                .fetch_all(&mut *tx)
+                .await?;
+        sqlx::query("DELETE FROM applications WHERE seeker_id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        // The history of an application that is gone may go (migration 0008).
+        for application in applications {
+            sqlx::query("DELETE FROM application_history WHERE application_id = $1")
+                .bind(application)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM saved_vacancies WHERE seeker_id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Adds or replaces vacancies, all in one transaction: either every one is stored (and
@@ -151,30 +180,34 @@ impl Store {
         vacancies: &[Vacancy],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.put_employers_and_vacancies(&[], vacancies, now).await
+        self.put_employers_and_vacancies(&[], vacancies, now)
+            .await
+            .map(|_| ())
     }
 
-    /// Adds or replaces employers and vacancies (an import that names its employers), all in
-    /// one transaction.
+    /// Adds employers that do not exist yet (an existing employer's record is left as it is)
+    /// and adds or replaces vacancies (an import that names its employers), all in one
+    /// transaction. Returns how many employers were added.
     pub async fn put_employers_and_vacancies(
         &self,
         employers: &[Employer],
         vacancies: &[Vacancy],
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<usize, StoreError> {
         let at = timestamp(now);
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
+        let mut added = 0;
         for employer in employers {
-            sqlx::query(
+            let done = sqlx::query(
                 "INSERT INTO employers (id, document, updated_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (id) DO UPDATE SET document = excluded.document, \
-                 updated_at = excluded.updated_at",
+                 ON CONFLICT (id) DO NOTHING",
             )
             .bind(employer.id.clone())
             .bind(document(employer)?)
             .bind(at.clone())
             .execute(&mut *tx)
             .await?;
+            added += done.rows_affected() as usize;
         }
         for (i, vacancy) in vacancies.iter().enumerate() {
             // Checked inside the transaction: one bad record rolls back the ones before it.
@@ -186,12 +219,14 @@ impl Store {
                     .collect();
                 StoreError::Invalid(fields.join("; "))
             })?;
-            sqlx::query(
+            // A vacancy keeps its employer: a row of another employer is not replaced.
+            let done = sqlx::query(
                 "INSERT INTO vacancies (id, employer, status, posted, document, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT (id) DO UPDATE SET employer = excluded.employer, \
+                 ON CONFLICT (id) DO UPDATE SET \
                  status = excluded.status, posted = excluded.posted, \
-                 document = excluded.document, updated_at = excluded.updated_at",
+                 document = excluded.document, updated_at = excluded.updated_at \
+                 WHERE vacancies.employer = excluded.employer",
             )
             .bind(vacancy.id.clone())
             .bind(vacancy.employer.clone())
@@ -201,6 +236,12 @@ impl Store {
             .bind(at.clone())
             .execute(&mut *tx)
             .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::Conflict(format!(
+                    "vacancy {} belongs to another employer",
+                    vacancy.id
+                )));
+            }
             sqlx::query("INSERT INTO vacancy_changes (vacancy_id, change, at) VALUES ($1, $2, $3)")
                 .bind(vacancy.id.clone())
                 .bind("upsert")
@@ -209,7 +250,7 @@ impl Store {
                 .await?;
         }
         tx.commit().await?;
-        Ok(())
+        Ok(added)
     }
 
     /// True when any seeker or vacancy is stored (without reading them).
@@ -270,7 +311,7 @@ impl Store {
 
     /// Deletes a vacancy (recorded in the change feed); false when there was none.
     pub async fn delete_vacancy(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("DELETE FROM vacancies WHERE id = $1")
             .bind(id.to_string())
             .execute(&mut *tx)

@@ -647,42 +647,20 @@ pub async fn get(
     Ok(Json(view(&state, &caller, record, lang, true).await?))
 }
 
-/// The employer reads its applications (logged like any read of the seeker's record);
-/// anyone else needs the right to read the seeker's record.
+/// Whether `caller` may read the application: its applicant's side, the employer it was sent
+/// to, the caseworker of the applicant's caseload or an administrator (the access policy
+/// decides; every attempt is in the applicant's audit trail).
 async fn authorize_read(
     state: &AppState,
     caller: &Caller,
     record: &ApplicationRecord,
 ) -> Result<(), ApiError> {
-    let purpose = format!(
-        "application {} for vacancy {}",
-        record.id, record.vacancy_id
-    );
-    if access::decide(
-        caller,
-        Action::ReadCandidates,
-        Target::Employer(&record.employer_id),
-    )
-    .is_ok()
-    {
-        let purpose = format!("{purpose} (applicant)");
-        return access::record(
-            state,
-            caller,
-            "read",
-            "seeker",
-            &record.seeker_id,
-            Some(&record.seeker_id),
-            &purpose,
-        )
-        .await;
-    }
-    access::authorize_seeker(
+    access::authorize_application(
         state,
         caller,
-        Action::ReadSeeker,
+        &record.id,
         &record.seeker_id,
-        &purpose,
+        &record.employer_id,
     )
     .await?;
     Ok(())
