@@ -3,7 +3,10 @@
 //! - **Plain text**: UTF-8, with or without a byte-order mark; UTF-16 with a byte-order mark.
 //! - **PDF**: the text layer, read by the `pdf-extract` crate. A scanned PDF has no text layer
 //!   and gets [`DocumentError::NoText`] (there is no OCR). The crate may panic on malformed
-//!   files; that is caught and reported as [`DocumentError::Pdf`].
+//!   files; that is caught and reported as [`DocumentError::Pdf`]. Nothing in it bounds what a
+//!   file may inflate to or make it do, so [`crate::pdf_guard`] checks the file first
+//!   (decompressed size, pages, forms, fonts; see there) and the text written is capped as it
+//!   is written.
 //! - **DOCX**: the paragraphs, tabs and line breaks of `word/document.xml`, read with the `zip`
 //!   and `quick-xml` crates. Decompression stops at a limit, so a zip bomb costs nothing.
 //!
@@ -41,6 +44,12 @@ pub enum DocumentError {
     NotUtf8 { offset: usize },
     #[error("the PDF cannot be read: {0}")]
     Pdf(String),
+    /// The PDF's streams decode to more than [`crate::pdf_guard::MAX_INFLATED_BYTES`].
+    #[error("the PDF's content inflates past the limit of {limit_mib} MiB")]
+    PdfInflatesTooMuch { limit_mib: usize },
+    /// Another bound of [`crate::pdf_guard`] was passed (pages, forms, work, encryption).
+    #[error("the PDF is not read: {0}")]
+    PdfTooComplex(String),
     #[error("the DOCX cannot be read: {0}")]
     Docx(String),
     #[error("the file has no text (a scanned document needs to be typed in or read by OCR first)")]
@@ -78,7 +87,7 @@ pub fn document_text(
     let format = detect(bytes)?;
     let raw = match format {
         DocumentFormat::Text => plain_text(bytes)?,
-        DocumentFormat::Pdf => pdf_text(bytes)?,
+        DocumentFormat::Pdf => pdf_text(bytes, max_text_bytes)?,
         DocumentFormat::Docx => docx_text(bytes, max_text_bytes.saturating_mul(8))?,
     };
     let text = tidy(&raw);
@@ -120,13 +129,56 @@ fn plain_text(bytes: &[u8]) -> Result<String, DocumentError> {
         })
 }
 
-fn pdf_text(bytes: &[u8]) -> Result<String, DocumentError> {
-    // The crate indexes and unwraps freely on malformed files: a panic is a bad file here.
-    let outcome = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem(bytes));
+/// The text layer of a PDF, refused when reading it would cost too much (see
+/// [`crate::pdf_guard`]) or write more than `max_text_bytes` (with room for the spaces and
+/// blank lines that [`tidy`] removes).
+fn pdf_text(bytes: &[u8], max_text_bytes: usize) -> Result<String, DocumentError> {
+    crate::pdf_guard::check_raw(bytes)?;
+    let limit = max_text_bytes.saturating_mul(4).saturating_add(4096);
+    let mut text = CappedText {
+        bytes: Vec::new(),
+        limit,
+        overflowed: false,
+    };
+    // The crates index and unwrap freely on malformed files: a panic is a bad file here.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let doc =
+            lopdf::Document::load_mem(bytes).map_err(|e| DocumentError::Pdf(e.to_string()))?;
+        crate::pdf_guard::check_document(&doc)?;
+        let sink: &mut dyn std::io::Write = &mut text;
+        let mut output = pdf_extract::PlainTextOutput::new(sink);
+        pdf_extract::output_doc(&doc, &mut output).map_err(|e| DocumentError::Pdf(e.to_string()))
+    }));
     match outcome {
-        Ok(Ok(text)) => Ok(text),
-        Ok(Err(error)) => Err(DocumentError::Pdf(error.to_string())),
+        _ if text.overflowed => Err(DocumentError::TooLarge {
+            limit: max_text_bytes,
+        }),
+        Ok(Ok(())) => Ok(String::from_utf8_lossy(&text.bytes).into_owned()),
+        Ok(Err(error)) => Err(error),
         Err(_) => Err(DocumentError::Pdf("malformed file".into())),
+    }
+}
+
+/// Where a PDF's text is written: refuses to grow past `limit` bytes, so that a small file
+/// cannot write gigabytes (a font may map one character code to a long string).
+struct CappedText {
+    bytes: Vec<u8>,
+    limit: usize,
+    overflowed: bool,
+}
+
+impl std::io::Write for CappedText {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.limit {
+            self.overflowed = true;
+            return Err(std::io::Error::other("the text is over the limit"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -335,6 +387,198 @@ mod tests {
             document_text(&bytes, 10_000),
             Err(DocumentError::TooLarge { .. })
         ));
+    }
+
+    /// A PDF made of `objects` (numbered from 1; the first is the catalog), with a correct
+    /// cross-reference table.
+    fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
+        let mut out = b"%PDF-1.7\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, body) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+            out.extend_from_slice(body);
+            out.extend_from_slice(b"\nendobj\n");
+        }
+        let xref = out.len();
+        out.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+        );
+        for offset in offsets {
+            out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objects.len() + 1
+            )
+            .as_bytes(),
+        );
+        out
+    }
+
+    /// A stream object: `dict` entries, the data compressed with zlib, `/Length`.
+    fn flate_stream(dict: &str, data: &mut dyn FnMut(&mut dyn Write)) -> Vec<u8> {
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        data(&mut encoder);
+        let compressed = encoder.finish().unwrap_or_default();
+        let mut out = format!("<< {dict} /Length {} >>\nstream\n", compressed.len()).into_bytes();
+        out.extend_from_slice(&compressed);
+        out.extend_from_slice(b"\nendstream");
+        out
+    }
+
+    /// Catalog, one page tree of `pages` pages that all show content object 4 (with font 3
+    /// as /F1, and `resources` added to their resources), then `rest` from object 4 on.
+    fn document(pages: usize, resources: &str, rest: Vec<Vec<u8>>) -> Vec<u8> {
+        let first_page = 4 + rest.len();
+        let kids: Vec<String> = (0..pages)
+            .map(|i| format!("{} 0 R", first_page + i))
+            .collect();
+        let mut objects = vec![
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            format!(
+                "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+                kids.join(" ")
+            )
+            .into_bytes(),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+        ];
+        objects.extend(rest);
+        for _ in 0..pages {
+            objects.push(
+                format!(
+                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+                     /Resources << /Font << /F1 3 0 R >> {resources} >> >>"
+                )
+                .into_bytes(),
+            );
+        }
+        pdf(&objects)
+    }
+
+    fn repeated(piece: &'static [u8], bytes: usize) -> impl FnMut(&mut dyn Write) {
+        move |out: &mut dyn Write| {
+            let chunk = piece.repeat((64 << 10) / piece.len());
+            for _ in 0..bytes / chunk.len() {
+                let _ = out.write_all(&chunk);
+            }
+        }
+    }
+
+    #[test]
+    fn a_small_pdf_of_ours_is_read() {
+        let content = flate_stream("/Filter /FlateDecode", &mut |out: &mut dyn Write| {
+            let _ = out.write_all(b"BT /F1 12 Tf 72 700 Td (Forklift operation) Tj ET");
+        });
+        let bytes = document(1, "", vec![content]);
+        assert_eq!(
+            document_text(&bytes, 10_000),
+            Ok((DocumentFormat::Pdf, "Forklift operation".to_string()))
+        );
+    }
+
+    #[test]
+    fn a_pdf_that_inflates_to_100_mb_is_refused_quickly() {
+        let content = flate_stream("/Filter /FlateDecode", &mut repeated(b" ", 100 << 20));
+        assert!(content.len() < 200_000, "{}", content.len());
+        let bytes = document(1, "", vec![content]);
+        let started = std::time::Instant::now();
+        let result = document_text(&bytes, 1 << 20);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(
+            result,
+            Err(DocumentError::PdfInflatesTooMuch { limit_mib: 64 })
+        );
+    }
+
+    #[test]
+    fn hidden_and_chained_filters_are_seen() {
+        // An escaped filter name, the data 200 KB after it, and an object stream.
+        let padding = "0 ".repeat(100_000);
+        let content = flate_stream(
+            &format!("/Filter /Fl#61teDecode /Padding [{padding}]"),
+            &mut repeated(b"q Q ", 100 << 20),
+        );
+        let bytes = document(1, "", vec![content]);
+        assert!(matches!(
+            document_text(&bytes, 1 << 20),
+            Err(DocumentError::PdfInflatesTooMuch { .. })
+        ));
+        let objects = flate_stream(
+            "/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode",
+            &mut repeated(b"6 0 ", 100 << 20),
+        );
+        let bytes = document(1, "", vec![b"<< >>".to_vec(), objects]);
+        assert!(matches!(
+            document_text(&bytes, 1 << 20),
+            Err(DocumentError::PdfInflatesTooMuch { .. })
+        ));
+    }
+
+    #[test]
+    fn a_form_that_draws_itself_is_refused() {
+        // Object 4: the page content draws /X, object 5: form /X draws itself (it aborted the
+        // process with a stack overflow).
+        let content = flate_stream("/Filter /FlateDecode", &mut |out: &mut dyn Write| {
+            let _ = out.write_all(b"/X Do");
+        });
+        let form = flate_stream(
+            "/Type /XObject /Subtype /Form /BBox [0 0 10 10] /Filter /FlateDecode",
+            &mut |out: &mut dyn Write| {
+                let _ = out.write_all(b"BT /F1 12 Tf (loop) Tj ET /X Do");
+            },
+        );
+        let bytes = document(1, "/XObject << /X 5 0 R >>", vec![content, form]);
+        assert!(
+            matches!(
+                document_text(&bytes, 10_000),
+                Err(DocumentError::PdfTooComplex(_))
+            ),
+            "{:?}",
+            document_text(&bytes, 10_000)
+        );
+    }
+
+    #[test]
+    fn content_read_again_on_every_page_counts_every_time() {
+        // 300 pages show one content stream of 1 MiB: 300 MiB to interpret.
+        let content = flate_stream("/Filter /FlateDecode", &mut repeated(b"q Q ", 1 << 20));
+        let bytes = document(300, "", vec![content]);
+        let started = std::time::Instant::now();
+        let result = document_text(&bytes, 1 << 20);
+        assert!(
+            matches!(&result, Err(DocumentError::PdfTooComplex(why)) if why.contains("interpreting")),
+            "{result:?}"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    }
+
+    #[test]
+    fn a_to_unicode_map_of_four_billion_codes_is_refused() {
+        let cmap = flate_stream("/Filter /FlateDecode", &mut |out: &mut dyn Write| {
+            let _ = out.write_all(
+                b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+                  1 begincodespacerange <00000000> <FFFFFFFF> endcodespacerange\n\
+                  1 beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange\n\
+                  endcmap CMapName currentdict /CMap defineresource pop end end",
+            );
+        });
+        let content = flate_stream("/Filter /FlateDecode", &mut |out: &mut dyn Write| {
+            let _ = out.write_all(b"BT /F2 12 Tf 72 700 Td (A) Tj ET");
+        });
+        let font =
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 5 0 R >>".to_vec();
+        let bytes = document(1, "/Font << /F2 6 0 R >>", vec![content, cmap, font]);
+        let result = document_text(&bytes, 10_000);
+        assert!(
+            matches!(&result, Err(DocumentError::PdfTooComplex(why)) if why.contains("interpreting")),
+            "{result:?}"
+        );
     }
 
     proptest::proptest! {

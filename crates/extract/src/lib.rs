@@ -6,12 +6,14 @@
 //! - [`ranker`]: TF-IDF similarity for text that names no label.
 //! - [`extractor`]: the combination, with vacancy cues (negation, optional, benefits).
 //! - [`metrics`]: RP@K, accuracy@K and MRR for the evaluation commands.
+//! - [`document`] and [`pdf_guard`]: uploaded files to text, within bounds.
 
 pub mod analyze;
 pub mod dictionary;
 pub mod document;
 pub mod extractor;
 pub mod metrics;
+pub mod pdf_guard;
 pub mod ranker;
 mod wordtable;
 

@@ -278,6 +278,16 @@ pub(crate) async fn file_text(
                 detail,
             },
         ),
+        // A PDF over a bound of what reading it may cost (see openpes_extract::pdf_guard).
+        e @ (DocumentError::PdfInflatesTooMuch { .. } | DocumentError::PdfTooComplex(_)) => {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Message::UnreadableFile {
+                    format: "PDF",
+                    detail: e.to_string(),
+                },
+            )
+        }
         DocumentError::Docx(detail) => ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             Message::UnreadableFile {
