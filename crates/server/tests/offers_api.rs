@@ -304,6 +304,14 @@ async fn only_offers_recorded_by_the_service_count_for_benefits() -> TestResult 
             .confirmed_referrals("s-confirmed", "2000-01-01", "2999-12-31")
             .await?
             .is_empty());
+        let (_, outbox) = f
+            .admin
+            .send(Method::GET, &format!("{api}/admin/outbox"), None)
+            .await?;
+        assert!(
+            outbox.to_string().contains("桃園物流 提供的工作機會"),
+            "the seeker is told to confirm or decline: {outbox}"
+        );
         let (status, _) = f
             .boss
             .send(

@@ -452,6 +452,26 @@ pub async fn propose_offer_api(
         recorded_role: role,
     };
     let stored = state.store().add_referral(&referral, now).await?;
+    if let Some(account) = state.store().user_of_seeker(&form.seeker).await? {
+        let employer_name = state
+            .store()
+            .employer(&vacancy.employer)
+            .await?
+            .map_or_else(|| vacancy.employer.clone(), |e| e.name);
+        let lang = UiLang::from_tag(&account.language).unwrap_or(UiLang::ZhTw);
+        let (subject, body) =
+            crate::web::i18n::offer_mail(lang, &employer_name, &vacancy.title, stored.id);
+        state
+            .store()
+            .push_outbox(&openpes_store::OutboxMessage {
+                id: 0,
+                recipient: account.email,
+                subject,
+                body,
+                created_at: crate::routes::people::now_text(),
+            })
+            .await?;
+    }
     access::record(
         &state,
         &caller,
