@@ -241,6 +241,14 @@ async fn imports_and_writes_never_touch_another_employers_records() -> TestResul
             .send(Method::DELETE, &format!("{api}/vacancies/{id_a}"), None)
             .await?;
         forbidden_naming(status, &problem, &id_a);
+        let (status, problem) = employer
+            .send(
+                Method::POST,
+                &format!("{api}/vacancies/{id_a}/suggestions"),
+                Some(json!({"accept": [], "reject": []})),
+            )
+            .await?;
+        forbidden_naming(status, &problem, &id_a);
         let (_, stored_a) = root
             .send(Method::GET, &format!("{api}/vacancies/{id_a}"), None)
             .await?;

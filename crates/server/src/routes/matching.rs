@@ -626,7 +626,13 @@ pub async fn decide_vacancy_suggestions(
         .vacancy(&id)
         .await?
         .ok_or_else(|| not_found("vacancy", &id))?;
-    access::authorize_employer(&caller, Action::ManageVacancies, &vacancy.employer)?;
+    authorize_owner(
+        &caller,
+        Action::ManageVacancies,
+        "vacancy",
+        &id,
+        &vacancy.employer,
+    )?;
     for suggestion in decide(&mut vacancy.suggestions, &decision)? {
         match suggestion.kind {
             SuggestionKind::Occupation => vacancy.occupation = Some(suggestion.concept),
