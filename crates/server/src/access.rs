@@ -707,4 +707,90 @@ mod tests {
             "a token cannot mint tokens"
         );
     }
+
+    #[test]
+    fn applications_are_read_by_their_parties_only() {
+        let application = |caseworker| Target::Application {
+            seeker: "s-1",
+            caseworker,
+            employer: "e-1",
+        };
+        let mine = application(Some("u-caseworker"));
+        let elsewhere = Target::Application {
+            seeker: "s-2",
+            caseworker: Some("u-someone-else"),
+            employer: "e-2",
+        };
+        let read = Action::ReadApplication;
+        assert_eq!(
+            decide(&session(Role::Seeker), read, mine),
+            Ok(Grant::OwnRecord)
+        );
+        assert_eq!(
+            decide(&session(Role::Employer), read, mine),
+            Ok(Grant::OwnOrganisation)
+        );
+        assert_eq!(
+            decide(&session(Role::Caseworker), read, mine),
+            Ok(Grant::Caseload)
+        );
+        assert_eq!(
+            decide(&session(Role::Admin), read, elsewhere),
+            Ok(Grant::Administrator)
+        );
+        for role in [
+            Role::Seeker,
+            Role::Employer,
+            Role::Caseworker,
+            Role::Analyst,
+        ] {
+            assert_eq!(
+                decide(&session(role), read, elsewhere),
+                Err(Denial::Forbidden),
+                "{role:?}"
+            );
+        }
+        assert_eq!(
+            decide(&session(Role::Caseworker), read, application(None)),
+            Err(Denial::Forbidden),
+            "a seeker in nobody's caseload"
+        );
+        // An application target is for reading applications only.
+        assert_eq!(
+            decide(&session(Role::Employer), Action::ManageVacancies, mine),
+            Err(Denial::Forbidden)
+        );
+    }
+
+    #[test]
+    fn audit_entries_keep_ids_and_fixed_words_only() {
+        assert_eq!(audit_id("demo-seeker-0000000"), "demo-seeker-0000000");
+        assert_eq!(audit_id("a@b.example"), "a@b.example");
+        assert_eq!(audit_id(&"x".repeat(129)), INVALID_ID);
+        assert_eq!(audit_id("<script>"), INVALID_ID);
+        assert_eq!(audit_id("名字"), INVALID_ID);
+        assert_eq!(audit_id(""), INVALID_ID);
+        assert!(!is_audit_id(INVALID_ID), "the marker is no id");
+        assert_eq!(
+            audit_purpose("consent findable=true outreach=false (own record)"),
+            "consent findable=true outreach=false (own record)"
+        );
+        let long = format!("apply for vacancy {} (refused)", "x".repeat(1 << 20));
+        assert_eq!(
+            audit_purpose(&long),
+            "apply for vacancy (invalid id) (refused)"
+        );
+        let many = "word ".repeat(1000);
+        assert!(audit_purpose(&many).len() <= MAX_PURPOSE_BYTES);
+        let entry = entry(
+            &session(Role::Employer),
+            "denied read",
+            "seeker",
+            &"s".repeat(5000),
+            Some(&"s".repeat(5000)),
+            "read record (refused)",
+        );
+        assert_eq!(entry.subject_id, INVALID_ID);
+        assert_eq!(entry.seeker_id, None, "nobody's trail");
+    }
 }
