@@ -46,6 +46,8 @@ pub const MAX_FORM_DEPTH: usize = 16;
 const OVERHEAD: usize = 256;
 /// What one ToUnicode map entry costs (its share of a hash map entry).
 const CMAP_ENTRY_BYTES: usize = 32;
+/// Most filters in one stream's chain (real files use one or two).
+pub const MAX_FILTER_CHAIN: usize = 8;
 /// Deepest nesting followed from a page's fonts to the streams they use.
 const MAX_FONT_DEPTH: usize = 8;
 /// Longest chain of `/Parent` links from a page (page trees are a few levels deep).
@@ -267,8 +269,9 @@ fn tokens(bytes: &[u8]) -> Vec<Token> {
     out
 }
 
-/// Every filter chain named after a `/Filter` key among `tokens`.
-fn filter_chains(tokens: &[Token]) -> Vec<Vec<Filter>> {
+/// Every filter chain named after a `/Filter` key among `tokens`; a chain of over
+/// [`MAX_FILTER_CHAIN`] filters refuses the file (each could multiply the size again).
+fn filter_chains(tokens: &[Token]) -> Result<Vec<Vec<Filter>>, DocumentError> {
     let mut chains = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
         if *token != Token::Name(b"Filter".to_vec()) {
@@ -276,16 +279,23 @@ fn filter_chains(tokens: &[Token]) -> Vec<Vec<Filter>> {
         }
         let names: Vec<&[u8]> = match tokens.get(i + 1) {
             Some(Token::Name(name)) => vec![name.as_slice()],
+            // An array of names (`lopdf` decodes nothing if an item is not a name); looking
+            // no further than the longest chain allowed keeps this linear.
             Some(Token::Open) => tokens[i + 2..]
                 .iter()
-                .take_while(|t| **t != Token::Close)
-                .filter_map(|t| match t {
+                .take(MAX_FILTER_CHAIN + 1)
+                .map_while(|t| match t {
                     Token::Name(name) => Some(name.as_slice()),
                     _ => None,
                 })
                 .collect(),
             _ => continue,
         };
+        if names.len() > MAX_FILTER_CHAIN {
+            return Err(refused(format!(
+                "a stream of the PDF has over {MAX_FILTER_CHAIN} filters"
+            )));
+        }
         // `lopdf` decodes a chain only when it knows every filter of it; up to the first
         // unknown one is what it inflates before it gives up.
         let chain: Vec<Filter> = names.iter().map_while(|n| Filter::from_name(n)).collect();
@@ -293,7 +303,7 @@ fn filter_chains(tokens: &[Token]) -> Vec<Vec<Filter>> {
             chains.push(chain);
         }
     }
-    chains
+    Ok(chains)
 }
 
 /// The largest integer following the name `key` among `tokens`.
@@ -354,7 +364,7 @@ pub fn check_raw(bytes: &[u8]) -> Result<(), DocumentError> {
                 "the PDF is encrypted; save or print it again without protection".into(),
             ));
         }
-        let chains = filter_chains(&region);
+        let chains = filter_chains(&region)?;
         if chains.is_empty() {
             continue;
         }
@@ -582,16 +592,31 @@ fn drawn_names(content: &[u8]) -> Vec<Vec<u8>> {
 /// CMap: each range maps every code from its first to its last (codes of up to four bytes,
 /// as `adobe-cmap-parser` reads them).
 fn cmap_entries(content: &[u8]) -> usize {
+    // A section runs from its begin marker to the next marker of any kind (one pass over the
+    // markers: sections never overlap, so this stays linear however many there are).
+    // (Position, and for a begin marker its length; 0 for an end marker.)
+    let mut markers: Vec<(usize, usize)> = Vec::new();
+    for (marker, begins) in [
+        (&b"beginbfrange"[..], true),
+        (b"begincidrange", true),
+        (b"endbfrange", false),
+        (b"endcidrange", false),
+    ] {
+        let len = if begins { marker.len() } else { 0 };
+        markers.extend(find_all(content, marker).map(|at| (at, len)));
+    }
+    if markers.is_empty() {
+        return 0;
+    }
+    markers.sort_unstable();
     let mut total = 0usize;
-    for section in [&b"beginbfrange"[..], b"begincidrange"] {
-        for at in find_all(content, section) {
-            let body = &content[at + section.len()..];
-            let end = find_all(body, b"endbf")
-                .chain(find_all(body, b"endcid"))
-                .next()
-                .unwrap_or(body.len());
-            total = total.saturating_add(range_entries(&body[..end]));
+    for (i, (at, len)) in markers.iter().enumerate() {
+        if *len == 0 {
+            continue;
         }
+        let end = markers.get(i + 1).map_or(content.len(), |(next, _)| *next);
+        let start = (at + len).min(end);
+        total = total.saturating_add(range_entries(&content[start..end]));
     }
     total
 }
@@ -717,13 +742,15 @@ mod tests {
     fn names_are_read_with_escapes_and_filters_in_chains() {
         let tokens = tokens(b"<< /Length 12 /Filter [/Fl#61teDecode /ASCII85Decode] >>");
         assert_eq!(
-            filter_chains(&tokens),
-            vec![vec![Filter::Flate, Filter::Ascii85]]
+            filter_chains(&tokens).ok(),
+            Some(vec![vec![Filter::Flate, Filter::Ascii85]])
         );
         assert_eq!(largest_after(&tokens, b"Length"), Some(12));
         // A chain is decoded up to its first filter lopdf does not know.
         let tokens = super::tokens(b"/Filter [/FlateDecode /DCTDecode /FlateDecode]");
-        assert_eq!(filter_chains(&tokens), vec![vec![Filter::Flate]]);
+        assert_eq!(filter_chains(&tokens).ok(), Some(vec![vec![Filter::Flate]]));
+        let nine = super::tokens(format!("/Filter [{}]", "/FlateDecode ".repeat(9)).as_bytes());
+        assert!(filter_chains(&nine).is_err());
     }
 
     #[test]
@@ -732,6 +759,17 @@ mod tests {
             b"2 beginbfrange\n<0000> <00FF> <0020>\n<0100> <0101> [<0041> <0042>]\nendbfrange\n\
                      1 begincidrange <00000000> <FFFFFFFF> 0 endcidrange";
         assert_eq!(cmap_entries(cmap), 256 + 2 + (1 << 32));
+    }
+
+    #[test]
+    fn scans_stay_linear_on_repeated_markers() {
+        let started = std::time::Instant::now();
+        assert_eq!(cmap_entries(&b"beginbfrange <00> ".repeat(200_000)), 0);
+        let mut file = b"%PDF-1.7\n".to_vec();
+        file.extend_from_slice(&b"/Filter [ ".repeat(200_000));
+        file.extend_from_slice(b"stream\nx\nendstream");
+        assert!(check_raw(&file).is_ok());
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
     }
 
     #[test]
