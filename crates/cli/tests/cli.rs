@@ -252,7 +252,8 @@ fn spawn_serve(
     let stderr = child.stderr.take().ok_or("no stderr")?;
     let mut address = None;
     let mut said = String::new();
-    for line in BufReader::new(stderr).lines() {
+    let mut lines = BufReader::new(stderr).lines();
+    for line in lines.by_ref() {
         let line = line?;
         said.push_str(&line);
         said.push('\n');
@@ -261,6 +262,8 @@ fn spawn_serve(
             break;
         }
     }
+    // Keep reading what the server logs, so that a full pipe never blocks it.
+    std::thread::spawn(move || lines.for_each(drop));
     Ok((child, address, said))
 }
 

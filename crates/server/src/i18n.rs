@@ -88,6 +88,12 @@ pub enum Message {
     TooManyRequests,
     /// Another change to the same records was being written at the same moment.
     Busy,
+    /// Disabling the only enabled administrator.
+    LastAdministrator,
+    /// A web form the server could not read (missing or malformed fields).
+    FormUnreadable,
+    /// A sign-in, registration or reset form posted from another site.
+    CrossSiteForm,
     Timeout,
     NotReady(Component),
     Internal,
@@ -225,6 +231,9 @@ impl Message {
             Message::Timeout => "timeout",
             Message::TooManyRequests => "too_many_requests",
             Message::Busy => "busy",
+            Message::LastAdministrator => "last_administrator",
+            Message::FormUnreadable => "form_unreadable",
+            Message::CrossSiteForm => "cross_site_form",
             Message::NotReady(_) => "not_ready",
             Message::Internal => "internal_error",
             Message::QueryRequired => "query_required",
@@ -287,6 +296,12 @@ impl Message {
             (Message::TooManyRequests, UiLang::En) => "Too many requests",
             (Message::Busy, UiLang::En) => "Changed at the same moment",
             (Message::Busy, UiLang::ZhTw) => "資料正同時被修改",
+            (Message::LastAdministrator, UiLang::En) => "The last administrator",
+            (Message::LastAdministrator, UiLang::ZhTw) => "最後一位系統管理員",
+            (Message::FormUnreadable, UiLang::En) => "The form could not be read",
+            (Message::FormUnreadable, UiLang::ZhTw) => "無法讀取表單",
+            (Message::CrossSiteForm, UiLang::En) => "Sent from another site",
+            (Message::CrossSiteForm, UiLang::ZhTw) => "來自其他網站的表單",
             (Message::TooManyRequests, UiLang::ZhTw) => "請求過於頻繁",
             (Message::Timeout, UiLang::En) => "Request timed out",
             (Message::Timeout, UiLang::ZhTw) => "請求逾時",
@@ -425,6 +440,24 @@ impl Message {
             }
             (Message::Busy, UiLang::ZhTw) => {
                 "有其他人正同時修改相同的資料，這次的變更未儲存，請再試一次。".into()
+            }
+            (Message::LastAdministrator, UiLang::En) => {
+                "This is the only enabled administrator: create or enable another one first.".into()
+            }
+            (Message::LastAdministrator, UiLang::ZhTw) => {
+                "這是唯一啟用中的系統管理員帳號，請先建立或啟用另一位系統管理員。".into()
+            }
+            (Message::FormUnreadable, UiLang::En) => {
+                "Some fields of the form were missing or could not be read. Go back, check what you entered and send it again.".into()
+            }
+            (Message::FormUnreadable, UiLang::ZhTw) => {
+                "表單有欄位缺漏或無法讀取，請返回上一頁檢查填寫的內容後再送出。".into()
+            }
+            (Message::CrossSiteForm, UiLang::En) => {
+                "This form was sent from another website, so it was not accepted. Open this service's own page and try again.".into()
+            }
+            (Message::CrossSiteForm, UiLang::ZhTw) => {
+                "這份表單是從其他網站送出的，因此未被接受。請開啟本服務的網頁後再試一次。".into()
             }
             (Message::TooManyRequests, UiLang::ZhTw) => {
                 "此用戶端的請求次數超過上限；請依 Retry-After 標頭的秒數稍後再試。".into()
@@ -741,6 +774,9 @@ mod tests {
             Message::PayloadTooLarge,
             Message::TooManyRequests,
             Message::Busy,
+            Message::LastAdministrator,
+            Message::FormUnreadable,
+            Message::CrossSiteForm,
             Message::Timeout,
             Message::NotReady(Component::Database),
             Message::Internal,

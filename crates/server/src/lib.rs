@@ -501,7 +501,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         .route("/api/docs", get(api_docs))
         .route("/static/api-docs.css", get(api_docs_css))
         .nest("/api/v1", api)
-        .merge(web::routes())
+        .merge(web::routes(&state))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(RequestBodyLimitLayer::new(limits.max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(
@@ -510,7 +510,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         ));
     let uploads = Router::new()
         .route("/api/v1/extract/file", post(routes::extract::extract_file))
-        .merge(web::upload_routes())
+        .merge(web::upload_routes(&state))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES));
     bounded

@@ -473,3 +473,89 @@ async fn failing_sign_ins_from_one_source_do_not_lock_the_owner_out_elsewhere() 
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn the_last_administrator_cannot_be_disabled() -> TestResult {
+    let (urls, _dir) = urls().await?;
+    let server = start(&urls[0]).await?;
+    let api = format!("{}/api/v1", server.base);
+    let admin = Session::login(&server.base, "admin@demo.openpes.tw", "demo-admin-pass").await?;
+    let (_, me) = admin.send(Method::GET, &format!("{api}/me"), None).await?;
+    let my_id = me["user"]["id"]
+        .as_str()
+        .ok_or(format!("no id: {me}"))?
+        .to_string();
+    let (status, problem) = admin
+        .send(
+            Method::PUT,
+            &format!("{api}/admin/users/{my_id}/disabled"),
+            Some(json!({"disabled": true})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    assert_eq!(problem["code"], "last_administrator");
+    // With a second administrator, the first may go.
+    let (status, _) = admin
+        .send(
+            Method::POST,
+            &format!("{api}/admin/users"),
+            Some(json!({"email": "second@agency.example", "password": "a long enough secret",
+                        "display_name": "Second", "role": "admin"})),
+        )
+        .await?;
+    assert!(status.is_success(), "{status}");
+    let (status, _) = admin
+        .send(
+            Method::PUT,
+            &format!("{api}/admin/users/{my_id}/disabled"),
+            Some(json!({"disabled": true})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    Ok(())
+}
+
+#[tokio::test]
+async fn unreadable_forms_and_cross_site_sign_ins_get_pages() -> TestResult {
+    let (urls, _dir) = urls().await?;
+    let server = start(&urls[0]).await?;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    // A sign-in form without its fields: a page in Chinese, not the framework's plain text.
+    let response = client
+        .post(format!("{}/login", server.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("nothing=here")
+        .send()
+        .await?;
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert!(response.status().is_client_error());
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    let page = response.text().await?;
+    assert!(page.contains("無法讀取表單"), "{page}");
+    // A sign-in posted from another site is refused (login CSRF).
+    let response = client
+        .post(format!("{}/login", server.base))
+        .header("origin", "https://evil.example")
+        .form(&[("email", "seeker@demo.openpes.tw"), ("password", "demo-seeker-pass")])
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(response.headers().get("set-cookie").is_none());
+    // The same form from this site signs in.
+    let host = server.base.clone();
+    let response = client
+        .post(format!("{}/login", server.base))
+        .header("origin", host)
+        .form(&[("email", "seeker@demo.openpes.tw"), ("password", "demo-seeker-pass")])
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    Ok(())
+}

@@ -1124,6 +1124,18 @@ pub async fn disable_user_api(
 ) -> Result<StatusCode, ApiError> {
     access::authorize_system(&caller, Action::Administer)?;
     let form = body(form)?;
+    if form.disabled {
+        // The service must keep someone who can administer it.
+        let admins = state.store().users(Some(Role::Admin.as_str())).await?;
+        let target_is_admin = admins.iter().any(|u| u.id == id && !u.disabled);
+        let others = admins.iter().filter(|u| u.id != id && !u.disabled).count();
+        if target_is_admin && others == 0 {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                Message::LastAdministrator,
+            ));
+        }
+    }
     if !state.store().set_user_disabled(&id, form.disabled).await? {
         return Err(ApiError::not_found(Message::RecordNotFound {
             kind: "user",

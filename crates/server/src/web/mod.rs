@@ -39,7 +39,13 @@ use openpes_taxonomy::{ConceptKind, Taxonomy};
 use serde::{Deserialize, Serialize};
 
 /// The web pages' routes (merged into the application router).
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: &AppState) -> Router<AppState> {
+    pages()
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard_pages))
+}
+
+/// Every page's route.
+fn pages() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/static/app.css", get(stylesheet))
@@ -338,6 +344,10 @@ pub(crate) fn local_path(candidate: &str) -> Option<String> {
     if let Some(query) = resolved.query() {
         path.push('?');
         path.push_str(query);
+    }
+    if let Some(fragment) = resolved.fragment() {
+        path.push('#');
+        path.push_str(fragment);
     }
     Some(path)
 }
@@ -692,8 +702,73 @@ async fn read_cv(
 }
 
 /// Routes that take file uploads (a larger body limit than the rest).
-pub fn upload_routes() -> Router<AppState> {
-    Router::new().route("/seekers/{id}/cv-file", post(seeker_cv_file))
+pub fn upload_routes(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/seekers/{id}/cv-file", post(seeker_cv_file))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard_pages))
+}
+
+/// Forms that work without a session (sign-in, registration, password reset) carry no CSRF
+/// token, so a cross-site page could post them (signing the victim in to the attacker's
+/// account): they are refused when the browser says the post comes from another site.
+const SESSIONLESS_FORMS: &[&str] = &["/login", "/register", "/reset", "/reset/confirm"];
+
+/// Whether the browser says the request comes from another site (`Sec-Fetch-Site`, or an
+/// `Origin` other than the `Host` it was sent to).
+fn cross_site(headers: &HeaderMap) -> bool {
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    if text(header::HeaderName::from_static("sec-fetch-site"))
+        .is_some_and(|site| site.eq_ignore_ascii_case("cross-site"))
+    {
+        return true;
+    }
+    match (text(header::ORIGIN), text(header::HOST)) {
+        (Some(origin), Some(host)) => {
+            let origin_host = origin
+                .split_once("://")
+                .map_or(origin, |(_, rest)| rest)
+                .trim_end_matches('/');
+            !origin_host.eq_ignore_ascii_case(host)
+        }
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// Around every page: refuses cross-site posts of the session-less forms, and turns the
+/// framework's plain-text refusals (a form that cannot be read: 400, 415, 422; 500) into an
+/// error page in the reader's language.
+async fn guard_pages(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let page = Page::from_request_parts(&mut parts, &state).await;
+    if parts.method == axum::http::Method::POST
+        && SESSIONLESS_FORMS.contains(&parts.uri.path())
+        && cross_site(&parts.headers)
+    {
+        if let Ok(page) = &page {
+            return page.fail(ApiError::new(StatusCode::FORBIDDEN, Message::CrossSiteForm));
+        }
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let response = next
+        .run(axum::extract::Request::from_parts(parts, body))
+        .await;
+    let status = response.status();
+    let plain_text = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/plain"));
+    match page {
+        Ok(page) if plain_text && (status.is_client_error() || status.is_server_error()) => {
+            page.fail(ApiError::new(status, Message::FormUnreadable))
+        }
+        _ => response,
+    }
 }
 
 /// A CV uploaded as PDF, DOCX or text: its text replaces the pasted CV.
@@ -1549,6 +1624,10 @@ mod tests {
             Some("/seekers/s-1?tab=cv")
         );
         assert_eq!(local_path("/a/../b").as_deref(), Some("/b"));
+        assert_eq!(
+            local_path("/seekers/x#apps-h").as_deref(),
+            Some("/seekers/x#apps-h")
+        );
         // What browsers would follow off the site (a tab or new line is dropped by them).
         for bad in [
             "//evil.example",
