@@ -151,7 +151,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<ApplicationRecord, StoreError> {
         let at = timestamp(now);
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(&format!(
             "INSERT INTO applications ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, $8)"
         ))
@@ -170,7 +170,7 @@ impl Store {
                 "{} applied for vacancy {} already",
                 new.seeker_id, new.vacancy_id
             )),
-            _ => StoreError::Database(e),
+            _ => StoreError::from(e),
         })?;
         append_history(&mut tx, &new.id, 1, &new.status, "", by, &at).await?;
         tx.commit().await?;
@@ -254,7 +254,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<ApplicationRecord>, StoreError> {
         let at = timestamp(now);
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let current = sqlx::query(&format!("SELECT {COLUMNS} FROM applications WHERE id = $1"))
             .bind(id.to_string())
             .fetch_optional(&mut *tx)
