@@ -51,10 +51,11 @@ pub async fn run(config: &Config, command: AdminCommand) -> Result<()> {
                 Some(path) => password_from_file(&path)?,
                 None => password_from_terminal()?,
             };
-            let user =
-                openpes_server::routes::people::create_administrator(&store, &email, &name, &password)
-                    .await
-                    .map_err(render)?;
+            let user = openpes_server::routes::people::create_administrator(
+                &store, &email, &name, &password,
+            )
+            .await
+            .map_err(render)?;
             println!(
                 "{}",
                 serde_json::json!({ "created": { "id": user.id, "email": user.email, "role": "admin" } })
@@ -64,7 +65,10 @@ pub async fn run(config: &Config, command: AdminCommand) -> Result<()> {
             let disabled = openpes_server::routes::people::disable_demo_accounts(&store)
                 .await
                 .map_err(render)?;
-            println!("{}", serde_json::json!({ "disabled_demo_accounts": disabled }));
+            println!(
+                "{}",
+                serde_json::json!({ "disabled_demo_accounts": disabled })
+            );
         }
     }
     store.close().await;

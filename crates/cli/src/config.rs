@@ -276,7 +276,11 @@ mod tests {
         // Demo accounts have published passwords: never the default.
         assert!(!config.server.demo);
         let env = vec![("OPENPES__SERVER__DEMO".to_string(), "true".to_string())];
-        assert!(Config::load(None, no_env, env, &Overrides::default())?.server.demo);
+        assert!(
+            Config::load(None, no_env, env, &Overrides::default())?
+                .server
+                .demo
+        );
         Ok(())
     }
 

@@ -523,7 +523,13 @@ mod tests {
             .expect("admin create");
         // A password is never an argument.
         assert!(Cli::try_parse_from([
-            "openpes", "admin", "create", "--email", "a@b.tw", "--password", "x"
+            "openpes",
+            "admin",
+            "create",
+            "--email",
+            "a@b.tw",
+            "--password",
+            "x"
         ])
         .is_err());
         Cli::try_parse_from(["openpes", "taxonomy", "import", "esco", "/x"]).expect("esco");

@@ -268,7 +268,11 @@ fn spawn_serve(
 }
 
 /// Signs in over the API; the session cookie on success.
-fn login(address: &str, email: &str, password: &str) -> Result<(u16, Option<String>), Box<dyn std::error::Error>> {
+fn login(
+    address: &str,
+    email: &str,
+    password: &str,
+) -> Result<(u16, Option<String>), Box<dyn std::error::Error>> {
     let (status, head, _) = http(
         address,
         "POST /api/v1/auth/login",
@@ -296,7 +300,14 @@ fn a_production_start_creates_no_demo_account_and_needs_an_administrator() -> Te
     let mut create = Command::new(env!("CARGO_BIN_EXE_openpes"))
         .arg("--data-dir")
         .arg(dir.path())
-        .args(["admin", "create", "--email", "chief@agency.example", "--password-file", "-"])
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "chief@agency.example",
+            "--password-file",
+            "-",
+        ])
         .env_remove("OPENPES_CONFIG")
         .env_remove("OPENPES__DATABASE__URL")
         .stdin(Stdio::piped())
@@ -309,7 +320,11 @@ fn a_production_start_creates_no_demo_account_and_needs_an_administrator() -> Te
         .ok_or("no stdin")?
         .write_all(b"a long enough secret\n")?;
     let out = create.wait_with_output()?;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let (mut child, address, said) = spawn_serve(dir.path(), &[])?;
     let result = (|| -> TestResult {
         let address = address.ok_or_else(|| format!("server did not start: {said}"))?;
@@ -333,7 +348,10 @@ fn a_production_start_creates_no_demo_account_and_needs_an_administrator() -> Te
         let users: Value = serde_json::from_str(&body)?;
         assert_eq!(users.as_array().map(Vec::len), Some(1), "{body}");
         let (_, page) = http_get(&address, "/")?;
-        assert!(!page.contains("demo-banner"), "no demo banner in production");
+        assert!(
+            !page.contains("demo-banner"),
+            "no demo banner in production"
+        );
         Ok(())
     })();
     child.kill()?;
@@ -369,7 +387,10 @@ fn serve_answers_with_the_starter_taxonomy() -> TestResult {
         let ready: Value = serde_json::from_str(&body)?;
         assert_eq!(ready["demo_accounts"], true, "demo mode says so: {body}");
         let (_, page) = http_get(&address, "/")?;
-        assert!(page.contains("demo-banner"), "every page warns of demo accounts");
+        assert!(
+            page.contains("demo-banner"),
+            "every page warns of demo accounts"
+        );
         // The first run stored a demo set and demo accounts: a seeker's matches need the
         // seeker; signed in as the demo seeker, they come explained.
         let matches_path = "/api/v1/seekers/demo-seeker-0000000/matches?lang=zh-TW";

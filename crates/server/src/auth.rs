@@ -393,7 +393,11 @@ async fn resolve(
     now: DateTime<Utc>,
 ) -> Result<Option<Principal>, ApiError> {
     if let Some(token) = bearer(headers) {
-        let Some((record, token)) = state.store().api_token(&digest(token), chrono::Utc::now()).await? else {
+        let Some((record, token)) = state
+            .store()
+            .api_token(&digest(token), chrono::Utc::now())
+            .await?
+        else {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 Message::InvalidToken,

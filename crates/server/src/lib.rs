@@ -590,8 +590,11 @@ async fn reject_nul(
     {
         return nul_error("body");
     }
-    next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes)))
-        .await
+    next.run(axum::extract::Request::from_parts(
+        parts,
+        axum::body::Body::from(bytes),
+    ))
+    .await
 }
 
 /// Whether `needle` (ASCII) occurs in `haystack`, ignoring ASCII case.
@@ -787,7 +790,11 @@ mod idle {
 
         /// The answer of an inner poll: the deadline moves on when it is ready, and a pending
         /// one fails once the connection has been idle too long.
-        fn watch<T>(&mut self, cx: &mut Context<'_>, polled: Poll<io::Result<T>>) -> Poll<io::Result<T>> {
+        fn watch<T>(
+            &mut self,
+            cx: &mut Context<'_>,
+            polled: Poll<io::Result<T>>,
+        ) -> Poll<io::Result<T>> {
             match polled {
                 Poll::Ready(result) => {
                     self.touched();

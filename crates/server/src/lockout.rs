@@ -230,11 +230,23 @@ mod tests {
         lockout.failed("a@x.tw", A, t0);
         lockout.failed("a@x.tw", A, t0);
         // The window has passed: this is the first failure of a new count.
-        assert_eq!(lockout.failed("a@x.tw", A, t0 + Duration::from_secs(61)), None);
-        assert_eq!(lockout.failed("a@x.tw", A, t0 + Duration::from_secs(62)), None);
+        assert_eq!(
+            lockout.failed("a@x.tw", A, t0 + Duration::from_secs(61)),
+            None
+        );
+        assert_eq!(
+            lockout.failed("a@x.tw", A, t0 + Duration::from_secs(62)),
+            None
+        );
         lockout.succeeded("a@x.tw", A);
-        assert_eq!(lockout.failed("a@x.tw", A, t0 + Duration::from_secs(63)), None);
-        assert_eq!(lockout.failed("a@x.tw", A, t0 + Duration::from_secs(64)), None);
+        assert_eq!(
+            lockout.failed("a@x.tw", A, t0 + Duration::from_secs(63)),
+            None
+        );
+        assert_eq!(
+            lockout.failed("a@x.tw", A, t0 + Duration::from_secs(64)),
+            None
+        );
         assert!(lockout
             .check("a@x.tw", A, t0 + Duration::from_secs(64))
             .is_ok());
@@ -260,7 +272,10 @@ mod tests {
         for _ in 0..3 {
             lockout.failed("a@x.tw", A, t0);
         }
-        assert!(lockout.check("a@x.tw", A, t0).is_err(), "locked where it failed");
+        assert!(
+            lockout.check("a@x.tw", A, t0).is_err(),
+            "locked where it failed"
+        );
         assert!(
             lockout.check("a@x.tw", B, t0).is_ok(),
             "the owner signs in from elsewhere"
@@ -281,8 +296,12 @@ mod tests {
 
     #[test]
     fn ipv6_sources_are_counted_per_64() {
-        let one: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
-        let same_net: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        let one: IpAddr = "2001:db8:1:2:aaaa::1"
+            .parse()
+            .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        let same_net: IpAddr = "2001:db8:1:2:bbbb::9"
+            .parse()
+            .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
         assert_eq!(Source::of(Some(one)), Source::of(Some(same_net)));
         assert_ne!(Source::of(Some(one)), Source::of(None));
     }

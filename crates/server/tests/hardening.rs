@@ -44,8 +44,8 @@ async fn start_with(url: &str, security: Security) -> Result<common::Server, Err
         idle_timeout: Duration::from_secs(4),
     };
     tokio::spawn(async move {
-        let _ = openpes_server::serve_with(listener, app, connections, std::future::pending())
-            .await;
+        let _ =
+            openpes_server::serve_with(listener, app, connections, std::future::pending()).await;
     });
     Ok(common::Server { base, state })
 }
@@ -113,7 +113,10 @@ async fn healthz_answers_while_the_matching_index_is_held() -> TestResult {
     );
     for request in waiting {
         let status = request.await??.status();
-        assert!(status.is_success() || status == StatusCode::NOT_FOUND, "{status}");
+        assert!(
+            status.is_success() || status == StatusCode::NOT_FOUND,
+            "{status}"
+        );
     }
     assert!(saver.await??.status().is_success());
     holder.join().map_err(|_| "holder panicked")?;
@@ -141,13 +144,19 @@ async fn half_sent_and_idle_connections_are_closed() -> TestResult {
         closed_within(stream)
     })
     .await??;
-    assert!(took < Duration::from_secs(5), "half-sent headers held {took:?}");
+    assert!(
+        took < Duration::from_secs(5),
+        "half-sent headers held {took:?}"
+    );
     // A connection that never sends anything.
     let took = tokio::task::spawn_blocking(move || -> std::io::Result<Duration> {
         closed_within(std::net::TcpStream::connect(&address)?)
     })
     .await??;
-    assert!(took < Duration::from_secs(8), "an idle connection held {took:?}");
+    assert!(
+        took < Duration::from_secs(8),
+        "an idle connection held {took:?}"
+    );
     Ok(())
 }
 
@@ -245,8 +254,10 @@ async fn a_nul_character_is_refused_as_422_on_every_backend() -> TestResult {
             .send(
                 Method::POST,
                 &format!("{api}/auth/register"),
-                Some(json!({"email": "a\u{0}@x.tw", "password": "long enough pass",
-                            "display_name": "A", "role": "seeker"})),
+                Some(
+                    json!({"email": "a\u{0}@x.tw", "password": "long enough pass",
+                            "display_name": "A", "role": "seeker"}),
+                ),
             )
             .await?;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
@@ -254,7 +265,11 @@ async fn a_nul_character_is_refused_as_422_on_every_backend() -> TestResult {
         let seeker =
             Session::login(&server.base, "seeker@demo.openpes.tw", "demo-seeker-pass").await?;
         let (_, mut record) = seeker
-            .send(Method::GET, &format!("{api}/seekers/demo-seeker-0000000"), None)
+            .send(
+                Method::GET,
+                &format!("{api}/seekers/demo-seeker-0000000"),
+                None,
+            )
             .await?;
         record["cv_text"] = json!("I drive forklifts\u{0}");
         let (status, _) = seeker
@@ -296,7 +311,10 @@ async fn concurrent_writers_wait_or_conflict_but_never_fail() -> TestResult {
         }
         for write in writes {
             let status = write.await??;
-            assert!(status.is_success(), "{url}: an unrelated write got {status}");
+            assert!(
+                status.is_success(),
+                "{url}: an unrelated write got {status}"
+            );
         }
         // Writers of one plan step: each either wins or is told of the other's change.
         let plan_url = format!("{api}/seekers/demo-seeker-0000000/plan");
@@ -396,7 +414,8 @@ async fn api_tokens_expire_and_die_with_a_password_reset() -> TestResult {
             )
             .await?;
         // The reset link is not readable by the administrator...
-        let admin = Session::login(&server.base, "admin@demo.openpes.tw", "demo-admin-pass").await?;
+        let admin =
+            Session::login(&server.base, "admin@demo.openpes.tw", "demo-admin-pass").await?;
         let (_, outbox) = admin
             .send(Method::GET, &format!("{api}/admin/outbox"), None)
             .await?;
@@ -431,7 +450,11 @@ async fn api_tokens_expire_and_die_with_a_password_reset() -> TestResult {
             .await?;
         assert_eq!(status, StatusCode::NO_CONTENT);
         let (status, _) = bearer.send(Method::GET, &format!("{api}/me"), None).await?;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "{url}: token outlived the reset");
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "{url}: token outlived the reset"
+        );
     }
     Ok(())
 }
@@ -499,8 +522,10 @@ async fn the_last_administrator_cannot_be_disabled() -> TestResult {
         .send(
             Method::POST,
             &format!("{api}/admin/users"),
-            Some(json!({"email": "second@agency.example", "password": "a long enough secret",
-                        "display_name": "Second", "role": "admin"})),
+            Some(
+                json!({"email": "second@agency.example", "password": "a long enough secret",
+                        "display_name": "Second", "role": "admin"}),
+            ),
         )
         .await?;
     assert!(status.is_success(), "{status}");
@@ -543,7 +568,10 @@ async fn unreadable_forms_and_cross_site_sign_ins_get_pages() -> TestResult {
     let response = client
         .post(format!("{}/login", server.base))
         .header("origin", "https://evil.example")
-        .form(&[("email", "seeker@demo.openpes.tw"), ("password", "demo-seeker-pass")])
+        .form(&[
+            ("email", "seeker@demo.openpes.tw"),
+            ("password", "demo-seeker-pass"),
+        ])
         .send()
         .await?;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
@@ -553,7 +581,10 @@ async fn unreadable_forms_and_cross_site_sign_ins_get_pages() -> TestResult {
     let response = client
         .post(format!("{}/login", server.base))
         .header("origin", host)
-        .form(&[("email", "seeker@demo.openpes.tw"), ("password", "demo-seeker-pass")])
+        .form(&[
+            ("email", "seeker@demo.openpes.tw"),
+            ("password", "demo-seeker-pass"),
+        ])
         .send()
         .await?;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);

@@ -40,8 +40,10 @@ use serde::{Deserialize, Serialize};
 
 /// The web pages' routes (merged into the application router).
 pub fn routes(state: &AppState) -> Router<AppState> {
-    pages()
-        .layer(axum::middleware::from_fn_with_state(state.clone(), guard_pages))
+    pages().layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        guard_pages,
+    ))
 }
 
 /// Every page's route.
@@ -705,7 +707,10 @@ async fn read_cv(
 pub fn upload_routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/seekers/{id}/cv-file", post(seeker_cv_file))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), guard_pages))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard_pages,
+        ))
 }
 
 /// Forms that work without a session (sign-in, registration, password reset) carry no CSRF
