@@ -900,3 +900,79 @@ fn sentence_texts<'a>(
         .enumerate()
         .map(move |(i, (s, e))| (i, text.get(s..e).unwrap_or("")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `drop_contained` as it was, comparing each match with every kept one: the reference.
+    fn drop_contained_quadratic(mut matches: Vec<LabelMatch>) -> Vec<LabelMatch> {
+        matches.sort_by_key(|m| (std::cmp::Reverse(m.end - m.start), m.start, m.concept));
+        let mut kept: Vec<LabelMatch> = Vec::new();
+        for m in matches {
+            let inside = kept.iter().any(|k| {
+                k.start <= m.start && m.end <= k.end && (k.end - k.start) > (m.end - m.start)
+            });
+            if !inside {
+                kept.push(m);
+            }
+        }
+        kept
+    }
+
+    fn label_match(concept: u32, start: usize, len: usize) -> LabelMatch {
+        LabelMatch {
+            concept: ConceptId(concept),
+            label: 0,
+            kind: MatchKind::Exact,
+            start,
+            end: start + len,
+            first_term: 0,
+            sentence: 0,
+            score: 1.0,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 500,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0xd0_c0de),
+            ..ProptestConfig::default()
+        })]
+
+        /// The sweep keeps exactly what comparing every pair kept, in the same order.
+        #[test]
+        fn dropping_contained_matches_agrees_with_comparing_every_pair(
+            spans in prop::collection::vec((0u32..4, 0usize..30, 1usize..8), 0..40),
+        ) {
+            let matches: Vec<LabelMatch> = spans
+                .iter()
+                .map(|(concept, start, len)| label_match(*concept, *start, *len))
+                .collect();
+            prop_assert_eq!(drop_contained(matches.clone()), drop_contained_quadratic(matches));
+        }
+
+        /// Pieces put back together are the text; each is at most `max` bytes (or one
+        /// character wider than that).
+        #[test]
+        fn pieces_cover_the_text_within_the_bound(text in "\\PC{0,200}", max in 1usize..40) {
+            let all: Vec<&str> = pieces(&text, max).collect();
+            prop_assert_eq!(all.concat(), text.clone());
+            for piece in all {
+                prop_assert!(!piece.is_empty());
+                prop_assert!(piece.len() <= max || piece.chars().count() == 1, "{:?}", piece);
+            }
+        }
+    }
+
+    #[test]
+    fn a_short_sentence_is_one_piece() {
+        let sentence = "We need a forklift driver with three years of experience.";
+        assert_eq!(
+            pieces(sentence, MAX_RANKED_PIECE_BYTES).collect::<Vec<_>>(),
+            [sentence]
+        );
+        assert_eq!(clip("護理師", 4), "護");
+    }
+}
