@@ -310,11 +310,14 @@ impl Ranker {
         let mut owners = Vec::new();
         let mut texts = Vec::new();
         for draft in drafts {
-            let weights: Vec<(u32, f32)> = draft
+            let mut weights: Vec<(u32, f32)> = draft
                 .tf
                 .into_iter()
                 .map(|(t, f)| (t, (1.0 + f.ln()) * idf[t as usize]))
                 .collect();
+            // A fixed order of summation (the hash map's differs from run to run): the same
+            // taxonomy always gives the same norms, so the same scores and near-tie orders.
+            weights.sort_unstable_by_key(|(t, _)| *t);
             let norm = weights.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
             if norm == 0.0 {
                 continue;
