@@ -9,8 +9,7 @@ mod common;
 
 use common::{urls, Error, Session, TestResult};
 use openpes_server::routes::people::ensure_demo_accounts;
-use openpes_server::{load_taxonomy, router, AppState, ConnectionLimits, Limits, Security};
-use openpes_store::Store;
+use openpes_server::{ConnectionLimits, Security};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use std::io::{Read, Write};
@@ -19,35 +18,17 @@ use std::time::{Duration, Instant};
 /// A server on a fresh database with the demo accounts, short connection limits and the given
 /// security settings.
 async fn start_with(url: &str, security: Security) -> Result<common::Server, Error> {
-    let store = Store::connect(url).await?;
-    let starter = openpes_taxonomy::starter::starter_dataset()?;
-    store
-        .save_dataset(&starter, &[], chrono::Utc::now())
-        .await?;
-    let (taxonomy, _) = load_taxonomy(&store).await?;
-    let state = AppState::with_security(store, taxonomy, security);
-    state.load_matching().await?;
-    ensure_demo_accounts(&state)
-        .await
-        .map_err(|e| format!("{:?}", e.message))?;
-    let limits = Limits {
-        requests_per_second: 0,
-        ..Limits::default()
-    };
-    let app = router(state.clone(), limits);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
     let connections = ConnectionLimits {
         header_read_timeout: Duration::from_secs(1),
         // Longer than any request here takes (as the configuration insists: longer than the
         // request timeout), since a request in progress sends nothing either.
         idle_timeout: Duration::from_secs(4),
     };
-    tokio::spawn(async move {
-        let _ =
-            openpes_server::serve_with(listener, app, connections, std::future::pending()).await;
-    });
-    Ok(common::Server { base, state })
+    let server = common::start_with(url, security, connections).await?;
+    ensure_demo_accounts(&server.state)
+        .await
+        .map_err(|e| format!("{:?}", e.message))?;
+    Ok(server)
 }
 
 async fn start(url: &str) -> Result<common::Server, Error> {

@@ -495,31 +495,26 @@ impl Store {
     /// that [`Store::outbox`] leaves out), newest first. Only for delivering mail: no person
     /// reads these through the service.
     pub async fn outbox_for_delivery(&self, limit: i64) -> Result<Vec<OutboxMessage>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, recipient, subject, COALESCE(delivery_body, body) AS body, created_at \
-             FROM outbox ORDER BY id DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(OutboxMessage {
-                    id: r.try_get("id")?,
-                    recipient: r.try_get("recipient")?,
-                    subject: r.try_get("subject")?,
-                    body: r.try_get("body")?,
-                    created_at: r.try_get("created_at")?,
-                })
-            })
-            .collect()
+        self.outbox_with("COALESCE(delivery_body, body)", limit)
+            .await
     }
 
-    /// The newest `limit` outbox messages, newest first.
+    /// The newest `limit` outbox messages, newest first, as people may read them.
     pub async fn outbox(&self, limit: i64) -> Result<Vec<OutboxMessage>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, recipient, subject, body, created_at FROM outbox ORDER BY id DESC LIMIT $1",
-        )
+        self.outbox_with("body", limit).await
+    }
+
+    /// The newest `limit` outbox messages with `body` read from the SQL expression `body`
+    /// (one of the two above, never input).
+    async fn outbox_with(
+        &self,
+        body: &'static str,
+        limit: i64,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT id, recipient, subject, {body} AS body, created_at FROM outbox \
+             ORDER BY id DESC LIMIT $1"
+        ))
         .bind(limit)
         .fetch_all(self.pool())
         .await?;

@@ -17,13 +17,28 @@ pub struct Server {
 }
 
 pub async fn start(url: &str) -> Result<Server, Error> {
+    start_with(
+        url,
+        openpes_server::Security::default(),
+        openpes_server::ConnectionLimits::default(),
+    )
+    .await
+}
+
+/// A server on a fresh database with the starter taxonomy, the given security settings and
+/// connection limits, and no rate limit.
+pub async fn start_with(
+    url: &str,
+    security: openpes_server::Security,
+    connections: openpes_server::ConnectionLimits,
+) -> Result<Server, Error> {
     let store = Store::connect(url).await?;
     let starter = openpes_taxonomy::starter::starter_dataset()?;
     store
         .save_dataset(&starter, &[], chrono::Utc::now())
         .await?;
     let (taxonomy, _) = load_taxonomy(&store).await?;
-    let state = AppState::new(store, taxonomy);
+    let state = AppState::with_security(store, taxonomy, security);
     state.load_matching().await?;
     let limits = Limits {
         requests_per_second: 0,
@@ -33,7 +48,8 @@ pub async fn start(url: &str) -> Result<Server, Error> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {
-        let _ = openpes_server::serve(listener, app, std::future::pending()).await;
+        let _ =
+            openpes_server::serve_with(listener, app, connections, std::future::pending()).await;
     });
     Ok(Server { base, state })
 }
