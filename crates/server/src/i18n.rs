@@ -154,7 +154,9 @@ pub enum Message {
     AccountLocked {
         retry_after_secs: u64,
     },
-    /// Registration with an e-mail address that is taken.
+    /// An account with the e-mail address exists: an administrator creating one, or a
+    /// registration's confirmation link used after the address got an account (registering
+    /// itself never says so).
     EmailTaken,
     /// A password that is too short or too long.
     WeakPassword {
@@ -163,6 +165,8 @@ pub enum Message {
     },
     /// A password-reset link that is unknown, used or expired.
     InvalidResetLink,
+    /// A registration's confirmation link that is unknown, used or expired.
+    InvalidRegistrationLink,
     /// A benefit claim that cannot be decided yet (still undetermined).
     ClaimNotDecidable {
         needed: String,
@@ -259,6 +263,7 @@ impl Message {
             Message::EmailTaken => "email_taken",
             Message::WeakPassword { .. } => "weak_password",
             Message::InvalidResetLink => "invalid_reset_link",
+            Message::InvalidRegistrationLink => "invalid_registration_link",
             Message::ClaimNotDecidable { .. } => "claim_not_decidable",
             Message::ClaimAlreadyDecided => "claim_already_decided",
             Message::StepChanged { .. } => "step_changed",
@@ -355,6 +360,8 @@ impl Message {
             (Message::WeakPassword { .. }, UiLang::ZhTw) => "密碼不符合規定",
             (Message::InvalidResetLink, UiLang::En) => "Invalid reset link",
             (Message::InvalidResetLink, UiLang::ZhTw) => "無效的重設連結",
+            (Message::InvalidRegistrationLink, UiLang::En) => "Invalid confirmation link",
+            (Message::InvalidRegistrationLink, UiLang::ZhTw) => "無效的確認連結",
             (Message::ClaimNotDecidable { .. }, UiLang::En) => "Claim cannot be decided",
             (Message::ClaimNotDecidable { .. }, UiLang::ZhTw) => "此申請無法決定",
             (Message::ClaimAlreadyDecided, UiLang::En) => "Claim already decided",
@@ -563,6 +570,12 @@ impl Message {
             }
             (Message::InvalidResetLink, UiLang::ZhTw) => {
                 "此密碼重設連結不存在、已使用或已過期；請重新申請。".into()
+            }
+            (Message::InvalidRegistrationLink, UiLang::En) => {
+                "This confirmation link is unknown, already used or expired; register again.".into()
+            }
+            (Message::InvalidRegistrationLink, UiLang::ZhTw) => {
+                "此註冊確認連結不存在、已使用或已過期；請重新註冊。".into()
             }
             (Message::ClaimNotDecidable { needed }, UiLang::En) => {
                 format!("This claim cannot be decided now: {needed}.")
@@ -817,6 +830,9 @@ mod tests {
             Message::AccountLocked {
                 retry_after_secs: 61,
             },
+            Message::EmailTaken,
+            Message::InvalidResetLink,
+            Message::InvalidRegistrationLink,
             Message::ApplicationChanged { current: 2 },
             Message::NoTextInFile,
             Message::UnsupportedFile { kind: "RTF".into() },

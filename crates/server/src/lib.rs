@@ -373,6 +373,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         )
         .route("/vacancies/{id}/candidates", get(m::vacancy_candidates))
         .route("/auth/register", post(p::register_api))
+        .route("/auth/register/confirm", post(p::confirm_registration_api))
         .route("/auth/login", post(p::login_api))
         .route("/auth/logout", post(p::logout_api))
         .route("/auth/password-reset", post(p::request_reset_api))

@@ -46,6 +46,7 @@ use utoipa::OpenApi;
         routes::search::search,
         routes::search::snapshot,
         routes::people::register_api,
+        routes::people::confirm_registration_api,
         routes::people::login_api,
         routes::people::logout_api,
         routes::people::request_reset_api,

@@ -2,8 +2,9 @@
 //! workers (`/healthz` answers while a writer holds it), half-sent connections are closed, the
 //! language switch is no open redirect, every answer carries the security headers, a NUL
 //! character is a 422 and not a 500, concurrent SQLite writers wait instead of failing, API
-//! tokens expire and die with a password reset, reset links are not readable in the outbox, and
-//! failing sign-ins from one source do not lock the owner out elsewhere.
+//! tokens expire and die with a password reset, reset links are not readable in the outbox,
+//! failing sign-ins from one source do not lock the owner out elsewhere, and registering does
+//! not tell whether an address has an account (it finishes through a mailed link).
 
 mod common;
 
@@ -569,5 +570,205 @@ async fn unreadable_forms_and_cross_site_sign_ins_get_pages() -> TestResult {
         .send()
         .await?;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    Ok(())
+}
+
+/// A registration's raw answer: status, content type and body.
+async fn register_raw(
+    client: &reqwest::Client,
+    api: &str,
+    email: &str,
+) -> Result<(StatusCode, String, String), Error> {
+    let response = client
+        .post(format!("{api}/auth/register"))
+        .json(
+            &json!({"email": email, "password": "a long enough password",
+                      "display_name": "Someone", "role": "seeker", "language": "en"}),
+        )
+        .send()
+        .await?;
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    Ok((status, content_type, response.text().await?))
+}
+
+#[tokio::test]
+async fn registering_does_not_tell_whether_an_address_has_an_account() -> TestResult {
+    let (urls, _dir) = urls().await?;
+    for url in urls {
+        let server = start(&url).await?;
+        let api = format!("{}/api/v1", server.base);
+        let client = reqwest::Client::new();
+        // A free address and one with an account get the very same answer.
+        let free = register_raw(&client, &api, "new.person@test.example").await?;
+        let taken = register_raw(&client, &api, "Seeker@demo.openpes.tw").await?;
+        assert_eq!(free.0, StatusCode::ACCEPTED, "{url}: {}", free.2);
+        assert_eq!(free, taken, "{url}: the answers differ");
+        let answer: serde_json::Value = serde_json::from_str(&free.2)?;
+        assert_eq!(answer, json!({"status": "confirmation_sent"}));
+
+        // Only the free address got a confirmation link; the owner of the taken one a notice.
+        let sent = server.state.store().outbox_for_delivery(50).await?;
+        let notice = sent
+            .iter()
+            .find(|m| m.recipient == "seeker@demo.openpes.tw")
+            .ok_or("no notice to the owner of the taken address")?;
+        assert!(
+            !notice.body.contains("token="),
+            "a taken address gets no link: {}",
+            notice.body
+        );
+        assert!(
+            notice.body.contains("/reset"),
+            "the notice says how to get back in: {}",
+            notice.body
+        );
+        let token = common::confirmation_token(&server, "new.person@test.example").await?;
+        assert!(token.len() >= 32, "{token}");
+        assert!(
+            server
+                .state
+                .store()
+                .pending_registration(&openpes_server::auth::digest(&token), chrono::Utc::now())
+                .await?
+                .is_some(),
+            "the free address's registration waits for its link"
+        );
+
+        // Nobody reads the link in the outbox people see (API or store).
+        let admin =
+            Session::login(&server.base, "admin@demo.openpes.tw", "demo-admin-pass").await?;
+        let (status, outbox) = admin
+            .send(Method::GET, &format!("{api}/admin/outbox"), None)
+            .await?;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            outbox.to_string().contains("new.person@test.example"),
+            "{outbox}"
+        );
+        assert!(!outbox.to_string().contains(&token), "{outbox}");
+        for message in server.state.store().outbox(50).await? {
+            assert!(!message.body.contains(&token), "{}", message.body);
+        }
+        // No account before the link is used, so the password does not sign in yet.
+        let (status, _) = Session::anonymous()?
+            .send(
+                Method::POST,
+                &format!("{api}/auth/login"),
+                Some(json!({"email": "new.person@test.example",
+                            "password": "a long enough password"})),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+        // The link creates the account and signs in, once.
+        let mut person = Session::anonymous()?;
+        let (status, session) = person
+            .send(
+                Method::POST,
+                &format!("{api}/auth/register/confirm"),
+                Some(json!({"token": token})),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::CREATED, "{url}: {session}");
+        assert_eq!(session["user"]["email"], "new.person@test.example");
+        assert_eq!(session["user"]["role"], "seeker");
+        let seeker_id = session["user"]["seeker_id"]
+            .as_str()
+            .ok_or("no seeker record")?
+            .to_string();
+        person.csrf = session["csrf_token"].as_str().map(str::to_string);
+        let (status, me) = person.send(Method::GET, &format!("{api}/me"), None).await?;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(me["user"]["seeker_id"], seeker_id.as_str());
+        let (status, _) = person
+            .send(Method::GET, &format!("{api}/seekers/{seeker_id}"), None)
+            .await?;
+        assert_eq!(status, StatusCode::OK, "the new seeker reads their record");
+        let (status, problem) = Session::anonymous()?
+            .send(
+                Method::POST,
+                &format!("{api}/auth/register/confirm"),
+                Some(json!({"token": token})),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::GONE, "a link works once");
+        assert_eq!(problem["code"], "invalid_registration_link");
+        Session::login(
+            &server.base,
+            "new.person@test.example",
+            "a long enough password",
+        )
+        .await?;
+
+        // The web form: the same page for a free and a taken address on a production server,
+        // with no link on it...
+        server.state.set_demo_accounts(false);
+        let web = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        let register_page = |email: &'static str| {
+            web.post(format!("{}/register", server.base))
+                .form(&[
+                    ("role", "seeker"),
+                    ("display_name", "Someone"),
+                    ("email", email),
+                    ("password", "a long enough password"),
+                ])
+                .send()
+        };
+        let free = register_page("web.person@test.example").await?;
+        let free = (free.status(), free.text().await?);
+        let taken = register_page("employer@demo.openpes.tw").await?;
+        let taken = (taken.status(), taken.text().await?);
+        assert_eq!(free.0, StatusCode::OK);
+        assert!(free.1.contains("請查看您的電子郵件"), "{}", free.1);
+        assert_eq!(free, taken, "{url}: the pages differ");
+        assert!(!free.1.contains("token="), "{}", free.1);
+        // ...while a demo server, which sends no mail, shows a free address's link.
+        server.state.set_demo_accounts(true);
+        let demo = register_page("demo.person@test.example")
+            .await?
+            .text()
+            .await?;
+        let token = common::confirmation_token(&server, "demo.person@test.example").await?;
+        assert!(
+            demo.contains("id=\"demo-link\"") && demo.contains(&token),
+            "{demo}"
+        );
+        // Opening the link creates nothing; its page has the button that does.
+        let page = web
+            .get(format!("{}/register/confirm?token={token}", server.base))
+            .send()
+            .await?;
+        assert_eq!(page.status(), StatusCode::OK);
+        let page = page.text().await?;
+        assert!(page.contains("demo.person@test.example") && page.contains("confirm-registration"));
+        let confirm = |origin: String| {
+            web.post(format!("{}/register/confirm", server.base))
+                .header("origin", origin)
+                .form(&[("token", token.as_str())])
+                .send()
+        };
+        let refused = confirm("https://evil.example".to_string()).await?;
+        assert_eq!(
+            refused.status(),
+            StatusCode::FORBIDDEN,
+            "a cross-site confirmation"
+        );
+        let done = confirm(server.base.clone()).await?;
+        assert_eq!(done.status(), StatusCode::SEE_OTHER);
+        assert!(done.headers().get("set-cookie").is_some(), "signed in");
+        let again = web
+            .get(format!("{}/register/confirm?token={token}", server.base))
+            .send()
+            .await?;
+        assert_eq!(again.status(), StatusCode::GONE);
+    }
     Ok(())
 }

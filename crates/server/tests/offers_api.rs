@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{admin, start, urls, Server, Session, TestResult};
+use common::{admin, register_and_confirm, start, urls, Server, Session, TestResult};
 use openpes_server::routes::offers::CONTACTS_PER_EMPLOYER_PER_DAY;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -511,18 +511,13 @@ async fn unverified_employers_see_and_contact_nobody_until_staff_approve() -> Te
         let base = &f.server.base;
         let _candidate = f.seeker("s-cand", true).await?;
         // Anyone may register an employer named after the agency; it waits for approval.
-        let mut impostor = Session::anonymous()?;
-        let (status, body) = impostor
-            .send(
-                Method::POST,
-                &format!("{api}/auth/register"),
-                Some(json!({"email": "wda@test.example", "password": PASSWORD,
-                    "display_name": "WDA", "role": "employer",
-                    "organisation": "勞動部勞動力發展署", "registration_number": "04595257"})),
-            )
-            .await?;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        impostor.csrf = body["csrf_token"].as_str().map(str::to_string);
+        let (impostor, body) = register_and_confirm(
+            &f.server,
+            json!({"email": "wda@test.example", "password": PASSWORD,
+                "display_name": "WDA", "role": "employer",
+                "organisation": "勞動部勞動力發展署", "registration_number": "04595257"}),
+        )
+        .await?;
         let employer = body["user"]["employer_id"]
             .as_str()
             .ok_or("employer id")?

@@ -8,7 +8,8 @@
 //! - [`taxonomy`]: persisting taxonomy datasets (each import one transaction) and loading them
 //!   back for the read model.
 //! - [`matching`]: employers, job seekers and vacancies, and the vacancy change feed.
-//! - [`people`]: accounts, sessions, API tokens, password resets and the outbox, offices,
+//! - [`people`]: accounts, registrations waiting for their e-mail confirmation, sessions, API
+//!   tokens, password resets and the outbox, offices,
 //!   caseloads, case notes and the append-only audit log.
 //! - [`benefits`]: benefit claims, decisions and register extracts.
 //! - [`guidance`]: the training catalog and seekers' action plans.
@@ -37,7 +38,7 @@ pub use matching::VacancyChange;
 pub use outreach::{ContactRecord, EmployerVerification};
 pub use people::{
     ApiTokenRecord, AuditEntry, AuditFilter, CaseNote, NewAuditEntry, Office, OutboxMessage,
-    UserRecord,
+    PendingRegistration, UserRecord,
 };
 pub use taxonomy::{ImportOutcome, ImportRecord, StoredSource};
 

@@ -1,8 +1,9 @@
-//! People and access: user accounts, login sessions, API tokens, password resets and the mail
-//! outbox, offices, caseloads, case notes, and the append-only audit log.
+//! People and access: user accounts, registrations waiting for their e-mail confirmation, login
+//! sessions, API tokens, password resets and the mail outbox, offices, caseloads, case notes,
+//! and the append-only audit log.
 //!
-//! Secrets are never stored: sessions, API tokens and reset links are kept as SHA-256 hashes
-//! computed by the caller, passwords as argon2 hashes. The audit log refuses updates and
+//! Secrets are never stored: sessions, API tokens, reset and confirmation links are kept as
+//! SHA-256 hashes computed by the caller, passwords as argon2 hashes. The audit log refuses updates and
 //! deletes at the database level (triggers), so not even a bug in this crate can rewrite it.
 
 use crate::matching::timestamp;
@@ -66,6 +67,49 @@ pub struct OutboxMessage {
     pub subject: String,
     pub body: String,
     pub created_at: String,
+}
+
+/// A self-registration waiting for the confirmation link mailed to its address: the account is
+/// created from it when the link is used (once, before `expires_at`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingRegistration {
+    /// SHA-256 (hex) of the link's secret; the secret itself is never stored.
+    pub token_digest: String,
+    /// Lower-cased.
+    pub email: String,
+    pub display_name: String,
+    /// `seeker` or `employer`.
+    pub role: String,
+    /// Argon2id in PHC string form.
+    pub password_hash: String,
+    /// An employer's organisation name.
+    pub organisation: Option<String>,
+    /// An employer's business registration number.
+    pub registration_number: Option<String>,
+    /// Preferred interface language (`zh-TW` or `en`).
+    pub language: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// RFC 3339, UTC.
+    pub expires_at: String,
+}
+
+const PENDING_COLUMNS: &str = "token_digest, email, display_name, role, password_hash, \
+     organisation, registration_number, language, created_at, expires_at";
+
+fn pending_of(row: &AnyRow) -> Result<PendingRegistration, StoreError> {
+    Ok(PendingRegistration {
+        token_digest: row.try_get("token_digest")?,
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        role: row.try_get("role")?,
+        password_hash: row.try_get("password_hash")?,
+        organisation: row.try_get("organisation")?,
+        registration_number: row.try_get("registration_number")?,
+        language: row.try_get("language")?,
+        created_at: row.try_get("created_at")?,
+        expires_at: row.try_get("expires_at")?,
+    })
 }
 
 /// A caseworker's note on a job seeker.
@@ -481,6 +525,93 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(Some(user_id))
+    }
+
+    /// Records a registration waiting for its confirmation link and puts the link's message in
+    /// the outbox, in one transaction (`message` as people may read it, without the link;
+    /// `delivery_body` as the mail transport sends it). Registrations expired by `now` are
+    /// purged on the way.
+    pub async fn create_pending_registration(
+        &self,
+        pending: &PendingRegistration,
+        now: DateTime<Utc>,
+        message: &OutboxMessage,
+        delivery_body: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM pending_registrations WHERE expires_at <= $1")
+            .bind(timestamp(now))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(&format!(
+            "INSERT INTO pending_registrations ({PENDING_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        ))
+        .bind(pending.token_digest.clone())
+        .bind(pending.email.to_lowercase())
+        .bind(pending.display_name.clone())
+        .bind(pending.role.clone())
+        .bind(pending.password_hash.clone())
+        .bind(pending.organisation.clone())
+        .bind(pending.registration_number.clone())
+        .bind(pending.language.clone())
+        .bind(pending.created_at.clone())
+        .bind(pending.expires_at.clone())
+        .execute(&mut *tx)
+        .await?;
+        insert_outbox(&mut tx, message, Some(delivery_body)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The registration waiting for the link whose secret hashes to `token_digest`, unless it
+    /// expired by `now` (read only: the confirmation page shows what the link would create).
+    pub async fn pending_registration(
+        &self,
+        token_digest: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<PendingRegistration>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {PENDING_COLUMNS} FROM pending_registrations \
+             WHERE token_digest = $1 AND expires_at > $2"
+        ))
+        .bind(token_digest.to_string())
+        .bind(timestamp(now))
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(pending_of).transpose()
+    }
+
+    /// Uses a confirmation link once: removes its waiting registration and returns it, or
+    /// `None` when the link is unknown, used or expired by `now` (an expired one is removed
+    /// too).
+    pub async fn take_pending_registration(
+        &self,
+        token_digest: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<PendingRegistration>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(&format!(
+            "DELETE FROM pending_registrations WHERE token_digest = $1 \
+             RETURNING {PENDING_COLUMNS}"
+        ))
+        .bind(token_digest.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let pending = row.as_ref().map(pending_of).transpose()?;
+        Ok(pending.filter(|p| p.expires_at.as_str() > timestamp(now).as_str()))
+    }
+
+    /// Removes the registrations whose links expired by `now`; returns how many.
+    pub async fn purge_expired_registrations(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("DELETE FROM pending_registrations WHERE expires_at <= $1")
+            .bind(timestamp(now))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
     }
 
     /// Puts a message in the outbox.

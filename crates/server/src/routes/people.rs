@@ -1,7 +1,8 @@
-//! People and access over the API: registration, login and logout, password reset through the
-//! outbox, one's own account and API tokens, a seeker's consent and the audit of their record,
-//! caseloads and case notes, administration (users, offices, caseloads, the audit log, the
-//! outbox) and aggregate statistics for analysts.
+//! People and access over the API: registration (finished through a confirmation link sent to
+//! the address, so that registering never tells whether an address has an account), login and
+//! logout, password reset through the outbox, one's own account and API tokens, a seeker's
+//! consent and the audit of their record, caseloads and case notes, administration (users,
+//! offices, caseloads, the audit log, the outbox) and aggregate statistics for analysts.
 //!
 //! The operations are `pub(crate)` functions so that the web pages call the very same code.
 
@@ -18,7 +19,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{Duration, SecondsFormat, Utc};
 use openpes_matching::{Employer, Seeker};
-use openpes_store::{ApiTokenRecord, AuditFilter, NewAuditEntry, OutboxMessage, Store, UserRecord};
+use openpes_store::{
+    ApiTokenRecord, AuditFilter, NewAuditEntry, OutboxMessage, PendingRegistration, Store,
+    UserRecord,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -147,57 +151,39 @@ fn language_tag(language: Option<&str>) -> String {
     }
 }
 
-/// Creates a self-registered seeker or employer (with an empty seeker record or a new
-/// employer organisation) and signs them in.
-pub(crate) async fn register(state: &AppState, form: Registration) -> Result<NewSession, ApiError> {
+/// How long a registration's confirmation link works (the register page says 24 hours too).
+pub(crate) const REGISTRATION_HOURS: i64 = 24;
+
+/// A registration whose fields passed the checks.
+struct CheckedRegistration {
+    email: String,
+    display_name: String,
+    role: Role,
+    organisation: Option<String>,
+    registration_number: Option<String>,
+    language: String,
+}
+
+/// Checks every field of a registration (422 naming the field), before anything depends on
+/// whether the address has an account.
+fn check_registration(form: &Registration) -> Result<CheckedRegistration, ApiError> {
     let email = check_email(&form.email)?;
     let display_name = check_name(&form.display_name)?;
     auth::check_password_rules(&form.password)?;
-    if state.store().user_by_email(&email).await?.is_some() {
-        return Err(ApiError::new(StatusCode::CONFLICT, Message::EmailTaken));
-    }
-    let now = Utc::now();
-    let mut record = UserRecord {
-        id: short_id("u"),
-        email,
-        display_name,
-        role: form.role.as_str().to_string(),
-        password_hash: String::new(),
-        seeker_id: None,
-        employer_id: None,
-        office_id: None,
-        language: language_tag(form.language.as_deref()),
-        disabled: false,
-        created_at: now_text(),
+    let trimmed = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
     };
-    match form.role {
-        Role::Seeker => {
-            let seeker = empty_seeker(short_id("s"));
-            state.store().put_seeker(&seeker, now).await?;
-            crate::routes::matching::index_seeker(state, &seeker).await?;
-            record.seeker_id = Some(seeker.id);
-        }
+    let (organisation, registration_number) = match form.role {
+        Role::Seeker => (None, None),
         Role::Employer => {
-            let name = form
-                .organisation
-                .as_deref()
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .ok_or_else(|| {
-                    invalid_field("organisation", "an employer names its organisation")
-                })?;
-            let employer = Employer {
-                id: short_id("e"),
-                name: name.to_string(),
-                registration: form
-                    .registration_number
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty())
-                    .map(str::to_string),
-            };
-            state.store().put_employer(&employer, now).await?;
-            record.employer_id = Some(employer.id);
+            let name = trimmed(&form.organisation).ok_or_else(|| {
+                invalid_field("organisation", "an employer names its organisation")
+            })?;
+            (Some(name), trimmed(&form.registration_number))
         }
         _ => {
             return Err(invalid_field(
@@ -205,11 +191,159 @@ pub(crate) async fn register(state: &AppState, form: Registration) -> Result<New
                 "only seeker or employer may register",
             ))
         }
-    }
-    let password = form.password.clone();
-    record.password_hash =
+    };
+    Ok(CheckedRegistration {
+        email,
+        display_name,
+        role: form.role,
+        organisation,
+        registration_number,
+        language: language_tag(form.language.as_deref()),
+    })
+}
+
+/// Starts a self-registration as a job seeker or an employer. The answer is the same whether
+/// the address is free or has an account, and costs the same (the password is hashed either
+/// way): a free address gets a confirmation link (the registration waits in the store until it
+/// is used, [`REGISTRATION_HOURS`] at most), an address with an account gets a notice that
+/// someone tried to register with it. Both go through the outbox.
+///
+/// Returns the confirmation link's secret when one was made, for a demo server's page to show
+/// (a demo server has no mail transport); the API never shows it.
+pub(crate) async fn register(
+    state: &AppState,
+    form: Registration,
+) -> Result<Option<String>, ApiError> {
+    let checked = check_registration(&form)?;
+    let password = form.password;
+    let password_hash =
         crate::routes::matching::blocking(move || auth::hash_password(&password)).await??;
-    store_user(state, &record).await?;
+    let now = Utc::now();
+    if let Some(user) = state.store().user_by_email(&checked.email).await? {
+        let lang =
+            crate::i18n::UiLang::from_tag(&user.language).unwrap_or(crate::i18n::UiLang::ZhTw);
+        let (subject, text) = crate::web::i18n::registration_taken_mail(lang);
+        let notice = OutboxMessage {
+            id: 0,
+            recipient: user.email,
+            subject,
+            body: text,
+            created_at: now_text(),
+        };
+        state.store().push_outbox(&notice).await?;
+        return Ok(None);
+    }
+    let token = auth::new_secret()?;
+    let lang =
+        crate::i18n::UiLang::from_tag(&checked.language).unwrap_or(crate::i18n::UiLang::ZhTw);
+    let (subject, text) = crate::web::i18n::registration_mail(lang, &token, REGISTRATION_HOURS);
+    // What people may read of it (administrators see the outbox): the link left out, so that
+    // nobody but the recipient can finish the registration.
+    let (_, shown) = crate::web::i18n::registration_mail(lang, "••••••", REGISTRATION_HOURS);
+    let message = OutboxMessage {
+        id: 0,
+        recipient: checked.email.clone(),
+        subject,
+        body: shown,
+        created_at: now_text(),
+    };
+    let pending = PendingRegistration {
+        token_digest: auth::digest(&token),
+        email: checked.email,
+        display_name: checked.display_name,
+        role: checked.role.as_str().to_string(),
+        password_hash,
+        organisation: checked.organisation,
+        registration_number: checked.registration_number,
+        language: checked.language,
+        created_at: now.to_rfc3339_opts(SecondsFormat::Millis, true),
+        expires_at: (now + Duration::hours(REGISTRATION_HOURS))
+            .to_rfc3339_opts(SecondsFormat::Millis, true),
+    };
+    state
+        .store()
+        .create_pending_registration(&pending, now, &message, &text)
+        .await?;
+    Ok(Some(token))
+}
+
+/// What a confirmation link would create, or 410 when it is unknown, used or expired (read
+/// only: the web page shows it with a button, so that a mail scanner opening the link creates
+/// nothing).
+pub(crate) async fn pending_registration(
+    state: &AppState,
+    token: &str,
+) -> Result<PendingRegistration, ApiError> {
+    state
+        .store()
+        .pending_registration(&auth::digest(token.trim()), Utc::now())
+        .await?
+        .ok_or_else(|| ApiError::new(StatusCode::GONE, Message::InvalidRegistrationLink))
+}
+
+/// Finishes a registration with its confirmation link (once): creates the account (with an
+/// empty seeker record or a new employer organisation), audits it and signs in. 410 when the
+/// link is unknown, used or expired, or when the address got an account meanwhile.
+pub(crate) async fn confirm_registration(
+    state: &AppState,
+    token: &str,
+) -> Result<NewSession, ApiError> {
+    let now = Utc::now();
+    let Some(pending) = state
+        .store()
+        .take_pending_registration(&auth::digest(token.trim()), now)
+        .await?
+    else {
+        return Err(ApiError::new(
+            StatusCode::GONE,
+            Message::InvalidRegistrationLink,
+        ));
+    };
+    let taken = || ApiError::new(StatusCode::GONE, Message::EmailTaken);
+    if state.store().user_by_email(&pending.email).await?.is_some() {
+        return Err(taken());
+    }
+    let role = Role::parse(&pending.role)
+        .filter(|r| matches!(r, Role::Seeker | Role::Employer))
+        .ok_or_else(|| ApiError::internal(&"a pending registration with another role"))?;
+    let mut record = UserRecord {
+        id: short_id("u"),
+        email: pending.email,
+        display_name: pending.display_name,
+        role: role.as_str().to_string(),
+        password_hash: pending.password_hash,
+        seeker_id: None,
+        employer_id: None,
+        office_id: None,
+        language: pending.language,
+        disabled: false,
+        created_at: now_text(),
+    };
+    if role == Role::Seeker {
+        let seeker = empty_seeker(short_id("s"));
+        state.store().put_seeker(&seeker, now).await?;
+        crate::routes::matching::index_seeker(state, &seeker).await?;
+        record.seeker_id = Some(seeker.id);
+    } else {
+        let name = pending
+            .organisation
+            .ok_or_else(|| ApiError::internal(&"a pending employer without organisation"))?;
+        let employer = Employer {
+            id: short_id("e"),
+            name,
+            registration: pending.registration_number,
+        };
+        state.store().put_employer(&employer, now).await?;
+        record.employer_id = Some(employer.id);
+    }
+    state
+        .store()
+        .create_user(&record)
+        .await
+        .map_err(|e| match e {
+            openpes_store::StoreError::Conflict(_) => taken(),
+            other => other.into(),
+        })?;
     let user = User::of_record(record).ok_or_else(|| ApiError::internal(&"unknown role"))?;
     let caller = Caller {
         principal: None,
@@ -254,16 +388,51 @@ pub(crate) fn empty_seeker(id: String) -> Seeker {
     }
 }
 
-/// Register as a job seeker or an employer; signs in (sets the session cookie).
+/// The answer to a registration: the same whether or not the address has an account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistrationAccepted {
+    /// Always `confirmation_sent`: a message went to the address (a confirmation link, or a
+    /// notice when the address already has an account).
+    pub status: String,
+}
+
+/// Register as a job seeker or an employer. A message goes to the address: a confirmation link
+/// (valid 24 hours; `POST /api/v1/auth/register/confirm` finishes the registration), or, when the
+/// address has an account, a notice to its owner. The answer is the same either way, so that it
+/// does not tell whether an address has an account.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "people", request_body = Registration,
-    responses((status = 201, description = "Registered and signed in", body = SessionView),
-        (status = 409, description = "E-mail taken", body = crate::error::Problem),
+    responses((status = 202, description = "A message was sent to the address", body = RegistrationAccepted),
         (status = 422, description = "Invalid fields", body = crate::error::Problem)))]
 pub async fn register_api(
     State(state): State<AppState>,
     form: Result<Json<Registration>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let session = register(&state, body(form)?).await?;
+    register(&state, body(form)?).await?;
+    let accepted = RegistrationAccepted {
+        status: "confirmation_sent".to_string(),
+    };
+    Ok((StatusCode::ACCEPTED, Json(accepted)).into_response())
+}
+
+/// The secret of a registration's confirmation link (its `token=` parameter).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationConfirmation {
+    pub token: String,
+}
+
+/// Finish a registration with the token of its confirmation link (once): creates the account
+/// and signs in (sets the session cookie).
+#[utoipa::path(post, path = "/api/v1/auth/register/confirm", tag = "people",
+    request_body = RegistrationConfirmation,
+    responses((status = 201, description = "Registered and signed in", body = SessionView),
+        (status = 410, description = "Unknown, used or expired link, or the address has an account meanwhile",
+            body = crate::error::Problem)))]
+pub async fn confirm_registration_api(
+    State(state): State<AppState>,
+    form: Result<Json<RegistrationConfirmation>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let session = confirm_registration(&state, &body(form)?.token).await?;
     Ok(with_cookie(&state, session, StatusCode::CREATED))
 }
 

@@ -33,6 +33,12 @@ const CATALOG: &[(&str, &str, &str)] = &[
     ("reset_sent", "If the address has an account, a reset link is on its way.", "若此電子郵件有帳號，重設連結已寄出。"),
     ("reset_done", "Your password was changed. Sign in with the new one.", "密碼已變更，請以新密碼登入。"),
     ("reset_token", "Code from the reset link", "重設連結中的代碼"),
+    ("register_sent_title", "Check your e-mail", "請查看您的電子郵件"),
+    ("register_sent", "We sent a message to the address you gave. To finish creating your account, open the confirmation link in it within 24 hours. If no message arrives, check your spam folder or register again.", "我們已寄送一封信到您填寫的電子郵件地址。請於 24 小時內開啟信中的確認連結，完成帳號註冊。若沒有收到信件，請查看垃圾郵件匣或重新註冊。"),
+    ("register_demo_link", "This is a demonstration server and sends no e-mail, so the confirmation link is shown here:", "這是示範系統，不會實際寄出電子郵件，因此直接在此顯示確認連結："),
+    ("register_confirm_title", "Confirm your registration", "確認註冊"),
+    ("register_confirm_lead", "Create this account and sign in?", "要建立以下帳號並登入嗎？"),
+    ("register_confirm_button", "Create my account", "建立帳號"),
     ("save", "Save", "儲存"),
     ("home_title", "Find work, find people, plan the next step", "找工作、找人才、規劃下一步"),
     ("home_lead", "A public employment service for job seekers, employers and caseworkers.", "為求職者、雇主與就業服務員提供的公共就業服務。"),
@@ -268,6 +274,49 @@ pub fn reset_mail(lang: UiLang, token: &str, hours: i64) -> (String, String) {
                 "有人申請重設此帳號的密碼。請於 {hours} 小時內開啟 /reset/confirm?token={token} \
                  設定新密碼。若非您本人申請，請忽略此訊息。"
             ),
+        ),
+    }
+}
+
+/// The subject and body of the message that finishes a registration: the confirmation link,
+/// valid for `hours`.
+pub fn registration_mail(lang: UiLang, token: &str, hours: i64) -> (String, String) {
+    match lang {
+        UiLang::En => (
+            "Confirm your OpenPES account".to_string(),
+            format!(
+                "Someone asked to create an OpenPES account with this e-mail address. To finish, \
+                 open /register/confirm?token={token} within {hours} hours. If it was not you, \
+                 ignore this message: no account is created."
+            ),
+        ),
+        UiLang::ZhTw => (
+            "確認您的 OpenPES 帳號".to_string(),
+            format!(
+                "有人以此電子郵件地址申請註冊 OpenPES 帳號。請於 {hours} 小時內開啟 \
+                 /register/confirm?token={token} 完成註冊。若非您本人申請，請忽略此訊息，\
+                 系統不會建立帳號。"
+            ),
+        ),
+    }
+}
+
+/// The subject and body of the notice to an address that already has an account when someone
+/// registers with it (registering answers the same either way; only the owner learns of it).
+pub fn registration_taken_mail(lang: UiLang) -> (String, String) {
+    match lang {
+        UiLang::En => (
+            "Someone tried to register with your e-mail address".to_string(),
+            "Someone tried to create an OpenPES account with this e-mail address, which already \
+             has one. If it was you, sign in at /login, or choose a new password at /reset if \
+             you forgot it. If it was not you, ignore this message: nothing was changed."
+                .to_string(),
+        ),
+        UiLang::ZhTw => (
+            "有人嘗試以您的電子郵件地址註冊".to_string(),
+            "有人嘗試以此電子郵件地址註冊 OpenPES 帳號，但此地址已有帳號。若是您本人，請至 \
+             /login 登入；若忘記密碼，請至 /reset 重設。若非您本人，請忽略此訊息，您的帳號沒有任何變更。"
+                .to_string(),
         ),
     }
 }

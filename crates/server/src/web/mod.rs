@@ -55,6 +55,10 @@ fn pages() -> Router<AppState> {
         .route("/lang/{tag}", get(switch_language))
         .route("/login", get(login_page).post(login_submit))
         .route("/register", get(register_page).post(register_submit))
+        .route(
+            "/register/confirm",
+            get(register_confirm_page).post(register_confirm_submit),
+        )
         .route("/logout", post(logout_submit))
         .route("/reset", get(reset_page).post(reset_submit))
         .route(
@@ -403,7 +407,10 @@ async fn login_submit(
 }
 
 async fn register_page(page: Page) -> Response {
-    page.ok("register.html", context! {})
+    page.ok(
+        "register.html",
+        context! { form => RegisterFields::default() },
+    )
 }
 
 #[derive(Deserialize)]
@@ -418,11 +425,43 @@ struct RegisterForm {
     registration_number: Option<String>,
 }
 
+/// What the registration form shows again after a refusal (everything but the password).
+#[derive(Serialize)]
+struct RegisterFields {
+    role: &'static str,
+    display_name: String,
+    email: String,
+    organisation: String,
+    registration_number: String,
+}
+
+impl Default for RegisterFields {
+    fn default() -> Self {
+        RegisterFields {
+            role: Role::Seeker.as_str(),
+            display_name: String::new(),
+            email: String::new(),
+            organisation: String::new(),
+            registration_number: String::new(),
+        }
+    }
+}
+
+/// Registers (see [`p::register`]): the page that follows says a message was sent, the same
+/// whether or not the address has an account. A demo server, which sends no mail, shows a free
+/// address's confirmation link there too.
 async fn register_submit(
     State(state): State<AppState>,
     page: Page,
     Form(form): Form<RegisterForm>,
 ) -> Response {
+    let fields = RegisterFields {
+        role: form.role.as_str(),
+        display_name: form.display_name.clone(),
+        email: form.email.clone(),
+        organisation: form.organisation.clone().unwrap_or_default(),
+        registration_number: form.registration_number.clone().unwrap_or_default(),
+    };
     let registration = Registration {
         email: form.email,
         password: form.password,
@@ -436,6 +475,76 @@ async fn register_submit(
         language: Some(page.lang.tag().to_string()),
     };
     match p::register(&state, registration).await {
+        Ok(token) => {
+            let demo_link = token
+                .filter(|_| state.demo_accounts())
+                .map(|token| format!("/register/confirm?token={token}"));
+            page.ok(
+                "register.html",
+                context! { sent => true, demo_link => demo_link },
+            )
+        }
+        Err(error) => {
+            let detail = form_error(&error, page.lang);
+            page.render(
+                "register.html",
+                error.status,
+                context! { error => detail, form => fields },
+            )
+        }
+    }
+}
+
+/// A registration as its confirmation page shows it.
+#[derive(Serialize)]
+struct PendingView {
+    email: String,
+    display_name: String,
+    role_name: &'static str,
+    organisation: Option<String>,
+}
+
+/// The confirmation link's page: what the link would create and a button that creates it (a
+/// GET creates nothing, so a mail scanner that opens the link uses nothing up).
+async fn register_confirm_page(
+    State(state): State<AppState>,
+    page: Page,
+    Query(query): Query<TokenQuery>,
+) -> Response {
+    let token = query.token.unwrap_or_default();
+    match p::pending_registration(&state, &token).await {
+        Ok(pending) => {
+            let role = Role::parse(&pending.role).unwrap_or(Role::Seeker);
+            let view = PendingView {
+                email: pending.email,
+                display_name: pending.display_name,
+                role_name: role_name(page.lang, role),
+                organisation: pending.organisation,
+            };
+            page.ok(
+                "register.html",
+                context! { confirm => true, token => token, pending => view },
+            )
+        }
+        Err(error) => page.render(
+            "register.html",
+            error.status,
+            context! { confirm => true, error => error.message.render(page.lang) },
+        ),
+    }
+}
+
+#[derive(Deserialize)]
+struct ConfirmForm {
+    token: String,
+}
+
+async fn register_confirm_submit(
+    State(state): State<AppState>,
+    page: Page,
+    Form(form): Form<ConfirmForm>,
+) -> Response {
+    match p::confirm_registration(&state, &form.token).await {
         Ok(session) => {
             let cookie = auth::session_cookie(&state, &session.cookie_value);
             (
@@ -444,10 +553,11 @@ async fn register_submit(
             )
                 .into_response()
         }
-        Err(error) => {
-            let detail = form_error(&error, page.lang);
-            page.render("register.html", error.status, context! { error => detail })
-        }
+        Err(error) => page.render(
+            "register.html",
+            error.status,
+            context! { confirm => true, error => error.message.render(page.lang) },
+        ),
     }
 }
 
@@ -713,10 +823,17 @@ pub fn upload_routes(state: &AppState) -> Router<AppState> {
         ))
 }
 
-/// Forms that work without a session (sign-in, registration, password reset) carry no CSRF
-/// token, so a cross-site page could post them (signing the victim in to the attacker's
-/// account): they are refused when the browser says the post comes from another site.
-const SESSIONLESS_FORMS: &[&str] = &["/login", "/register", "/reset", "/reset/confirm"];
+/// Forms that work without a session (sign-in, registration and its confirmation, password
+/// reset) carry no CSRF token, so a cross-site page could post them (signing the victim in to
+/// the attacker's account): they are refused when the browser says the post comes from another
+/// site.
+const SESSIONLESS_FORMS: &[&str] = &[
+    "/login",
+    "/register",
+    "/register/confirm",
+    "/reset",
+    "/reset/confirm",
+];
 
 /// Whether the browser says the request comes from another site (`Sec-Fetch-Site`, or an
 /// `Origin` other than the `Host` it was sent to).

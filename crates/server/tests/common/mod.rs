@@ -78,6 +78,69 @@ pub async fn admin(server: &Server) -> Result<Session, Error> {
     Session::token(&token)
 }
 
+/// The confirmation link's secret in the newest message to `recipient` as the mail transport
+/// sends it (the outbox people read leaves it out).
+pub async fn confirmation_token(server: &Server, recipient: &str) -> Result<String, Error> {
+    let recipient = recipient.trim().to_lowercase();
+    let sent = server
+        .state
+        .store()
+        .outbox_for_delivery(1_000)
+        .await?
+        .into_iter()
+        .find(|m| m.recipient == recipient)
+        .ok_or_else(|| format!("no message to {recipient}"))?;
+    let token: String = sent
+        .body
+        .split("/register/confirm?token=")
+        .nth(1)
+        .ok_or_else(|| {
+            format!(
+                "no confirmation link in the message to {recipient}: {}",
+                sent.body
+            )
+        })?
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect();
+    Ok(token)
+}
+
+/// Registers through the API as a person would: posts the registration (202), reads the
+/// confirmation link from the mail as sent, and confirms it (201). Returns the signed-in session
+/// (its CSRF token set) and the session's answer (`user`, `csrf_token`).
+pub async fn register_and_confirm(
+    server: &Server,
+    registration: Value,
+) -> Result<(Session, Value), Error> {
+    let api = format!("{}/api/v1", server.base);
+    let mut session = Session::anonymous()?;
+    let (status, body) = session
+        .send(
+            Method::POST,
+            &format!("{api}/auth/register"),
+            Some(registration.clone()),
+        )
+        .await?;
+    if status != StatusCode::ACCEPTED {
+        return Err(format!("registration {status}: {body}").into());
+    }
+    let email = registration["email"].as_str().unwrap_or_default();
+    let token = confirmation_token(server, email).await?;
+    let (status, body) = session
+        .send(
+            Method::POST,
+            &format!("{api}/auth/register/confirm"),
+            Some(json!({ "token": token })),
+        )
+        .await?;
+    if status != StatusCode::CREATED {
+        return Err(format!("confirmation {status}: {body}").into());
+    }
+    session.csrf = body["csrf_token"].as_str().map(str::to_string);
+    Ok((session, body))
+}
+
 /// A browser-like client: keeps cookies, and sends the session's CSRF token once known.
 pub struct Session {
     pub client: Client,
