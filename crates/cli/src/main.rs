@@ -5,6 +5,7 @@
 mod admin_cmd;
 mod config;
 mod extract_cmd;
+mod follow_bench;
 mod guidance_cmd;
 mod http_bench;
 mod match_cmd;
@@ -157,6 +158,18 @@ enum BenchCommand {
         #[arg(long, default_value_t = 200_000)]
         rounds: usize,
     },
+    /// Lag from a commit on one node to its visibility in another node's index (p50, p99)
+    /// under a steady write load; two nodes in this process over `--database-url`.
+    Follow {
+        /// Vacancy writes per second.
+        #[arg(long, default_value_t = 200)]
+        rate: u32,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// How often an idle follower polls (PostgreSQL also wakes it with NOTIFY).
+        #[arg(long, default_value_t = 250)]
+        poll_ms: u64,
+    },
     /// Match requests per second and latency through the HTTP API on loopback (server and
     /// load generator in this process, no rate limit).
     Http {
@@ -280,6 +293,24 @@ fn run() -> Result<()> {
             } => match_cmd::bench_match(&config, &taxonomy, vacancies, seekers, queries).await,
             Command::Bench {
                 command:
+                    BenchCommand::Follow {
+                        rate,
+                        seconds,
+                        poll_ms,
+                    },
+            } => {
+                follow_bench::bench_follow(
+                    &config,
+                    follow_bench::FollowBench {
+                        rate,
+                        seconds,
+                        poll_ms,
+                    },
+                )
+                .await
+            }
+            Command::Bench {
+                command:
                     BenchCommand::Http {
                         taxonomy,
                         vacancies,
@@ -332,9 +363,102 @@ async fn serve(config: &Config) -> Result<()> {
     let store = openpes_store::Store::connect(&url)
         .await
         .with_context(|| format!("cannot open the database {}", redact(&url)))?;
-    taxonomy_cmd::ensure_taxonomy(&store).await?;
+    // Any number of nodes may start together on one database: the first start's seeding runs
+    // under a lease, one node at a time, and finds what an earlier node stored.
+    take_first_start_lease(&store).await?;
+    let prepared = prepare(config, &store).await;
+    if let Err(e) = store.release_lease(FIRST_START_LEASE).await {
+        tracing::warn!(error = %e, "cannot release the first-start lease; it expires by itself");
+    }
+    let state = prepared?;
+    // Follow the other nodes' writes, and run the scheduled work once across nodes.
+    openpes_server::follow::spawn_follower(state.clone(), std::time::Duration::from_millis(250));
+    spawn_scheduled_work(state.clone());
+    let limits = openpes_server::Limits {
+        max_body_bytes: config.server.max_body_bytes,
+        request_timeout: std::time::Duration::from_secs(config.server.request_timeout_secs),
+        requests_per_second: config.server.requests_per_second,
+        burst: config.server.burst,
+    };
+    let router = openpes_server::router(state, limits);
+    let listener = tokio::net::TcpListener::bind(&config.server.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.server.bind))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, database = %redact(&url), "OpenPES is listening");
+    eprintln!(
+        "OpenPES is listening on http://{address} (web: http://{address}/, API docs: http://{address}/api/docs)"
+    );
+    let connections = openpes_server::ConnectionLimits {
+        header_read_timeout: std::time::Duration::from_secs(config.server.header_read_timeout_secs),
+        idle_timeout: std::time::Duration::from_secs(config.server.idle_timeout_secs),
+    };
+    openpes_server::serve_with(listener, router, connections, shutdown_signal()).await?;
+    store.close().await;
+    Ok(())
+}
+
+/// The lease under which a node seeds an empty database.
+const FIRST_START_LEASE: &str = "first-start";
+
+/// Waits until this node holds the first-start lease (another node may be seeding).
+async fn take_first_start_lease(store: &openpes_store::Store) -> Result<()> {
+    let mut told = false;
+    loop {
+        let held = store
+            .try_lease(
+                FIRST_START_LEASE,
+                chrono::Duration::minutes(5),
+                chrono::Utc::now(),
+            )
+            .await
+            .context("cannot take the first-start lease")?;
+        if held {
+            return Ok(());
+        }
+        if !told {
+            eprintln!("Another node is preparing the database; waiting for it.");
+            told = true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+}
+
+/// Scheduled work, checked every minute; each job runs once per period across all nodes
+/// (the node that claims the run in the database runs it), never at every node's start.
+fn spawn_scheduled_work(state: openpes_server::AppState) {
+    tokio::spawn(async move {
+        let mut minutely = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            minutely.tick().await;
+            let now = chrono::Utc::now();
+            // Claims that wait for a period set by law are looked at again every hour.
+            match openpes_server::benefits::redetermine_when_due(&state, now.date_naive(), now)
+                .await
+            {
+                Ok(Some(moved)) => tracing::info!(moved, "re-determined waiting claims"),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(
+                    error = %e.message.render(openpes_server::i18n::UiLang::En),
+                    "re-determining waiting claims failed"
+                ),
+            }
+            if let Err(e) = state.purge_login_failures().await {
+                tracing::warn!(error = %e, "purging old sign-in failures failed");
+            }
+        }
+    });
+}
+
+/// Everything a start does before it listens: the starter taxonomy, demo data in demo mode,
+/// the checks of a production start, the taxonomy and matching index in memory.
+async fn prepare(
+    config: &Config,
+    store: &openpes_store::Store,
+) -> Result<openpes_server::AppState> {
+    taxonomy_cmd::ensure_taxonomy(store).await?;
     let started = std::time::Instant::now();
-    let (taxonomy, report) = openpes_server::load_taxonomy(&store).await?;
+    let (taxonomy, report, fingerprint) = openpes_server::load_versioned_taxonomy(store).await?;
     tracing::info!(
         concepts = taxonomy.concepts().len(),
         labels = taxonomy.indexed_labels(),
@@ -344,7 +468,7 @@ async fn serve(config: &Config) -> Result<()> {
     );
     let demo = config.server.demo;
     if demo {
-        if openpes_server::routes::people::real_administrator_exists(&store)
+        if openpes_server::routes::people::real_administrator_exists(store)
             .await
             .map_err(render_api)?
         {
@@ -354,14 +478,14 @@ async fn serve(config: &Config) -> Result<()> {
                  server.demo)."
             );
         }
-        if match_cmd::ensure_demo(&store, &taxonomy).await? {
+        if match_cmd::ensure_demo(store, &taxonomy).await? {
             eprintln!("Stored demo employers, vacancies and job seekers (first run, demo mode).");
         }
-        if guidance_cmd::ensure_demo_courses(&store, &taxonomy).await? {
+        if guidance_cmd::ensure_demo_courses(store, &taxonomy).await? {
             eprintln!("Stored a demo training catalog (first run, demo mode).");
         }
     } else {
-        if openpes_server::routes::people::demo_accounts_enabled(&store)
+        if openpes_server::routes::people::demo_accounts_enabled(store)
             .await
             .map_err(render_api)?
         {
@@ -370,7 +494,7 @@ async fn serve(config: &Config) -> Result<()> {
                  Disable them with `openpes admin disable-demo`, or start with --demo."
             );
         }
-        if !openpes_server::routes::people::administrator_exists(&store)
+        if !openpes_server::routes::people::administrator_exists(store)
             .await
             .map_err(render_api)?
         {
@@ -393,6 +517,7 @@ async fn serve(config: &Config) -> Result<()> {
         api_token_lifetime: chrono::Duration::days(i64::from(config.server.api_token_days)),
     };
     let state = openpes_server::AppState::with_security(store.clone(), taxonomy, security);
+    state.set_taxonomy_fingerprint(fingerprint);
     state.load_matching().await?;
     if demo {
         let created = openpes_server::routes::people::ensure_demo_accounts(&state)
@@ -408,7 +533,7 @@ async fn serve(config: &Config) -> Result<()> {
         }
     }
     state.set_demo_accounts(
-        openpes_server::routes::people::demo_accounts_enabled(&store)
+        openpes_server::routes::people::demo_accounts_enabled(store)
             .await
             .map_err(render_api)?,
     );
@@ -436,42 +561,7 @@ async fn serve(config: &Config) -> Result<()> {
     {
         eprintln!("Filed two demo benefit claims (one decided automatically, one for review).");
     }
-    // Claims that wait for a period set by law are looked at again every hour.
-    let waiting_state = state.clone();
-    tokio::spawn(async move {
-        let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
-        loop {
-            hourly.tick().await;
-            let today = chrono::Utc::now().date_naive();
-            if let Err(e) =
-                openpes_server::benefits::redetermine_waiting(&waiting_state, today).await
-            {
-                tracing::warn!(error = %e.message.render(openpes_server::i18n::UiLang::En), "re-determining waiting claims failed");
-            }
-        }
-    });
-    let limits = openpes_server::Limits {
-        max_body_bytes: config.server.max_body_bytes,
-        request_timeout: std::time::Duration::from_secs(config.server.request_timeout_secs),
-        requests_per_second: config.server.requests_per_second,
-        burst: config.server.burst,
-    };
-    let router = openpes_server::router(state, limits);
-    let listener = tokio::net::TcpListener::bind(&config.server.bind)
-        .await
-        .with_context(|| format!("cannot listen on {}", config.server.bind))?;
-    let address = listener.local_addr()?;
-    tracing::info!(%address, database = %redact(&url), "OpenPES is listening");
-    eprintln!(
-        "OpenPES is listening on http://{address} (web: http://{address}/, API docs: http://{address}/api/docs)"
-    );
-    let connections = openpes_server::ConnectionLimits {
-        header_read_timeout: std::time::Duration::from_secs(config.server.header_read_timeout_secs),
-        idle_timeout: std::time::Duration::from_secs(config.server.idle_timeout_secs),
-    };
-    openpes_server::serve_with(listener, router, connections, shutdown_signal()).await?;
-    store.close().await;
-    Ok(())
+    Ok(state)
 }
 
 async fn shutdown_signal() {

@@ -238,7 +238,17 @@ fn spawn_serve(
     data_dir: &Path,
     extra: &[&str],
 ) -> Result<(std::process::Child, Option<String>, String), Box<dyn std::error::Error>> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_openpes"))
+    let mut child = start_serve(data_dir, extra)?;
+    let (address, said) = wait_listening(&mut child)?;
+    Ok((child, address, said))
+}
+
+/// Starts `openpes serve` on a free port with `extra` arguments, without waiting.
+fn start_serve(
+    data_dir: &Path,
+    extra: &[&str],
+) -> Result<std::process::Child, Box<dyn std::error::Error>> {
+    Ok(Command::new(env!("CARGO_BIN_EXE_openpes"))
         .arg("--data-dir")
         .arg(data_dir)
         .args(["serve", "--bind", "127.0.0.1:0"])
@@ -248,7 +258,14 @@ fn spawn_serve(
         .env_remove("OPENPES__DATABASE__URL")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
-        .spawn()?;
+        .spawn()?)
+}
+
+/// Reads a started server's stderr until it says where it listens (None when it exited
+/// first); returns that address and what it wrote until then.
+fn wait_listening(
+    child: &mut std::process::Child,
+) -> Result<(Option<String>, String), Box<dyn std::error::Error>> {
     let stderr = child.stderr.take().ok_or("no stderr")?;
     let mut address = None;
     let mut said = String::new();
@@ -264,7 +281,7 @@ fn spawn_serve(
     }
     // Keep reading what the server logs, so that a full pipe never blocks it.
     std::thread::spawn(move || lines.for_each(drop));
-    Ok((child, address, said))
+    Ok((address, said))
 }
 
 /// Signs in over the API; the session cookie on success.
@@ -835,5 +852,92 @@ fn rules_test_passes_both_programs_and_names_a_broken_case() -> TestResult {
     let determination = json_of(&output)?;
     assert_eq!(determination["outcome"], "ineligible");
     assert_eq!(determination["reasons"][0]["id"], "not_pensioner");
+    Ok(())
+}
+
+/// Counts in a database, by SQL (the checks below look at what two nodes stored).
+fn count(url: &str, sql: &str) -> Result<i64, Box<dyn std::error::Error>> {
+    use sqlx::Connection;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    Ok(runtime.block_on(async {
+        sqlx::any::install_default_drivers();
+        let mut connection = sqlx::AnyConnection::connect(url).await?;
+        let n: i64 = sqlx::query_scalar(sql).fetch_one(&mut connection).await?;
+        connection.close().await?;
+        Ok::<i64, sqlx::Error>(n)
+    })?)
+}
+
+/// A fresh database for one round: PostgreSQL when the tests have a server, else SQLite.
+fn fresh_database(dir: &Path) -> Result<String, Box<dyn std::error::Error>> {
+    match std::env::var(openpes_store::testing::TEST_DATABASE_URL_VAR) {
+        Ok(base) if !base.is_empty() => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            Ok(runtime.block_on(openpes_store::testing::create_postgres_database(&base))?)
+        }
+        _ => Ok(openpes_store::Store::sqlite_url_in(dir)),
+    }
+}
+
+#[test]
+fn two_nodes_starting_together_on_an_empty_database_seed_once() -> TestResult {
+    for round in 0..10 {
+        let dir = tempfile::tempdir()?;
+        let url = fresh_database(dir.path())?;
+        let mut first = start_serve(dir.path(), &["--demo", "--database-url", &url])?;
+        let mut second = start_serve(dir.path(), &["--demo", "--database-url", &url])?;
+        let (address_1, said_1) = wait_listening(&mut first)?;
+        let (address_2, said_2) = wait_listening(&mut second)?;
+        let addresses = [address_1.clone(), address_2.clone()];
+        let result = (|| -> TestResult {
+            for (address, said) in [(&address_1, &said_1), (&address_2, &said_2)] {
+                let address = address
+                    .as_deref()
+                    .ok_or(format!("round {round}: a node did not start: {said}"))?;
+                let (status, body) = http_get(address, "/readyz")?;
+                assert_eq!(status, 200, "round {round}: {body}");
+            }
+            let vacancies = count(&url, "SELECT COUNT(*) FROM vacancies")?;
+            assert!(vacancies > 0, "round {round}: demo vacancies stored");
+            assert_eq!(
+                count(
+                    &url,
+                    "SELECT COUNT(*) FROM change_log WHERE kind = 'vacancy'"
+                )?,
+                vacancies,
+                "round {round}: each demo vacancy written once"
+            );
+            assert_eq!(
+                count(&url, "SELECT COUNT(*) FROM benefit_claims")?,
+                2,
+                "round {round}: the two demo claims filed once"
+            );
+            assert_eq!(
+                count(
+                    &url,
+                    "SELECT COUNT(*) FROM users WHERE email LIKE '%@demo.openpes.tw'"
+                )?,
+                count(
+                    &url,
+                    "SELECT COUNT(DISTINCT email) FROM users WHERE email LIKE '%@demo.openpes.tw'"
+                )?,
+            );
+            assert_eq!(
+                count(&url, "SELECT COUNT(*) FROM taxonomy_imports")?,
+                1,
+                "round {round}: the starter taxonomy imported once"
+            );
+            Ok(())
+        })();
+        for child in [&mut first, &mut second] {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        result.map_err(|e| format!("{e} (nodes at {addresses:?})"))?;
+    }
     Ok(())
 }

@@ -283,7 +283,8 @@ pub async fn login(
 ) -> Result<NewSession, ApiError> {
     if let Err(remaining) = state
         .lockout()
-        .check(email, source, std::time::Instant::now())
+        .check(state.store(), email, source, std::time::SystemTime::now())
+        .await?
     {
         return Err(account_locked(remaining));
     }
@@ -299,10 +300,10 @@ pub async fn login(
         (true, Some(record)) => User::of_record(record)
             .ok_or_else(|| ApiError::internal(&"stored user has an unknown role"))?,
         _ => {
-            if let Some(locked_for) =
-                state
-                    .lockout()
-                    .failed(email, source, std::time::Instant::now())
+            if let Some(locked_for) = state
+                .lockout()
+                .failed(state.store(), email, source, std::time::SystemTime::now())
+                .await?
             {
                 tracing::warn!("sign-in locked after repeated wrong passwords");
                 return Err(account_locked(locked_for));
@@ -313,7 +314,10 @@ pub async fn login(
             ));
         }
     };
-    state.lockout().succeeded(email, source);
+    state
+        .lockout()
+        .succeeded(state.store(), email, source)
+        .await?;
     open_session(state, user).await
 }
 

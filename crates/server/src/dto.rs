@@ -373,4 +373,14 @@ pub struct Health {
     /// for real use).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub demo_accounts: Option<bool>,
+    /// Readiness only: the taxonomy this node serves (each source with its version and
+    /// content hash), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taxonomy: Option<String>,
+    /// Readiness only: the change-log position this node has applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applied_change: Option<i64>,
+    /// Readiness only: committed changes this node has not applied yet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes_behind: Option<i64>,
 }

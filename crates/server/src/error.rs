@@ -49,6 +49,10 @@ impl From<openpes_store::StoreError> for ApiError {
             openpes_store::StoreError::Busy(_) => {
                 ApiError::new(StatusCode::CONFLICT, Message::Busy)
             }
+            // A decision on a claim version that another decision already used.
+            openpes_store::StoreError::Stale(_) => {
+                ApiError::new(StatusCode::CONFLICT, Message::ClaimChanged)
+            }
             other => ApiError::internal(&other),
         }
     }

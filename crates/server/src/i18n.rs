@@ -56,6 +56,8 @@ impl UiLang {
 pub enum Component {
     Database,
     Taxonomy,
+    /// The node serves another taxonomy than the database holds (a reload is pending).
+    TaxonomyBehind,
 }
 
 impl Component {
@@ -65,6 +67,10 @@ impl Component {
             (Component::Database, UiLang::ZhTw) => "資料庫沒有回應",
             (Component::Taxonomy, UiLang::En) => "no taxonomy is loaded",
             (Component::Taxonomy, UiLang::ZhTw) => "尚未載入分類體系",
+            (Component::TaxonomyBehind, UiLang::En) => {
+                "this node still serves an older taxonomy than the database holds"
+            }
+            (Component::TaxonomyBehind, UiLang::ZhTw) => "此節點仍在使用較舊的分類體系，尚未更新",
         }
     }
 }
@@ -88,6 +94,8 @@ pub enum Message {
     TooManyRequests,
     /// Another change to the same records was being written at the same moment.
     Busy,
+    /// A decision on a claim that was decided meanwhile (on the version this one was based on).
+    ClaimChanged,
     /// Disabling the only enabled administrator.
     LastAdministrator,
     /// A web form the server could not read (missing or malformed fields).
@@ -235,6 +243,7 @@ impl Message {
             Message::Timeout => "timeout",
             Message::TooManyRequests => "too_many_requests",
             Message::Busy => "busy",
+            Message::ClaimChanged => "claim_changed",
             Message::LastAdministrator => "last_administrator",
             Message::FormUnreadable => "form_unreadable",
             Message::CrossSiteForm => "cross_site_form",
@@ -301,6 +310,8 @@ impl Message {
             (Message::TooManyRequests, UiLang::En) => "Too many requests",
             (Message::Busy, UiLang::En) => "Changed at the same moment",
             (Message::Busy, UiLang::ZhTw) => "資料正同時被修改",
+            (Message::ClaimChanged, UiLang::En) => "The claim was decided meanwhile",
+            (Message::ClaimChanged, UiLang::ZhTw) => "此申請已有新的決定",
             (Message::LastAdministrator, UiLang::En) => "The last administrator",
             (Message::LastAdministrator, UiLang::ZhTw) => "最後一位系統管理員",
             (Message::FormUnreadable, UiLang::En) => "The form could not be read",
@@ -447,6 +458,12 @@ impl Message {
             }
             (Message::Busy, UiLang::ZhTw) => {
                 "有其他人正同時修改相同的資料，這次的變更未儲存，請再試一次。".into()
+            }
+            (Message::ClaimChanged, UiLang::En) => {
+                "Someone else decided this claim while you were looking at it; your decision was not recorded. Read the new decision first.".into()
+            }
+            (Message::ClaimChanged, UiLang::ZhTw) => {
+                "在您檢視期間，已有其他人對此申請作出決定；您的決定未被記錄，請先閱讀最新的決定。".into()
             }
             (Message::LastAdministrator, UiLang::En) => {
                 "This is the only enabled administrator: create or enable another one first.".into()
@@ -787,6 +804,7 @@ mod tests {
             Message::PayloadTooLarge,
             Message::TooManyRequests,
             Message::Busy,
+            Message::ClaimChanged,
             Message::LastAdministrator,
             Message::FormUnreadable,
             Message::CrossSiteForm,

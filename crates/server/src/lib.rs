@@ -10,6 +10,7 @@ pub mod auth;
 pub mod benefits;
 pub mod dto;
 pub mod error;
+pub mod follow;
 pub mod i18n;
 pub mod lockout;
 pub mod openapi;
@@ -104,6 +105,14 @@ struct Inner {
     /// Whether enabled demo accounts (published passwords) exist: every page and `/readyz`
     /// say so.
     demo_accounts: std::sync::atomic::AtomicBool,
+    /// How far this node has applied the change log.
+    progress: follow::Progress,
+    /// Taken by a pass of the change-log follower and by a taxonomy reload, so that the two
+    /// never fill the indexes at once (neither runs on a request's path).
+    follow_lock: tokio::sync::Mutex<()>,
+    /// The fingerprint of the taxonomy loaded (see `Store::taxonomy_fingerprint`); `None`
+    /// when the state was built from a taxonomy of unknown origin.
+    taxonomy_fingerprint: RwLock<Option<String>>,
 }
 
 /// Security settings of a deployment.
@@ -149,6 +158,9 @@ impl AppState {
                 lockout: lockout::LoginLockout::new(security.lockout),
                 benefits: RwLock::new(None),
                 demo_accounts: std::sync::atomic::AtomicBool::new(false),
+                progress: follow::Progress::default(),
+                follow_lock: tokio::sync::Mutex::new(()),
+                taxonomy_fingerprint: RwLock::new(None),
             }),
         }
     }
@@ -167,6 +179,23 @@ impl AppState {
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// Records which stored taxonomy the loaded one is (from [`load_versioned_taxonomy`]).
+    pub fn set_taxonomy_fingerprint(&self, fingerprint: String) {
+        let mut guard = match self.inner.taxonomy_fingerprint.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *guard = Some(fingerprint);
+    }
+
+    /// Which stored taxonomy this node serves, when known.
+    pub fn taxonomy_fingerprint(&self) -> Option<String> {
+        match self.inner.taxonomy_fingerprint.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
     /// The deployment's security settings.
     pub fn security(&self) -> Security {
         self.inner.security
@@ -175,6 +204,14 @@ impl AppState {
     /// Failed sign-ins per e-mail address.
     pub(crate) fn lockout(&self) -> &lockout::LoginLockout {
         &self.inner.lockout
+    }
+
+    /// Drops sign-in failure counts whose window and lock have passed (scheduled work).
+    pub async fn purge_login_failures(&self) -> Result<u64, StoreError> {
+        self.inner
+            .lockout
+            .purge(self.store(), std::time::SystemTime::now())
+            .await
     }
 
     fn loaded(&self) -> Arc<Loaded> {
@@ -234,6 +271,10 @@ impl AppState {
     /// Fills the matching index with every stored seeker, vacancy and course. Records whose concepts
     /// the current taxonomy lacks are skipped and counted (they stay stored).
     pub async fn load_matching(&self) -> Result<MatchingLoad, LoadError> {
+        // Read first: every change up to here is in the records read below, and the follower
+        // applies what comes after (again, if the records already had it: applying is
+        // idempotent).
+        let position = self.store().latest_change().await?;
         let seekers = self.store().seekers().await?;
         let vacancies = self.store().vacancies().await?;
         let courses = self.store().courses().await?;
@@ -271,12 +312,20 @@ impl AppState {
             skipped = load.skipped,
             "matching index loaded"
         );
+        self.inner.progress.advance(position);
         Ok(load)
     }
 
-    /// Rebuilds the taxonomy from the database and swaps it in.
+    /// Rebuilds the taxonomy from the database and swaps it in, with a new matching index
+    /// filled from the stored records.
     pub async fn reload_taxonomy(&self) -> Result<BuildReport, LoadError> {
-        let (taxonomy, report) = load_taxonomy(self.store()).await?;
+        let _turn = self.inner.follow_lock.lock().await;
+        self.reload_taxonomy_locked().await
+    }
+
+    /// [`AppState::reload_taxonomy`] for a caller that holds the follow lock.
+    pub(crate) async fn reload_taxonomy_locked(&self) -> Result<BuildReport, LoadError> {
+        let (taxonomy, report, fingerprint) = load_versioned_taxonomy(self.store()).await?;
         let loaded = tokio::task::spawn_blocking(move || Loaded::new(taxonomy))
             .await
             .map_err(|e| {
@@ -289,6 +338,7 @@ impl AppState {
             };
             *guard = Arc::new(loaded);
         }
+        self.set_taxonomy_fingerprint(fingerprint);
         self.load_matching().await?;
         Ok(report)
     }
@@ -306,6 +356,17 @@ pub struct MatchingLoad {
 
 /// Builds the read model from everything stored.
 pub async fn load_taxonomy(store: &Store) -> Result<(Taxonomy, BuildReport), LoadError> {
+    let (taxonomy, report, _) = load_versioned_taxonomy(store).await?;
+    Ok((taxonomy, report))
+}
+
+/// Builds the read model from everything stored, with the fingerprint of what was read (taken
+/// first: an import that lands while reading makes the node look behind, never current, and
+/// the follower then reloads).
+pub async fn load_versioned_taxonomy(
+    store: &Store,
+) -> Result<(Taxonomy, BuildReport, String), LoadError> {
+    let fingerprint = store.taxonomy_fingerprint().await?;
     let started = std::time::Instant::now();
     let datasets = store.load_datasets().await?;
     let read = started.elapsed();
@@ -317,7 +378,8 @@ pub async fn load_taxonomy(store: &Store) -> Result<(Taxonomy, BuildReport), Loa
         build_millis = (started.elapsed() - read).as_millis() as u64,
         "taxonomy read from the database and built"
     );
-    Ok(built)
+    let (taxonomy, report) = built;
+    Ok((taxonomy, report, fingerprint))
 }
 
 /// The complete application router.

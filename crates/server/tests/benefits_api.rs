@@ -250,6 +250,21 @@ async fn demo_claims_are_decided_or_reviewed_with_letters() -> TestResult {
 
         // Deciding while still undetermined is refused; establishing the fact settles it.
         let review = format!("{base}/api/v1/benefits/claims/{disputed_id}/review");
+        // A decision on a version the caseworker did not see (someone decided since) is
+        // refused, and nothing is recorded.
+        let seen = disputed["version"].as_i64().ok_or("version")?;
+        let (status, problem) = caseworker
+            .send(
+                Method::POST,
+                &review,
+                Some(
+                    json!({"facts": {"separation_reason": "lsa_11"}, "decide": true,
+                    "version": seen + 1}),
+                ),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+        assert_eq!(problem["code"], "claim_changed");
         let (status, problem) = caseworker
             .send(Method::POST, &review, Some(json!({"decide": true})))
             .await?;
@@ -259,10 +274,14 @@ async fn demo_claims_are_decided_or_reviewed_with_letters() -> TestResult {
             .send(
                 Method::POST,
                 &review,
-                Some(json!({"facts": {"separation_reason": "lsa_11"}, "decide": true})),
+                Some(
+                    json!({"facts": {"separation_reason": "lsa_11"}, "decide": true,
+                    "version": seen}),
+                ),
             )
             .await?;
         assert_eq!(status, StatusCode::OK, "{reviewed}");
+        assert_eq!(reviewed["version"], seen + 1);
         assert_eq!(reviewed["status"], "decided");
         let last = reviewed["decisions"]
             .as_array()
@@ -321,7 +340,10 @@ async fn demo_claims_are_decided_or_reviewed_with_letters() -> TestResult {
 #[tokio::test]
 async fn a_claim_waits_for_the_fourteen_days_then_moves_on() -> TestResult {
     let (urls, _dir) = urls().await?;
-    let server = start(&urls[0]).await?;
+    // PostgreSQL when configured: two nodes re-determine at once there.
+    let url = urls.last().ok_or("no database")?;
+    let server = start(url).await?;
+    let other_node = start(url).await?;
     let admin = admin(&server).await?;
     put_seekers(&server, &admin, &["s-wait"]).await?;
     let today = chrono::Utc::now().date_naive();
@@ -406,13 +428,29 @@ async fn a_claim_waits_for_the_fourteen_days_then_moves_on() -> TestResult {
     .await
     .map_err(|e| e.message.render(openpes_server::i18n::UiLang::En))?;
     assert_eq!(moved, 0, "day 13 is still inside the period");
-    let moved = openpes_server::benefits::redetermine_waiting(
-        &server.state,
-        today + chrono::Duration::days(14),
-    )
-    .await
-    .map_err(|e| e.message.render(openpes_server::i18n::UiLang::En))?;
-    assert_eq!(moved, 2);
+    // Both nodes run the re-determination at once: each claim moves on once.
+    let day_14 = today + chrono::Duration::days(14);
+    let (here, there) = tokio::join!(
+        openpes_server::benefits::redetermine_waiting(&server.state, day_14),
+        openpes_server::benefits::redetermine_waiting(&other_node.state, day_14),
+    );
+    let render =
+        |e: openpes_server::error::ApiError| e.message.render(openpes_server::i18n::UiLang::En);
+    let (here, there) = (here.map_err(render)?, there.map_err(render)?);
+    assert_eq!(here + there, 2, "one decision per claim: {here} + {there}");
+    // Scheduled, the job runs on one node per hour, whichever claims the run.
+    let now = chrono::Utc::now();
+    let (here, there) = tokio::join!(
+        openpes_server::benefits::redetermine_when_due(&server.state, day_14, now),
+        openpes_server::benefits::redetermine_when_due(&other_node.state, day_14, now),
+    );
+    let runs = [here.map_err(render)?, there.map_err(render)?];
+    assert_eq!(runs.iter().filter(|r| r.is_some()).count(), 1, "{runs:?}");
+    assert_eq!(
+        runs.iter().flatten().sum::<usize>(),
+        0,
+        "nothing left to move"
+    );
     let id = claim["id"].as_str().ok_or("id")?;
     let (_, claim) = admin
         .send(
@@ -422,6 +460,11 @@ async fn a_claim_waits_for_the_fourteen_days_then_moves_on() -> TestResult {
         )
         .await?;
     assert_eq!(claim["status"], "decided", "{claim}");
+    assert_eq!(
+        claim["decisions"].as_array().map(Vec::len),
+        Some(2),
+        "{claim}"
+    );
     assert_eq!(claim["decisions"][1]["kind"], "automated");
     assert_eq!(
         claim["decisions"][1]["facts"]["offered_job_or_training"]["source"]["register"],
@@ -438,6 +481,11 @@ async fn a_claim_waits_for_the_fourteen_days_then_moves_on() -> TestResult {
     assert_eq!(
         offered["status"], "review",
         "an unfavourable outcome is never automated: {offered}"
+    );
+    assert_eq!(
+        offered["decisions"].as_array().map(Vec::len),
+        Some(2),
+        "{offered}"
     );
     let last = offered["decisions"]
         .as_array()

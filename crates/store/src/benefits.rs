@@ -119,6 +119,9 @@ pub struct ClaimRecord {
     pub supplied: String,
     pub created_at: String,
     pub updated_at: String,
+    /// How many decisions the claim has had: a decision names the version it was based on,
+    /// and a version gets one decision (see [`Store::record_decision`]).
+    pub version: i64,
 }
 
 /// One entry of a claim's decision log.
@@ -136,6 +139,9 @@ pub struct DecisionRecord {
     pub determination: String,
     pub letter_zh: String,
     pub letter_en: String,
+    /// The claim version this decision was based on (`None` for decisions recorded before
+    /// versions existed).
+    pub claim_version: Option<i64>,
 }
 
 fn claim_of(row: &AnyRow) -> Result<ClaimRecord, StoreError> {
@@ -148,6 +154,7 @@ fn claim_of(row: &AnyRow) -> Result<ClaimRecord, StoreError> {
         supplied: row.try_get("supplied")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        version: row.try_get("version")?,
     })
 }
 
@@ -164,13 +171,14 @@ fn decision_of(row: &AnyRow) -> Result<DecisionRecord, StoreError> {
         determination: row.try_get("determination")?,
         letter_zh: row.try_get("letter_zh")?,
         letter_en: row.try_get("letter_en")?,
+        claim_version: row.try_get("claim_version")?,
     })
 }
 
 const CLAIM_COLUMNS: &str =
-    "id, seeker_id, program, status, declared, supplied, created_at, updated_at";
+    "id, seeker_id, program, status, declared, supplied, created_at, updated_at, version";
 const DECISION_COLUMNS: &str = "seq, claim_id, decided_at, kind, decided_by, outcome, \
-     rules_version, facts, determination, letter_zh, letter_en";
+     rules_version, facts, determination, letter_zh, letter_en, claim_version";
 
 impl Store {
     /// Records that a seeker registered for job search on `on` (ISO date), unless they already
@@ -461,8 +469,15 @@ impl Store {
         rows.iter().map(claim_of).collect()
     }
 
-    /// Appends a decision and moves the claim to `status` (and its caseworker-supplied facts
-    /// to `supplied` when given), in one transaction. Returns the decision's sequence number.
+    /// Appends a decision based on claim version `decision.claim_version` and moves the claim
+    /// to `status` (and its caseworker-supplied facts to `supplied` when given) and to the next
+    /// version, in one transaction. Returns the decision's sequence number.
+    ///
+    /// The claim's row is moved first, on the condition that it is still at the version the
+    /// decision was based on: of two decisions made on the same version (two caseworkers at
+    /// once, or the scheduled re-determination on two nodes) exactly one is recorded and the
+    /// other gets [`StoreError::Stale`] with nothing written. A unique index on
+    /// `(claim_id, claim_version)` backs this up in the database.
     pub async fn record_decision(
         &self,
         decision: &DecisionRecord,
@@ -470,11 +485,54 @@ impl Store {
         supplied: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
+        let based_on = decision.claim_version.ok_or_else(|| {
+            StoreError::Invalid("a decision names the claim version it is based on".into())
+        })?;
         let mut tx = self.begin_write().await?;
+        let updated = match supplied {
+            Some(supplied) => {
+                sqlx::query(
+                    "UPDATE benefit_claims SET status = $1, supplied = $2, updated_at = $3, \
+                 version = version + 1 WHERE id = $4 AND version = $5",
+                )
+                .bind(status.to_string())
+                .bind(supplied.to_string())
+                .bind(timestamp(now))
+                .bind(decision.claim_id.clone())
+                .bind(based_on)
+                .execute(&mut *tx)
+                .await?
+            }
+            None => sqlx::query(
+                "UPDATE benefit_claims SET status = $1, updated_at = $2, version = version + 1 \
+                 WHERE id = $3 AND version = $4",
+            )
+            .bind(status.to_string())
+            .bind(timestamp(now))
+            .bind(decision.claim_id.clone())
+            .bind(based_on)
+            .execute(&mut *tx)
+            .await?,
+        };
+        if updated.rows_affected() != 1 {
+            let exists = sqlx::query("SELECT id FROM benefit_claims WHERE id = $1")
+                .bind(decision.claim_id.clone())
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_some();
+            return Err(if exists {
+                StoreError::Stale(format!(
+                    "claim {} was decided since version {based_on}",
+                    decision.claim_id
+                ))
+            } else {
+                StoreError::Invalid(format!("no claim {}", decision.claim_id))
+            });
+        }
         let row = sqlx::query(
             "INSERT INTO benefit_decisions (claim_id, decided_at, kind, decided_by, outcome, \
-             rules_version, facts, determination, letter_zh, letter_en) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING seq",
+             rules_version, facts, determination, letter_zh, letter_en, claim_version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING seq",
         )
         .bind(decision.claim_id.clone())
         .bind(decision.decided_at.clone())
@@ -486,34 +544,10 @@ impl Store {
         .bind(decision.determination.clone())
         .bind(decision.letter_zh.clone())
         .bind(decision.letter_en.clone())
+        .bind(based_on)
         .fetch_one(&mut *tx)
         .await?;
         let seq: i64 = row.try_get("seq")?;
-        let updated = match supplied {
-            Some(supplied) => sqlx::query(
-                "UPDATE benefit_claims SET status = $1, supplied = $2, updated_at = $3 WHERE id = $4",
-            )
-            .bind(status.to_string())
-            .bind(supplied.to_string())
-            .bind(timestamp(now))
-            .bind(decision.claim_id.clone())
-            .execute(&mut *tx)
-            .await?,
-            None => sqlx::query(
-                "UPDATE benefit_claims SET status = $1, updated_at = $2 WHERE id = $3",
-            )
-            .bind(status.to_string())
-            .bind(timestamp(now))
-            .bind(decision.claim_id.clone())
-            .execute(&mut *tx)
-            .await?,
-        };
-        if updated.rows_affected() != 1 {
-            return Err(StoreError::Invalid(format!(
-                "no claim {}",
-                decision.claim_id
-            )));
-        }
         tx.commit().await?;
         Ok(seq)
     }

@@ -4,6 +4,7 @@
 //! overwrite), and every version of every step is appended to `action_step_history`, which the
 //! database refuses to update or delete (triggers).
 
+use crate::changes::{self, Pending, RecordKind};
 use crate::matching::timestamp;
 use crate::{Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -91,6 +92,11 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        let log: Vec<Pending<'_>> = courses
+            .iter()
+            .map(|c| Pending::upsert(RecordKind::Course, &c.id))
+            .collect();
+        changes::append(self, &mut tx, &log, &at).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -141,11 +147,24 @@ impl Store {
 
     /// Removes a course; false if there was none.
     pub async fn delete_course(&self, id: &str) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("DELETE FROM courses WHERE id = $1")
             .bind(id.to_string())
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
-        Ok(done.rows_affected() > 0)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        let at = timestamp(Utc::now());
+        changes::append(
+            self,
+            &mut tx,
+            &[Pending::delete(RecordKind::Course, id)],
+            &at,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Adds a step to a seeker's plan (version 1), with its history entry.

@@ -8,6 +8,9 @@
 //! - [`taxonomy`]: persisting taxonomy datasets (each import one transaction) and loading them
 //!   back for the read model.
 //! - [`matching`]: employers, job seekers and vacancies, and the vacancy change feed.
+//! - [`changes`]: the change log every node follows (commit-ordered; it cannot skip).
+//! - [`coordination`]: what several nodes must agree on: leases, jobs that run once, and the
+//!   sign-in failures behind the lockout.
 //! - [`people`]: accounts, registrations waiting for their e-mail confirmation, sessions, API
 //!   tokens, password resets and the outbox, offices,
 //!   caseloads, case notes and the append-only audit log.
@@ -19,6 +22,8 @@
 
 pub mod applications;
 pub mod benefits;
+pub mod changes;
+pub mod coordination;
 pub mod guidance;
 pub mod matching;
 pub mod outreach;
@@ -33,6 +38,7 @@ use std::time::Duration;
 
 pub use applications::{ApplicationChange, ApplicationRecord, NewApplication, SavedVacancy};
 pub use benefits::{ClaimRecord, DecisionRecord, InsuranceRecord, NewReferral, Referral};
+pub use changes::{Change, ChangeListener, RecordKind};
 pub use guidance::{PlanStep, StepChange};
 pub use matching::VacancyChange;
 pub use outreach::{ContactRecord, EmployerVerification};
@@ -65,6 +71,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     Conflict(String),
+    /// The record changed since it was read (another decision was made on the same version):
+    /// nothing was written.
+    #[error("changed meanwhile: {0}")]
+    Stale(String),
     #[error("invalid record: {0}")]
     Invalid(String),
 }
@@ -120,6 +130,9 @@ impl Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    url: std::sync::Arc<str>,
+    /// Names this node in the change log and in leases.
+    node: std::sync::Arc<str>,
 }
 
 static MIGRATOR_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -171,19 +184,65 @@ impl Store {
             });
         let pool = options.connect(url).await?;
         if backend == Backend::Sqlite {
-            pool.execute("PRAGMA journal_mode = WAL;").await?;
+            // Switching a new file to WAL needs a moment alone with it: another process
+            // opening the same new file may hold it (its busy timeout does not cover this).
+            let mut attempt = 0;
+            loop {
+                match pool.execute("PRAGMA journal_mode = WAL;").await {
+                    Ok(_) => break,
+                    Err(_) if attempt < 10 => {
+                        attempt += 1;
+                        tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
         }
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            url: url.into(),
+            node: new_node_id().into(),
+        };
         store.migrate().await?;
         Ok(store)
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {
         match self.backend {
-            Backend::Sqlite => MIGRATOR_SQLITE.run(&self.pool).await?,
+            // PostgreSQL: sqlx holds an advisory lock while it migrates, so nodes starting
+            // together take turns.
             Backend::Postgres => MIGRATOR_POSTGRES.run(&self.pool).await?,
+            // SQLite has no such lock: two processes opening a new file together both start
+            // migration 1, and the one that waited finds the tables made. Each migration is one
+            // transaction, so the loser changed nothing; it reads which migrations are now
+            // applied and goes on.
+            Backend::Sqlite => {
+                let mut attempt = 0;
+                loop {
+                    match MIGRATOR_SQLITE.run(&self.pool).await {
+                        Ok(()) => break,
+                        Err(_) if attempt < 10 => {
+                            attempt += 1;
+                            tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            }
         }
         Ok(())
+    }
+
+    /// This node's name: unique per connection pool (per process, or per store a test opens),
+    /// written into the change log so that a node can skip its own changes.
+    pub fn node_id(&self) -> &str {
+        &self.node
+    }
+
+    /// The URL this store connected to (it may hold a password: never log it).
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// The backend of this store.
@@ -217,6 +276,22 @@ impl Store {
             Backend::Postgres => self.pool.begin().await?,
         })
     }
+}
+
+/// A node name unlikely to repeat: the time in nanoseconds, the process id and a counter.
+fn new_node_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static OPENED: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!(
+        "{}-{:x}-{}",
+        std::process::id(),
+        nanos,
+        OPENED.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// The file path of a `sqlite://` URL, without its query.

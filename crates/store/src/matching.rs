@@ -1,10 +1,12 @@
 //! Persisting the records matching works on: employers, job seekers and vacancies, each as a
 //! JSON document beside the columns queries need. Saving several vacancies is one transaction
-//! (an import stores all or nothing), and every vacancy change appends to the change feed
-//! (`vacancy_changes`), read with [`Store::vacancy_changes`] from a cursor. A stored vacancy
+//! (an import stores all or nothing), and every change to an employer, seeker or vacancy
+//! appends to the change log ([`crate::changes`]) in the same transaction; the public vacancy
+//! feed, [`Store::vacancy_changes`], is the log's vacancy entries. A stored vacancy
 //! keeps its employer (a write naming another is refused), and an import adds employers but
 //! never changes one that exists.
 
+use crate::changes::{self, Pending, RecordKind};
 use crate::{Store, StoreError};
 use chrono::{DateTime, SecondsFormat, Utc};
 use openpes_matching::{Employer, Seeker, Vacancy, VacancyStatus};
@@ -52,6 +54,8 @@ impl Store {
         employer: &Employer,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let at = timestamp(now);
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO employers (id, document, updated_at) VALUES ($1, $2, $3) \
              ON CONFLICT (id) DO UPDATE SET document = excluded.document, \
@@ -59,9 +63,12 @@ impl Store {
         )
         .bind(employer.id.clone())
         .bind(document(employer)?)
-        .bind(timestamp(now))
-        .execute(self.pool())
+        .bind(at.clone())
+        .execute(&mut *tx)
         .await?;
+        let change = [Pending::upsert(RecordKind::Employer, &employer.id)];
+        changes::append(self, &mut tx, &change, &at).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -95,6 +102,8 @@ impl Store {
 
     /// Adds or replaces a job seeker.
     pub async fn put_seeker(&self, seeker: &Seeker, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let at = timestamp(now);
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO seekers (id, searchable, document, updated_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (id) DO UPDATE SET searchable = excluded.searchable, \
@@ -103,9 +112,12 @@ impl Store {
         .bind(seeker.id.clone())
         .bind(i64::from(seeker.searchable))
         .bind(document(seeker)?)
-        .bind(timestamp(now))
-        .execute(self.pool())
+        .bind(at.clone())
+        .execute(&mut *tx)
         .await?;
+        let change = [Pending::upsert(RecordKind::Seeker, &seeker.id)];
+        changes::append(self, &mut tx, &change, &at).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -141,6 +153,7 @@ impl Store {
     /// status history and their saved vacancies, in one transaction; false when there was no
     /// such seeker (and then nothing is deleted).
     pub async fn delete_seeker(&self, id: &str) -> Result<bool, StoreError> {
+        let at = timestamp(Utc::now());
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("DELETE FROM seekers WHERE id = $1")
             .bind(id.to_string())
@@ -169,6 +182,13 @@ impl Store {
             .bind(id.to_string())
             .execute(&mut *tx)
             .await?;
+        changes::append(
+            self,
+            &mut tx,
+            &[Pending::delete(RecordKind::Seeker, id)],
+            &at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -197,6 +217,7 @@ impl Store {
         let at = timestamp(now);
         let mut tx = self.begin_write().await?;
         let mut added = 0;
+        let mut log = Vec::with_capacity(employers.len() + vacancies.len());
         for employer in employers {
             let done = sqlx::query(
                 "INSERT INTO employers (id, document, updated_at) VALUES ($1, $2, $3) \
@@ -208,6 +229,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             added += done.rows_affected() as usize;
+            if done.rows_affected() > 0 {
+                log.push(Pending::upsert(RecordKind::Employer, &employer.id));
+            }
         }
         for (i, vacancy) in vacancies.iter().enumerate() {
             // Checked inside the transaction: one bad record rolls back the ones before it.
@@ -242,13 +266,9 @@ impl Store {
                     vacancy.id
                 )));
             }
-            sqlx::query("INSERT INTO vacancy_changes (vacancy_id, change, at) VALUES ($1, $2, $3)")
-                .bind(vacancy.id.clone())
-                .bind("upsert")
-                .bind(at.clone())
-                .execute(&mut *tx)
-                .await?;
+            log.push(Pending::upsert(RecordKind::Vacancy, &vacancy.id));
         }
+        changes::append(self, &mut tx, &log, &at).await?;
         tx.commit().await?;
         Ok(added)
     }
@@ -303,10 +323,7 @@ impl Store {
 
     /// The cursor of the latest vacancy change (0 when there is none).
     pub async fn latest_vacancy_change(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS latest FROM vacancy_changes")
-            .fetch_one(self.pool())
-            .await?;
-        Ok(row.try_get("latest")?)
+        self.latest_change_of(RecordKind::Vacancy).await
     }
 
     /// Deletes a vacancy (recorded in the change feed); false when there was none.
@@ -319,39 +336,36 @@ impl Store {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        sqlx::query("INSERT INTO vacancy_changes (vacancy_id, change, at) VALUES ($1, $2, $3)")
-            .bind(id.to_string())
-            .bind("delete")
-            .bind(timestamp(now))
-            .execute(&mut *tx)
-            .await?;
+        let at = timestamp(now);
+        changes::append(
+            self,
+            &mut tx,
+            &[Pending::delete(RecordKind::Vacancy, id)],
+            &at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
 
-    /// Up to `limit` vacancy changes after cursor `since` (0 for the beginning), oldest first.
+    /// Up to `limit` vacancy changes after cursor `since` (0 for the beginning), in commit
+    /// order: a reader that follows the cursor never misses one.
     pub async fn vacancy_changes(
         &self,
         since: i64,
         limit: i64,
     ) -> Result<Vec<VacancyChange>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT seq, vacancy_id, change, at FROM vacancy_changes WHERE seq > $1 \
-             ORDER BY seq LIMIT $2",
-        )
-        .bind(since)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(VacancyChange {
-                    seq: r.try_get("seq")?,
-                    vacancy_id: r.try_get("vacancy_id")?,
-                    change: r.try_get("change")?,
-                    at: r.try_get("at")?,
-                })
+        let changes = self
+            .changes_of_kind_after(RecordKind::Vacancy, since, limit)
+            .await?;
+        Ok(changes
+            .into_iter()
+            .map(|c| VacancyChange {
+                seq: c.seq,
+                vacancy_id: c.record_id,
+                change: if c.deleted { "delete" } else { "upsert" }.to_string(),
+                at: c.at,
             })
-            .collect()
+            .collect())
     }
 }

@@ -7,6 +7,7 @@
 //! recorded as `unchanged` and touches nothing else. Concepts, labels and relations keep their
 //! order, so the read model built from the database is the same on every start.
 
+use crate::changes::{self, Pending, RecordKind};
 use crate::{Backend, Store, StoreError};
 use chrono::{DateTime, SecondsFormat, Utc};
 use futures_util::future::try_join;
@@ -97,6 +98,11 @@ impl Store {
 
         if unchanged {
             log_import(&mut tx, dataset, &hash, "unchanged", &replaced, &at).await?;
+            let log: Vec<Pending<'_>> = replaced
+                .iter()
+                .map(|source| Pending::delete(RecordKind::Taxonomy, source))
+                .collect();
+            changes::append(self, &mut tx, &log, &at).await?;
             tx.commit().await?;
             return Ok(if replaced.is_empty() {
                 ImportOutcome::Unchanged
@@ -145,6 +151,12 @@ impl Store {
         insert_concepts(&mut tx, self.backend(), dataset).await?;
         insert_relations(&mut tx, self.backend(), dataset).await?;
         log_import(&mut tx, dataset, &hash, "imported", &replaced, &at).await?;
+        let mut log: Vec<Pending<'_>> = replaced
+            .iter()
+            .map(|source| Pending::delete(RecordKind::Taxonomy, source))
+            .collect();
+        log.push(Pending::upsert(RecordKind::Taxonomy, &dataset.source));
+        changes::append(self, &mut tx, &log, &at).await?;
         tx.commit().await?;
         Ok(ImportOutcome::Imported { replaced })
     }

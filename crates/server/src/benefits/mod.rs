@@ -280,6 +280,7 @@ pub async fn record(
         determination: serde_json::to_string(determination).map_err(|e| ApiError::internal(&e))?,
         letter_zh,
         letter_en,
+        claim_version: Some(claim.version),
     };
     record.seq = state
         .store()
@@ -324,13 +325,16 @@ pub async fn open_claim(
         supplied: "{}".into(),
         created_at: now.clone(),
         updated_at: now,
+        version: 0,
     };
     state.store().create_claim(&record).await?;
     determine_and_record(state, &record, as_of, None, None, Utc::now()).await?;
     Ok(state.store().claim(&record.id).await?.unwrap_or(record))
 }
 
-/// Re-determines every waiting claim as of `as_of`; returns how many moved on.
+/// Re-determines every waiting claim as of `as_of`; returns how many moved on. A claim that
+/// someone (a caseworker, or this job on another node) decided since it was read is left as it
+/// is: its version moved on, so this decision would be a second one on the same version.
 pub async fn redetermine_waiting(state: &AppState, as_of: NaiveDate) -> Result<usize, ApiError> {
     let waiting = state.store().claims_by_status("waiting", 1000).await?;
     let mut moved = 0;
@@ -338,9 +342,33 @@ pub async fn redetermine_waiting(state: &AppState, as_of: NaiveDate) -> Result<u
         let evaluation = evaluate(state, &claim, as_of, None, None).await?;
         // A claim that still waits gets no new log entry; the log records changes.
         if evaluation.kind != "waiting" {
-            record(state, &claim, &evaluation, None, None, Utc::now()).await?;
-            moved += 1;
+            match record(state, &claim, &evaluation, None, None, Utc::now()).await {
+                Ok(_) => moved += 1,
+                Err(e) if e.message == crate::i18n::Message::ClaimChanged => {}
+                Err(e) => return Err(e),
+            }
         }
     }
     Ok(moved)
+}
+
+/// The name under which the re-determination of waiting claims is scheduled.
+pub const REDETERMINE_JOB: &str = "redetermine_waiting_claims";
+
+/// Runs [`redetermine_waiting`] when its hourly run is due and no other node has claimed it
+/// (see [`openpes_store::Store::claim_scheduled_run`]); `None` when it was not this node's
+/// turn.
+pub async fn redetermine_when_due(
+    state: &AppState,
+    as_of: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<usize>, ApiError> {
+    let due = state
+        .store()
+        .claim_scheduled_run(REDETERMINE_JOB, chrono::Duration::hours(1), now)
+        .await?;
+    if !due {
+        return Ok(None);
+    }
+    redetermine_waiting(state, as_of).await.map(Some)
 }

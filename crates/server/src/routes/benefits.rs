@@ -250,6 +250,9 @@ pub struct ClaimView {
     pub status: String,
     pub created_at: String,
     pub updated_at: String,
+    /// Grows with every decision; send it back as `version` with a review so that a decision
+    /// made on what you saw is refused (409) when someone decided meanwhile.
+    pub version: i64,
     pub decisions: Vec<DecisionView>,
 }
 
@@ -279,6 +282,7 @@ async fn claim_view(state: &AppState, claim: ClaimRecord) -> Result<ClaimView, A
         status: claim.status,
         created_at: claim.created_at,
         updated_at: claim.updated_at,
+        version: claim.version,
         decisions: decisions.into_iter().map(decision_view).collect(),
     })
 }
@@ -506,6 +510,10 @@ pub struct ReviewRequest {
     /// cannot be decided (409).
     #[serde(default)]
     pub decide: bool,
+    /// The claim version the caseworker saw (from the claim's `version`): when another
+    /// decision was recorded since, nothing is recorded and the answer is 409.
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 /// Review a claim: add facts, see the new determination, and decide it.
@@ -513,7 +521,7 @@ pub struct ReviewRequest {
     params(("id" = String, Path, description = "Claim id")),
     responses((status = 200, description = "The claim after review", body = ClaimView),
         (status = 403, description = "Not in the caller's caseload", body = crate::error::Problem),
-        (status = 409, description = "Still undetermined, or already decided", body = crate::error::Problem)))]
+        (status = 409, description = "Still undetermined, already decided, or decided since the version sent", body = crate::error::Problem)))]
 pub async fn review_claim(
     State(state): State<AppState>,
     caller: Caller,
@@ -529,6 +537,9 @@ pub async fn review_claim(
     )
     .await?;
     let request = body(request)?;
+    if request.version.is_some_and(|seen| seen != claim.version) {
+        return Err(ApiError::new(StatusCode::CONFLICT, Message::ClaimChanged));
+    }
     if claim.status == "decided" {
         return Err(ApiError::new(
             StatusCode::CONFLICT,

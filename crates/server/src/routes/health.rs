@@ -1,5 +1,6 @@
-//! Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the database answers
-//! and a taxonomy is loaded).
+//! Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the database answers,
+//! a taxonomy is loaded and it is the one the database holds; with the node's position in the
+//! change log and how far behind it is).
 
 use crate::dto::Health;
 use crate::error::ApiError;
@@ -18,6 +19,9 @@ pub async fn healthz() -> Json<Health> {
         concepts: None,
         database: None,
         demo_accounts: None,
+        taxonomy: None,
+        applied_change: None,
+        changes_behind: None,
     })
 }
 
@@ -41,10 +45,29 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
             Message::NotReady(crate::i18n::Component::Taxonomy),
         ));
     }
+    let follow = match state.follow_status().await {
+        Ok(follow) => follow,
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness: cannot read the change log");
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                Message::NotReady(crate::i18n::Component::Database),
+            ));
+        }
+    };
+    if follow.stale_taxonomy() {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Message::NotReady(crate::i18n::Component::TaxonomyBehind),
+        ));
+    }
     Ok(Json(Health {
         status: "ready".into(),
         concepts: Some(concepts),
         database: Some(format!("{:?}", state.store().backend()).to_lowercase()),
         demo_accounts: Some(state.demo_accounts()),
+        applied_change: Some(follow.applied),
+        changes_behind: Some(follow.behind()),
+        taxonomy: follow.taxonomy.or(Some(follow.database_taxonomy)),
     }))
 }

@@ -277,6 +277,7 @@ pub(super) async fn claim_page(
             context! {
                 claim => context! {
                     id => view.id.clone(),
+                    version => view.version,
                     seeker_id => view.seeker_id.clone(),
                     status => view.status.clone(),
                     program => program_title(&programs, &view.program, page.lang),
@@ -422,6 +423,10 @@ pub(super) async fn review_claim(
         let request = ReviewRequest {
             facts: facts_of(&form, specs)?,
             decide: form.iter().any(|(k, v)| k == "decide" && v == "true"),
+            version: form
+                .iter()
+                .find(|(k, _)| k == "version")
+                .and_then(|(_, v)| v.parse().ok()),
         };
         let _reviewed = b::review_claim(
             State(state.clone()),
