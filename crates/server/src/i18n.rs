@@ -175,6 +175,13 @@ pub enum Message {
     InvalidResetLink,
     /// A registration's confirmation link that is unknown, used or expired.
     InvalidRegistrationLink,
+    /// A registration confirmed with another password than the one chosen when registering.
+    WrongRegistrationPassword {
+        /// Wrong passwords still allowed before the link stops working.
+        attempts_left: i64,
+    },
+    /// A registration whose confirmation had too many wrong passwords: removed, its link dead.
+    RegistrationAttemptsUsed,
     /// A benefit claim that cannot be decided yet (still undetermined).
     ClaimNotDecidable {
         needed: String,
@@ -273,6 +280,8 @@ impl Message {
             Message::WeakPassword { .. } => "weak_password",
             Message::InvalidResetLink => "invalid_reset_link",
             Message::InvalidRegistrationLink => "invalid_registration_link",
+            Message::WrongRegistrationPassword { .. } => "wrong_registration_password",
+            Message::RegistrationAttemptsUsed => "registration_attempts_used",
             Message::ClaimNotDecidable { .. } => "claim_not_decidable",
             Message::ClaimAlreadyDecided => "claim_already_decided",
             Message::StepChanged { .. } => "step_changed",
@@ -373,6 +382,10 @@ impl Message {
             (Message::InvalidResetLink, UiLang::ZhTw) => "無效的重設連結",
             (Message::InvalidRegistrationLink, UiLang::En) => "Invalid confirmation link",
             (Message::InvalidRegistrationLink, UiLang::ZhTw) => "無效的確認連結",
+            (Message::WrongRegistrationPassword { .. }, UiLang::En) => "Wrong password",
+            (Message::WrongRegistrationPassword { .. }, UiLang::ZhTw) => "密碼不正確",
+            (Message::RegistrationAttemptsUsed, UiLang::En) => "Confirmation link closed",
+            (Message::RegistrationAttemptsUsed, UiLang::ZhTw) => "確認連結已失效",
             (Message::ClaimNotDecidable { .. }, UiLang::En) => "Claim cannot be decided",
             (Message::ClaimNotDecidable { .. }, UiLang::ZhTw) => "此申請無法決定",
             (Message::ClaimAlreadyDecided, UiLang::En) => "Claim already decided",
@@ -593,6 +606,18 @@ impl Message {
             }
             (Message::InvalidRegistrationLink, UiLang::ZhTw) => {
                 "此註冊確認連結不存在、已使用或已過期；請重新註冊。".into()
+            }
+            (Message::WrongRegistrationPassword { attempts_left }, UiLang::En) => format!(
+                "This is not the password chosen when registering; enter the password you set on the registration form. After {attempts_left} more wrong password(s) this link stops working."
+            ),
+            (Message::WrongRegistrationPassword { attempts_left }, UiLang::ZhTw) => format!(
+                "密碼與註冊時設定的不符，請輸入您註冊時設定的密碼。再輸入錯誤 {attempts_left} 次，此連結即失效。"
+            ),
+            (Message::RegistrationAttemptsUsed, UiLang::En) => {
+                "Too many wrong passwords: this confirmation link no longer works and no account was created. Register again if you want an account.".into()
+            }
+            (Message::RegistrationAttemptsUsed, UiLang::ZhTw) => {
+                "密碼輸入錯誤次數過多，此確認連結已失效，帳號未建立。如需帳號，請重新註冊。".into()
             }
             (Message::ClaimNotDecidable { needed }, UiLang::En) => {
                 format!("This claim cannot be decided now: {needed}.")
@@ -851,6 +876,8 @@ mod tests {
             Message::EmailTaken,
             Message::InvalidResetLink,
             Message::InvalidRegistrationLink,
+            Message::WrongRegistrationPassword { attempts_left: 4 },
+            Message::RegistrationAttemptsUsed,
             Message::ApplicationChanged { current: 2 },
             Message::NoTextInFile,
             Message::UnsupportedFile { kind: "RTF".into() },

@@ -373,6 +373,34 @@ async fn scenario(browser: &Browser, base: &str) -> Result<(), Error> {
         browser.text("#pending").await?.contains("lee@test.example"),
         "the confirmation page shows what it creates"
     );
+    // It opens in the registration's language (English, chosen above), and asks for the
+    // password chosen when registering: a wrong one is refused on the page, the right one
+    // creates the account.
+    assert!(
+        browser
+            .text("h1")
+            .await?
+            .contains("Confirm your registration"),
+        "the confirmation page is in the registration's language"
+    );
+    browser
+        .type_into("#confirm-password", "not the password at all")
+        .await?;
+    browser.click("#confirm-registration").await?;
+    assert!(
+        browser.wait_for("#form-error").await? > 0,
+        "a wrong password is refused"
+    );
+    assert!(
+        browser
+            .text("#form-error")
+            .await?
+            .contains("not the password chosen when registering"),
+        "the refusal says why"
+    );
+    browser
+        .type_into("#confirm-password", "a long enough password")
+        .await?;
     browser.click("#confirm-registration").await?;
     let own_page = browser.wait_url("/seekers/").await?;
     assert!(

@@ -666,13 +666,76 @@ async fn registering_does_not_tell_whether_an_address_has_an_account() -> TestRe
             .await?;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
 
-        // The link creates the account and signs in, once.
+        // The link opens its page in the registration form's language (English here), asks
+        // for the password chosen when registering, and says why a stranger can ignore it.
+        let link = confirmation_link(&server, "new.person@test.example").await?;
+        assert!(link.contains("lang=en"), "{link}");
+        let web = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        let page = web.get(format!("{}{link}", server.base)).send().await?;
+        assert_eq!(page.status(), StatusCode::OK);
+        let page = page.text().await?;
+        assert!(page.contains("<html lang=\"en\""), "{page}");
+        assert!(
+            page.contains("Password chosen when registering")
+                && page.contains("nobody can use it without the password"),
+            "{page}"
+        );
+        assert!(!page.contains("註冊時設定的密碼"), "{page}");
+        // Its language switch comes back to the same link (without its `lang=`).
+        let switch = page
+            .split("<a href=\"/lang/zh-TW?next=")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .ok_or("no language switch")?;
+        assert!(
+            switch.ends_with(&format!("confirm%3Ftoken%3D{token}")),
+            "{switch}"
+        );
+
+        // A wrong password creates nothing and leaves the link working.
+        let confirm_api = |password: &'static str| {
+            let token = token.clone();
+            let api = api.clone();
+            async move {
+                Session::anonymous()?
+                    .send(
+                        Method::POST,
+                        &format!("{api}/auth/register/confirm"),
+                        Some(json!({"token": token, "password": password})),
+                    )
+                    .await
+            }
+        };
+        let (status, problem) = confirm_api("not the password at all").await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {problem}");
+        assert_eq!(problem["code"], "wrong_registration_password");
+        let (status, problem) = Session::anonymous()?
+            .send(
+                Method::POST,
+                &format!("{api}/auth/register/confirm"),
+                Some(json!({"token": token})),
+            )
+            .await?;
+        assert!(
+            status.is_client_error() && status != StatusCode::GONE,
+            "a confirmation without a password: {status} {problem}"
+        );
+        assert!(server
+            .state
+            .store()
+            .user_by_email("new.person@test.example")
+            .await?
+            .is_none());
+
+        // The right password creates the account and signs in, once.
         let mut person = Session::anonymous()?;
         let (status, session) = person
             .send(
                 Method::POST,
                 &format!("{api}/auth/register/confirm"),
-                Some(json!({"token": token})),
+                Some(json!({"token": token, "password": "a long enough password"})),
             )
             .await?;
         assert_eq!(status, StatusCode::CREATED, "{url}: {session}");
@@ -690,13 +753,7 @@ async fn registering_does_not_tell_whether_an_address_has_an_account() -> TestRe
             .send(Method::GET, &format!("{api}/seekers/{seeker_id}"), None)
             .await?;
         assert_eq!(status, StatusCode::OK, "the new seeker reads their record");
-        let (status, problem) = Session::anonymous()?
-            .send(
-                Method::POST,
-                &format!("{api}/auth/register/confirm"),
-                Some(json!({"token": token})),
-            )
-            .await?;
+        let (status, problem) = confirm_api("a long enough password").await?;
         assert_eq!(status, StatusCode::GONE, "a link works once");
         assert_eq!(problem["code"], "invalid_registration_link");
         Session::login(
@@ -706,12 +763,47 @@ async fn registering_does_not_tell_whether_an_address_has_an_account() -> TestRe
         )
         .await?;
 
+        // Someone who registers another person's address cannot guess on: after five wrong
+        // passwords the registration is gone, and the right one no longer creates it.
+        register_raw(&client, &api, "target.person@test.example").await?;
+        let target = common::confirmation_token(&server, "target.person@test.example").await?;
+        let confirm_target = |password: &'static str| {
+            let target = target.clone();
+            let api = api.clone();
+            async move {
+                Session::anonymous()?
+                    .send(
+                        Method::POST,
+                        &format!("{api}/auth/register/confirm"),
+                        Some(json!({"token": target, "password": password})),
+                    )
+                    .await
+            }
+        };
+        for left in (1..=4).rev() {
+            let (status, problem) = confirm_target("a wrong guess, again").await?;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+            assert!(
+                problem["detail"].to_string().contains(&left.to_string()),
+                "says how many are left: {problem}"
+            );
+        }
+        let (status, problem) = confirm_target("a wrong guess, again").await?;
+        assert_eq!(status, StatusCode::GONE, "{problem}");
+        assert_eq!(problem["code"], "registration_attempts_used");
+        assert!(server
+            .state
+            .store()
+            .pending_registration(&openpes_server::auth::digest(&target), chrono::Utc::now())
+            .await?
+            .is_none());
+        let (status, problem) = confirm_target("a long enough password").await?;
+        assert_eq!(status, StatusCode::GONE, "{problem}");
+        assert_eq!(problem["code"], "invalid_registration_link");
+
         // The web form: the same page for a free and a taken address on a production server,
         // with no link on it...
         server.state.set_demo_accounts(false);
-        let web = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
         let register_page = |email: &'static str| {
             web.post(format!("{}/register", server.base))
                 .form(&[
@@ -741,34 +833,65 @@ async fn registering_does_not_tell_whether_an_address_has_an_account() -> TestRe
             demo.contains("id=\"demo-link\"") && demo.contains(&token),
             "{demo}"
         );
-        // Opening the link creates nothing; its page has the button that does.
-        let page = web
-            .get(format!("{}/register/confirm?token={token}", server.base))
-            .send()
-            .await?;
+        // Opening the link creates nothing; its page (in the form's language, Chinese here)
+        // asks for the password and has the button that creates.
+        let link = confirmation_link(&server, "demo.person@test.example").await?;
+        assert!(link.contains("lang=zh-TW"), "{link}");
+        assert!(demo.contains("lang=zh-TW"), "{demo}");
+        let page = web.get(format!("{}{link}", server.base)).send().await?;
         assert_eq!(page.status(), StatusCode::OK);
         let page = page.text().await?;
         assert!(page.contains("demo.person@test.example") && page.contains("confirm-registration"));
-        let confirm = |origin: String| {
-            web.post(format!("{}/register/confirm", server.base))
+        assert!(
+            page.contains("註冊時設定的密碼") && page.contains("若您沒有申請註冊"),
+            "{page}"
+        );
+        let confirm = |origin: String, password: &'static str| {
+            web.post(format!("{}/register/confirm?lang=zh-TW", server.base))
                 .header("origin", origin)
-                .form(&[("token", token.as_str())])
+                .form(&[("token", token.as_str()), ("password", password)])
                 .send()
         };
-        let refused = confirm("https://evil.example".to_string()).await?;
+        let refused = confirm("https://evil.example".to_string(), "a long enough password").await?;
         assert_eq!(
             refused.status(),
             StatusCode::FORBIDDEN,
             "a cross-site confirmation"
         );
-        let done = confirm(server.base.clone()).await?;
+        // A wrong password shows the page again with the error, and the link still works.
+        let wrong = confirm(server.base.clone(), "not the password at all").await?;
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(wrong.headers().get("set-cookie").is_none());
+        let wrong = wrong.text().await?;
+        assert!(
+            wrong.contains("id=\"form-error\"")
+                && wrong.contains("密碼與註冊時設定的不符")
+                && wrong.contains("confirm-password")
+                && wrong.contains(&token),
+            "{wrong}"
+        );
+        let done = confirm(server.base.clone(), "a long enough password").await?;
         assert_eq!(done.status(), StatusCode::SEE_OTHER);
         assert!(done.headers().get("set-cookie").is_some(), "signed in");
-        let again = web
-            .get(format!("{}/register/confirm?token={token}", server.base))
-            .send()
-            .await?;
+        let again = web.get(format!("{}{link}", server.base)).send().await?;
         assert_eq!(again.status(), StatusCode::GONE);
     }
     Ok(())
+}
+
+/// The confirmation link (path and query) in the newest message to `recipient` as the mail
+/// transport sends it.
+async fn confirmation_link(server: &common::Server, recipient: &str) -> Result<String, Error> {
+    let token = common::confirmation_token(server, recipient).await?;
+    let sent = server.state.store().outbox_for_delivery(1_000).await?;
+    let body = sent
+        .iter()
+        .find(|m| m.recipient == recipient && m.body.contains(&token))
+        .map(|m| m.body.clone())
+        .ok_or("no message")?;
+    let from = body.find("/register/confirm?").ok_or("no link")?;
+    Ok(body[from..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || "/?=&-".contains(*c))
+        .collect())
 }

@@ -582,6 +582,47 @@ impl Store {
         row.as_ref().map(pending_of).transpose()
     }
 
+    /// Counts one password attempt at a registration's confirmation, before the password is
+    /// checked (one UPDATE), so that however many attempts arrive at once, at most
+    /// `max_attempts` are ever checked. Returns the registration and how many attempts it has
+    /// had with this one, or `None` when the link is unknown, used, expired by `now`, or has had
+    /// its `max_attempts` already.
+    pub async fn count_registration_attempt(
+        &self,
+        token_digest: &str,
+        now: DateTime<Utc>,
+        max_attempts: i64,
+    ) -> Result<Option<(PendingRegistration, i64)>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(&format!(
+            "UPDATE pending_registrations SET password_attempts = password_attempts + 1 \
+             WHERE token_digest = $1 AND expires_at > $2 AND password_attempts < $3 \
+             RETURNING {PENDING_COLUMNS}, password_attempts"
+        ))
+        .bind(token_digest.to_string())
+        .bind(timestamp(now))
+        .bind(max_attempts)
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        row.map(|row| Ok((pending_of(&row)?, row.try_get("password_attempts")?)))
+            .transpose()
+    }
+
+    /// Removes a waiting registration (its link stops working); whether there was one.
+    pub async fn remove_pending_registration(
+        &self,
+        token_digest: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("DELETE FROM pending_registrations WHERE token_digest = $1")
+            .bind(token_digest.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// Uses a confirmation link once: removes its waiting registration and returns it, or
     /// `None` when the link is unknown, used or expired by `now` (an expired one is removed
     /// too).

@@ -126,3 +126,58 @@ async fn a_pending_registration_is_taken_once_and_never_after_it_expires() -> Te
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_registration_counts_its_password_attempts_up_to_the_limit() -> TestResult {
+    for (store, _dir) in fresh_stores().await? {
+        let start = Utc
+            .with_ymd_and_hms(2027, 1, 4, 8, 0, 0)
+            .single()
+            .ok_or("time")?;
+        let lee = pending("digest-lee", "lee@test.example", start);
+        store
+            .create_pending_registration(&lee, start, &message("lee@test.example"), "x")
+            .await?;
+        let later = start + Duration::hours(1);
+        for expected in 1..=3 {
+            let (seen, attempts) = store
+                .count_registration_attempt("digest-lee", later, 3)
+                .await?
+                .ok_or("an attempt within the limit")?;
+            assert_eq!(attempts, expected);
+            assert_eq!(seen, lee, "the registration as stored");
+        }
+        assert!(
+            store
+                .count_registration_attempt("digest-lee", later, 3)
+                .await?
+                .is_none(),
+            "no attempt beyond the limit"
+        );
+        // Counting takes nothing: the link still works (the caller decides).
+        assert!(store
+            .pending_registration("digest-lee", later)
+            .await?
+            .is_some());
+        assert!(store.remove_pending_registration("digest-lee").await?);
+        assert!(!store.remove_pending_registration("digest-lee").await?);
+        assert!(store
+            .take_pending_registration("digest-lee", later)
+            .await?
+            .is_none());
+        // Unknown and expired links count nothing.
+        assert!(store
+            .count_registration_attempt("unknown", later, 3)
+            .await?
+            .is_none());
+        let kim = pending("digest-kim", "kim@test.example", start);
+        store
+            .create_pending_registration(&kim, start, &message("kim@test.example"), "x")
+            .await?;
+        assert!(store
+            .count_registration_attempt("digest-kim", start + Duration::hours(25), 3)
+            .await?
+            .is_none());
+    }
+    Ok(())
+}

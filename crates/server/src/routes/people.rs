@@ -154,6 +154,10 @@ fn language_tag(language: Option<&str>) -> String {
 /// How long a registration's confirmation link works (the register page says 24 hours too).
 pub(crate) const REGISTRATION_HOURS: i64 = 24;
 
+/// Passwords a registration's confirmation may try; after as many wrong ones the registration
+/// is removed and its link stops working.
+pub(crate) const REGISTRATION_PASSWORD_ATTEMPTS: i64 = 5;
+
 /// A registration whose fields passed the checks.
 struct CheckedRegistration {
     email: String,
@@ -281,23 +285,57 @@ pub(crate) async fn pending_registration(
         .ok_or_else(|| ApiError::new(StatusCode::GONE, Message::InvalidRegistrationLink))
 }
 
-/// Finishes a registration with its confirmation link (once): creates the account (with an
-/// empty seeker record or a new employer organisation), audits it and signs in. 410 when the
-/// link is unknown, used or expired, or when the address got an account meanwhile.
+/// Finishes a registration with its confirmation link (once) and the password chosen when
+/// registering: creates the account (with an empty seeker record or a new employer
+/// organisation), audits it and signs in.
+///
+/// The password is what makes the link useless to anyone but the registrant: someone who
+/// registers another person's address cannot finish without that person opening the link, and
+/// that person, who does not know the password, creates nothing by opening it. The attempt is
+/// counted before the password is checked (argon2, on the blocking pool); a wrong password is a
+/// 422 and leaves the link working, until [`REGISTRATION_PASSWORD_ATTEMPTS`] attempts, when the
+/// registration is removed (410). 410 too when the link is unknown, used or expired, or when the
+/// address got an account meanwhile.
 pub(crate) async fn confirm_registration(
     state: &AppState,
     token: &str,
+    password: &str,
 ) -> Result<NewSession, ApiError> {
     let now = Utc::now();
-    let Some(pending) = state
+    let digest = auth::digest(token.trim());
+    let gone = || ApiError::new(StatusCode::GONE, Message::InvalidRegistrationLink);
+    let Some((pending, attempts)) = state
         .store()
-        .take_pending_registration(&auth::digest(token.trim()), now)
+        .count_registration_attempt(&digest, now, REGISTRATION_PASSWORD_ATTEMPTS)
         .await?
     else {
+        return Err(gone());
+    };
+    let hash = pending.password_hash;
+    let password = password.to_string();
+    let right =
+        crate::routes::matching::blocking(move || auth::verify_password(&hash, &password)).await?;
+    if !right {
+        tracing::warn!("wrong password at a registration's confirmation");
+        let attempts_left = REGISTRATION_PASSWORD_ATTEMPTS - attempts;
+        if attempts_left <= 0 {
+            state.store().remove_pending_registration(&digest).await?;
+            return Err(ApiError::new(
+                StatusCode::GONE,
+                Message::RegistrationAttemptsUsed,
+            ));
+        }
         return Err(ApiError::new(
-            StatusCode::GONE,
-            Message::InvalidRegistrationLink,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Message::WrongRegistrationPassword { attempts_left },
         ));
+    }
+    let Some(pending) = state
+        .store()
+        .take_pending_registration(&digest, now)
+        .await?
+    else {
+        return Err(gone());
     };
     let taken = || ApiError::new(StatusCode::GONE, Message::EmailTaken);
     if state.store().user_by_email(&pending.email).await?.is_some() {
@@ -414,25 +452,32 @@ pub async fn register_api(
     Ok((StatusCode::ACCEPTED, Json(accepted)).into_response())
 }
 
-/// The secret of a registration's confirmation link (its `token=` parameter).
+/// The secret of a registration's confirmation link (its `token=` parameter) and the password
+/// chosen when registering.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegistrationConfirmation {
     pub token: String,
+    pub password: String,
 }
 
-/// Finish a registration with the token of its confirmation link (once): creates the account
-/// and signs in (sets the session cookie).
+/// Finish a registration with the token of its confirmation link and the password chosen when
+/// registering (once): creates the account and signs in (sets the session cookie). A wrong
+/// password is refused and the link keeps working; after 5 wrong passwords the registration is
+/// removed.
 #[utoipa::path(post, path = "/api/v1/auth/register/confirm", tag = "people",
     request_body = RegistrationConfirmation,
     responses((status = 201, description = "Registered and signed in", body = SessionView),
-        (status = 410, description = "Unknown, used or expired link, or the address has an account meanwhile",
+        (status = 422, description = "Not the password chosen when registering (`wrong_registration_password`); the link still works",
+            body = crate::error::Problem),
+        (status = 410, description = "Unknown, used or expired link, too many wrong passwords (`registration_attempts_used`), or the address has an account meanwhile",
             body = crate::error::Problem)))]
 pub async fn confirm_registration_api(
     State(state): State<AppState>,
     form: Result<Json<RegistrationConfirmation>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let session = confirm_registration(&state, &body(form)?.token).await?;
+    let form = body(form)?;
+    let session = confirm_registration(&state, &form.token, &form.password).await?;
     Ok(with_cookie(&state, session, StatusCode::CREATED))
 }
 

@@ -34,11 +34,13 @@ const CATALOG: &[(&str, &str, &str)] = &[
     ("reset_done", "Your password was changed. Sign in with the new one.", "密碼已變更，請以新密碼登入。"),
     ("reset_token", "Code from the reset link", "重設連結中的代碼"),
     ("register_sent_title", "Check your e-mail", "請查看您的電子郵件"),
-    ("register_sent", "We sent a message to the address you gave. To finish creating your account, open the confirmation link in it within 24 hours. If no message arrives, check your spam folder or register again.", "我們已寄送一封信到您填寫的電子郵件地址。請於 24 小時內開啟信中的確認連結，完成帳號註冊。若沒有收到信件，請查看垃圾郵件匣或重新註冊。"),
+    ("register_sent", "We sent a message to the address you gave. To finish creating your account, open the confirmation link in it within 24 hours and enter the password you just chose. If no message arrives, check your spam folder or register again.", "我們已寄送一封信到您填寫的電子郵件地址。請於 24 小時內開啟信中的確認連結，並輸入您剛才設定的密碼，完成帳號註冊。若沒有收到信件，請查看垃圾郵件匣或重新註冊。"),
     ("register_demo_link", "This is a demonstration server and sends no e-mail, so the confirmation link is shown here:", "這是示範系統，不會實際寄出電子郵件，因此直接在此顯示確認連結："),
     ("register_confirm_title", "Confirm your registration", "確認註冊"),
-    ("register_confirm_lead", "Create this account and sign in?", "要建立以下帳號並登入嗎？"),
+    ("register_confirm_lead", "Create this account and sign in? Enter the password you chose when registering.", "要建立以下帳號並登入嗎？請輸入您註冊時設定的密碼。"),
+    ("register_confirm_password", "Password chosen when registering", "註冊時設定的密碼"),
     ("register_confirm_button", "Create my account", "建立帳號"),
+    ("register_confirm_not_me", "If you did not ask for this account, ignore the message and close this page: no account is created, and nobody can use it without the password chosen when registering.", "若您沒有申請註冊，請忽略該信件並關閉此頁面，系統不會建立帳號；不知道註冊時設定的密碼，任何人都無法使用此帳號。"),
     ("save", "Save", "儲存"),
     ("home_title", "Find work, find people, plan the next step", "找工作、找人才、規劃下一步"),
     ("home_lead", "A public employment service for job seekers, employers and caseworkers.", "為求職者、雇主與就業服務員提供的公共就業服務。"),
@@ -279,23 +281,28 @@ pub fn reset_mail(lang: UiLang, token: &str, hours: i64) -> (String, String) {
 }
 
 /// The subject and body of the message that finishes a registration: the confirmation link,
-/// valid for `hours`.
+/// valid for `hours`, which opens its page in the registration form's language (`lang=`) and
+/// asks for the password chosen when registering.
 pub fn registration_mail(lang: UiLang, token: &str, hours: i64) -> (String, String) {
+    let tag = lang.tag();
     match lang {
         UiLang::En => (
             "Confirm your OpenPES account".to_string(),
             format!(
                 "Someone asked to create an OpenPES account with this e-mail address. To finish, \
-                 open /register/confirm?token={token} within {hours} hours. If it was not you, \
-                 ignore this message: no account is created."
+                 open /register/confirm?token={token}&lang={tag} within {hours} hours and enter \
+                 the password you chose when registering. If you did not ask for this, ignore \
+                 this message: no account is created, and nobody can use this link without the \
+                 password chosen when registering."
             ),
         ),
         UiLang::ZhTw => (
             "確認您的 OpenPES 帳號".to_string(),
             format!(
                 "有人以此電子郵件地址申請註冊 OpenPES 帳號。請於 {hours} 小時內開啟 \
-                 /register/confirm?token={token} 完成註冊。若非您本人申請，請忽略此訊息，\
-                 系統不會建立帳號。"
+                 /register/confirm?token={token}&lang={tag}，並輸入您註冊時設定的密碼，\
+                 即可完成註冊。若您沒有申請註冊，請忽略此信，系統不會建立帳號；\
+                 不知道註冊時設定的密碼，任何人都無法使用此連結。"
             ),
         ),
     }

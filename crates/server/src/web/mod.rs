@@ -106,6 +106,7 @@ fn pages() -> Router<AppState> {
 pub struct Page {
     caller: Caller,
     lang: UiLang,
+    /// The page's path and query (without `lang` and `done`), for the language switch.
     path: String,
     notice: Option<&'static str>,
     /// Demo accounts with published passwords are enabled: every page says so.
@@ -153,10 +154,20 @@ impl FromRequestParts<AppState> for Page {
             Some("sent") => Some("reset_sent"),
             _ => None,
         };
+        // Where the language switch comes back to: this page with its query (a confirmation
+        // link's token), but not the language it chose or a one-off notice.
+        let kept: Vec<&(String, String)> = query
+            .iter()
+            .filter(|(k, _)| k != "lang" && k != "done")
+            .collect();
+        let path = match serde_urlencoded::to_string(&kept) {
+            Ok(kept) if !kept.is_empty() => format!("{}?{kept}", parts.uri.path()),
+            _ => parts.uri.path().to_string(),
+        };
         Ok(Page {
             caller,
             lang,
-            path: parts.uri.path().to_string(),
+            path,
             notice,
             demo: state.demo_accounts(),
         })
@@ -478,7 +489,7 @@ async fn register_submit(
         Ok(token) => {
             let demo_link = token
                 .filter(|_| state.demo_accounts())
-                .map(|token| format!("/register/confirm?token={token}"));
+                .map(|token| format!("/register/confirm?token={token}&lang={}", page.lang.tag()));
             page.ok(
                 "register.html",
                 context! { sent => true, demo_link => demo_link },
@@ -504,15 +515,18 @@ struct PendingView {
     organisation: Option<String>,
 }
 
-/// The confirmation link's page: what the link would create and a button that creates it (a
-/// GET creates nothing, so a mail scanner that opens the link uses nothing up).
-async fn register_confirm_page(
-    State(state): State<AppState>,
-    page: Page,
-    Query(query): Query<TokenQuery>,
+/// The confirmation page: what the link would create, the password field and the button that
+/// creates it, with `error` above them (a wrong password), or only the error when the link does
+/// not work.
+async fn render_confirmation(
+    state: &AppState,
+    page: &Page,
+    token: &str,
+    error: Option<ApiError>,
 ) -> Response {
-    let token = query.token.unwrap_or_default();
-    match p::pending_registration(&state, &token).await {
+    let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
+    let detail = error.map(|e| e.message.render(page.lang));
+    match p::pending_registration(state, token).await {
         Ok(pending) => {
             let role = Role::parse(&pending.role).unwrap_or(Role::Seeker);
             let view = PendingView {
@@ -521,30 +535,53 @@ async fn register_confirm_page(
                 role_name: role_name(page.lang, role),
                 organisation: pending.organisation,
             };
-            page.ok(
+            page.render(
                 "register.html",
-                context! { confirm => true, token => token, pending => view },
+                status,
+                context! { confirm => true, token => token, pending => view, error => detail },
             )
         }
-        Err(error) => page.render(
+        Err(gone) => page.render(
             "register.html",
-            error.status,
-            context! { confirm => true, error => error.message.render(page.lang) },
+            if detail.is_some() {
+                status
+            } else {
+                gone.status
+            },
+            context! {
+                confirm => true,
+                error => detail.unwrap_or_else(|| gone.message.render(page.lang)),
+            },
         ),
     }
+}
+
+/// The confirmation link's page: what the link would create, and the password chosen when
+/// registering with a button that creates it (a GET creates nothing, so a mail scanner that
+/// opens the link uses nothing up). The link carries the registration form's language.
+async fn register_confirm_page(
+    State(state): State<AppState>,
+    page: Page,
+    Query(query): Query<TokenQuery>,
+) -> Response {
+    let token = query.token.unwrap_or_default();
+    render_confirmation(&state, &page, &token, None).await
 }
 
 #[derive(Deserialize)]
 struct ConfirmForm {
     token: String,
+    password: String,
 }
 
+/// Confirms a registration with the password chosen when registering (see
+/// [`p::confirm_registration`]); a wrong one shows the page again with the error.
 async fn register_confirm_submit(
     State(state): State<AppState>,
     page: Page,
     Form(form): Form<ConfirmForm>,
 ) -> Response {
-    match p::confirm_registration(&state, &form.token).await {
+    match p::confirm_registration(&state, &form.token, &form.password).await {
         Ok(session) => {
             let cookie = auth::session_cookie(&state, &session.cookie_value);
             (
@@ -553,11 +590,7 @@ async fn register_confirm_submit(
             )
                 .into_response()
         }
-        Err(error) => page.render(
-            "register.html",
-            error.status,
-            context! { confirm => true, error => error.message.render(page.lang) },
-        ),
+        Err(error) => render_confirmation(&state, &page, &form.token, Some(error)).await,
     }
 }
 

@@ -107,7 +107,8 @@ pub async fn confirmation_token(server: &Server, recipient: &str) -> Result<Stri
 }
 
 /// Registers through the API as a person would: posts the registration (202), reads the
-/// confirmation link from the mail as sent, and confirms it (201). Returns the signed-in session
+/// confirmation link from the mail as sent, and confirms it with the password chosen when
+/// registering (201). Returns the signed-in session
 /// (its CSRF token set) and the session's answer (`user`, `csrf_token`).
 pub async fn register_and_confirm(
     server: &Server,
@@ -126,12 +127,13 @@ pub async fn register_and_confirm(
         return Err(format!("registration {status}: {body}").into());
     }
     let email = registration["email"].as_str().unwrap_or_default();
+    let password = registration["password"].as_str().unwrap_or_default();
     let token = confirmation_token(server, email).await?;
     let (status, body) = session
         .send(
             Method::POST,
             &format!("{api}/auth/register/confirm"),
-            Some(json!({ "token": token })),
+            Some(json!({ "token": token, "password": password })),
         )
         .await?;
     if status != StatusCode::CREATED {
