@@ -93,7 +93,7 @@ pub async fn bench_follow(config: &Config, options: FollowBench) -> Result<()> {
     let vacancies_on_b = || {
         let index = b.matching();
         let guard = index.read().unwrap_or_else(|p| p.into_inner());
-        guard.len().1
+        guard.len().0
     };
     let base = vacancies_on_b();
     let writes = (u64::from(options.rate) * options.seconds) as usize;

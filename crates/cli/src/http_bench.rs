@@ -3,6 +3,10 @@
 //! into the index, no rate limit) and runs a closed-loop load generator against it: a number
 //! of clients, each sending its next request when the last one answered, for a fixed time.
 //! Half the requests ask for a seeker's matches, half for a vacancy's candidates.
+//!
+//! With `--database-url` the store is that database (PostgreSQL, say; use an empty one), and
+//! with `--nodes 2` two servers (two `AppState`s with their own pools and indexes, as two
+//! processes would have) share it, the clients alternating between them.
 
 use crate::config::Config;
 use crate::extract_cmd::{load_taxonomy, TaxonomyArg};
@@ -23,12 +27,21 @@ pub struct HttpBench {
     pub seekers: usize,
     pub clients: usize,
     pub seconds: u64,
+    /// Servers over the one database (1 or 2).
+    pub nodes: usize,
 }
 
-pub async fn bench_http(config: &Config, taxonomy: &TaxonomyArg, options: HttpBench) -> Result<()> {
-    let taxonomy = load_taxonomy(config, taxonomy).await?;
+pub async fn bench_http(
+    config: &Config,
+    taxonomy_arg: &TaxonomyArg,
+    options: HttpBench,
+) -> Result<()> {
+    let taxonomy = load_taxonomy(config, taxonomy_arg).await?;
     let dir = tempfile::tempdir().context("cannot create a temporary directory")?;
-    let store = Store::connect(&Store::sqlite_url_in(dir.path())).await?;
+    let url = match &config.database.url {
+        Some(url) if !url.is_empty() => url.clone(),
+        _ => Store::sqlite_url_in(dir.path()),
+    };
     let gazetteer = Gazetteer::taiwan()?;
     let data = generate(
         &taxonomy,
@@ -40,34 +53,59 @@ pub async fn bench_http(config: &Config, taxonomy: &TaxonomyArg, options: HttpBe
             today: Utc::now().date_naive(),
         },
     )?;
-    let state = AppState::new(store, taxonomy);
-    {
-        let index = state.matching();
-        let mut index = index.write().unwrap_or_else(|p| p.into_inner());
-        crate::match_cmd::fill_index(&mut index, &data)?;
-    }
+    let mut first_taxonomy = Some(taxonomy);
     let limits = Limits {
         requests_per_second: 0,
         ..Limits::default()
     };
-    // Requests carry an administrator's token, so that authorization and the audit log are
-    // part of what is measured.
-    let token = openpes_server::routes::people::provision_service_account(
-        &state,
-        "bench@openpes.invalid",
-        openpes_server::auth::Role::Admin,
-        &openpes_server::auth::Scope::ALL,
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("cannot provision the bench account: {:?}", e.message))?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}/api/v1", listener.local_addr()?);
-    let app = router(state, limits);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(openpes_server::serve(listener, app, async {
-        let _ = stopped.await;
-    }));
-
+    let mut bases = Vec::new();
+    let mut stops = Vec::new();
+    let mut servers = Vec::new();
+    let mut token = String::new();
+    for node in 0..options.nodes.clamp(1, 2) {
+        let store = Store::connect(&url).await?;
+        // Each node builds its own taxonomy, as a process would.
+        let taxonomy = match first_taxonomy.take() {
+            Some(taxonomy) => taxonomy,
+            None => load_taxonomy(config, taxonomy_arg).await?,
+        };
+        let state = AppState::new(store, taxonomy);
+        {
+            let index = state.matching();
+            let mut index = index.write().unwrap_or_else(|p| p.into_inner());
+            crate::match_cmd::fill_index(&mut index, &data)?;
+        }
+        if node == 0 {
+            // A vacancy's candidates are asked of the store first (whose vacancy is it?):
+            // the vacancies and their employers are stored, as in production.
+            for chunk in data.vacancies.chunks(5_000) {
+                state
+                    .store()
+                    .put_employers_and_vacancies(&data.employers, chunk, Utc::now())
+                    .await?;
+            }
+            // Requests carry an administrator's token, so that authorization and the audit
+            // log are part of what is measured.
+            token = openpes_server::routes::people::provision_service_account(
+                &state,
+                "bench@openpes.invalid",
+                openpes_server::auth::Role::Admin,
+                &openpes_server::auth::Scope::ALL,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot provision the bench account: {:?}", e.message))?;
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        bases.push(format!("http://{}/api/v1", listener.local_addr()?));
+        let app = router(state, limits);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        stops.push(stop);
+        servers.push(tokio::spawn(openpes_server::serve(listener, app, async {
+            let _ = stopped.await;
+        })));
+    }
+    let base = bases[0].clone();
+    let other = bases.last().cloned().unwrap_or_else(|| base.clone());
     let paths: Arc<Vec<String>> = Arc::new(
         data.seekers
             .iter()
@@ -75,7 +113,7 @@ pub async fn bench_http(config: &Config, taxonomy: &TaxonomyArg, options: HttpBe
             .zip(
                 data.vacancies
                     .iter()
-                    .map(|v| format!("{base}/vacancies/{}/candidates?limit=20", v.id)),
+                    .map(|v| format!("{other}/vacancies/{}/candidates?limit=20", v.id)),
             )
             .flat_map(|(a, b)| [a, b])
             .collect(),
@@ -107,7 +145,20 @@ pub async fn bench_http(config: &Config, taxonomy: &TaxonomyArg, options: HttpBe
                         let _ = response.bytes().await;
                         latencies.push(sent.elapsed().as_secs_f64());
                     }
-                    _ => failures += 1,
+                    Ok(response) => {
+                        if failures == 0 {
+                            let status = response.status();
+                            let body = response.text().await.unwrap_or_default();
+                            tracing::warn!(%status, url = %paths[i], body = %body.chars().take(300).collect::<String>(), "a request failed");
+                        }
+                        failures += 1;
+                    }
+                    Err(e) => {
+                        if failures == 0 {
+                            tracing::warn!(error = %e, "a request failed");
+                        }
+                        failures += 1;
+                    }
                 }
             }
             (latencies, failures)
@@ -121,14 +172,20 @@ pub async fn bench_http(config: &Config, taxonomy: &TaxonomyArg, options: HttpBe
         failures += failed;
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let _ = stop.send(());
-    let _ = server.await;
+    for stop in stops {
+        let _ = stop.send(());
+    }
+    for server in servers {
+        let _ = server.await;
+    }
     latencies.sort_by(f64::total_cmp);
     let at = |p: f64| {
         let rank = ((latencies.len().max(1) - 1) as f64 * p).round() as usize;
         latencies.get(rank).map_or(0.0, |s| (s * 1e6).round() / 1e3)
     };
     let out = json!({
+        "database": if url.starts_with("postgres") { "postgres" } else { "sqlite" },
+        "nodes": bases.len(),
         "vacancies": options.vacancies,
         "seekers": options.seekers,
         "clients": options.clients,

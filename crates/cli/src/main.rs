@@ -184,6 +184,9 @@ enum BenchCommand {
         clients: usize,
         #[arg(long, default_value_t = 20)]
         seconds: u64,
+        /// Servers over one database (1 or 2), the clients alternating between them.
+        #[arg(long, default_value_t = 1)]
+        nodes: usize,
     },
 }
 
@@ -317,6 +320,7 @@ fn run() -> Result<()> {
                         seekers,
                         clients,
                         seconds,
+                        nodes,
                     },
             } => {
                 http_bench::bench_http(
@@ -327,6 +331,7 @@ fn run() -> Result<()> {
                         seekers,
                         clients,
                         seconds,
+                        nodes,
                     },
                 )
                 .await

@@ -569,6 +569,15 @@ impl MatchIndex {
         (self.vacancies.live(), self.seekers.live())
     }
 
+    /// The employer of a vacancy the index holds (a stored vacancy keeps its employer).
+    pub fn vacancy_employer(&self, id: &str) -> Option<&str> {
+        let slot = self.vacancies.get(id)?;
+        self.employers
+            .names
+            .get(slot.profile.employer as usize)
+            .map(String::as_str)
+    }
+
     /// True when the index holds no records.
     pub fn is_empty(&self) -> bool {
         self.len() == (0, 0)

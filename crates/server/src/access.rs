@@ -41,7 +41,6 @@ use crate::error::ApiError;
 use crate::i18n::Message;
 use crate::AppState;
 use axum::http::StatusCode;
-use chrono::Utc;
 use openpes_store::NewAuditEntry;
 
 /// Something a caller wants to do.
@@ -432,7 +431,7 @@ pub async fn record(
     purpose: &str,
 ) -> Result<(), ApiError> {
     let entry = entry(caller, action, subject_kind, subject_id, seeker_id, purpose);
-    state.store().append_audit(&[entry], Utc::now()).await?;
+    crate::audit_writer::append(state, vec![entry]).await?;
     Ok(())
 }
 

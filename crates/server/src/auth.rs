@@ -391,7 +391,95 @@ fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
+/// How long a resolved credential is reused without asking the database.
+const CREDENTIAL_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+/// Most credentials remembered at once (the table is emptied when full).
+const MAX_CACHED_CREDENTIALS: usize = 10_000;
+
+/// Credentials resolved in the last second, so that a burst of requests with one token or
+/// session reads the database once. Any change made through this node (every POST, PUT,
+/// PATCH or DELETE: a sign-out, a revoked token, a disabled account, a reset password) empties
+/// it at once; a change made through another node is seen within [`CREDENTIAL_TTL`].
+#[derive(Default)]
+pub(crate) struct CredentialCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, CachedCredential>>,
+    /// Bumped by every change; an entry read before a change is not used after it.
+    epoch: std::sync::atomic::AtomicU64,
+}
+
+struct CachedCredential {
+    read_at: std::time::Instant,
+    epoch: u64,
+    principal: Principal,
+}
+
+impl CredentialCache {
+    fn entries(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, CachedCredential>> {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn epoch(&self) -> u64 {
+        self.epoch.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    fn get(&self, key: &str) -> Option<Principal> {
+        let epoch = self.epoch();
+        self.entries()
+            .get(key)
+            .filter(|c| c.epoch == epoch && c.read_at.elapsed() < CREDENTIAL_TTL)
+            .map(|c| c.principal.clone())
+    }
+
+    /// Remembers `principal`, read from the database when the epoch was `epoch`.
+    fn put(&self, key: String, epoch: u64, principal: &Principal) {
+        let mut entries = self.entries();
+        if entries.len() >= MAX_CACHED_CREDENTIALS {
+            entries.clear();
+        }
+        entries.insert(
+            key,
+            CachedCredential {
+                read_at: std::time::Instant::now(),
+                epoch,
+                principal: principal.clone(),
+            },
+        );
+    }
+
+    /// Forgets every credential (something may have changed).
+    pub(crate) fn invalidate(&self) {
+        self.epoch.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        self.entries().clear();
+    }
+}
+
+/// The caller behind a request's credentials: from [`CredentialCache`] when it was resolved
+/// in the last second, else from the database.
 async fn resolve(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    now: DateTime<Utc>,
+) -> Result<Option<Principal>, ApiError> {
+    let key = match (bearer(headers), session_cookie_value(headers)) {
+        (Some(token), _) => format!("t{}", digest(token)),
+        (None, Some(cookie)) => format!("s{}", digest(&cookie)),
+        (None, None) => return Ok(None),
+    };
+    let cache = state.credentials();
+    if let Some(principal) = cache.get(&key) {
+        return Ok(Some(principal));
+    }
+    let epoch = cache.epoch();
+    let principal = resolve_stored(state, headers, now).await?;
+    if let Some(principal) = &principal {
+        cache.put(key, epoch, principal);
+    }
+    Ok(principal)
+}
+
+async fn resolve_stored(
     state: &AppState,
     headers: &axum::http::HeaderMap,
     now: DateTime<Utc>,
@@ -472,7 +560,13 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
         principal: principal.map(Arc::new),
         request_id,
     });
-    next.run(request).await
+    let response = next.run(request).await;
+    if unsafe_method {
+        // Whatever it changed (a session, a token, an account), no remembered credential
+        // outlives it on this node.
+        state.credentials().invalidate();
+    }
+    response
 }
 
 /// The CSRF token a request carries, and the request rebuilt (its body may have been read).

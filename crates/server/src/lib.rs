@@ -6,6 +6,7 @@
 //! a per-client rate limit and problem+json errors for everything that fails.
 
 pub mod access;
+mod audit_writer;
 pub mod auth;
 pub mod benefits;
 pub mod dto;
@@ -107,6 +108,10 @@ struct Inner {
     demo_accounts: std::sync::atomic::AtomicBool,
     /// How far this node has applied the change log.
     progress: follow::Progress,
+    /// Credentials resolved in the last second (see [`auth::CredentialCache`]).
+    credentials: auth::CredentialCache,
+    /// The audit log's group-commit writer, started on first use.
+    audit_writer: std::sync::OnceLock<audit_writer::AuditWriter>,
     /// Taken by a pass of the change-log follower and by a taxonomy reload, so that the two
     /// never fill the indexes at once (neither runs on a request's path).
     follow_lock: tokio::sync::Mutex<()>,
@@ -159,6 +164,8 @@ impl AppState {
                 benefits: RwLock::new(None),
                 demo_accounts: std::sync::atomic::AtomicBool::new(false),
                 progress: follow::Progress::default(),
+                credentials: auth::CredentialCache::default(),
+                audit_writer: std::sync::OnceLock::new(),
                 follow_lock: tokio::sync::Mutex::new(()),
                 taxonomy_fingerprint: RwLock::new(None),
             }),
@@ -204,6 +211,16 @@ impl AppState {
     /// Failed sign-ins per e-mail address.
     pub(crate) fn lockout(&self) -> &lockout::LoginLockout {
         &self.inner.lockout
+    }
+
+    /// The audit log's writer (started on first use).
+    fn audit_writer(&self) -> &std::sync::OnceLock<audit_writer::AuditWriter> {
+        &self.inner.audit_writer
+    }
+
+    /// Credentials resolved in the last second.
+    pub(crate) fn credentials(&self) -> &auth::CredentialCache {
+        &self.inner.credentials
     }
 
     /// Drops sign-in failure counts whose window and lock have passed (scheduled work).

@@ -864,7 +864,7 @@ pub(crate) async fn vacancy_applications(
             )
         })
         .collect();
-    state.store().append_audit(&entries, Utc::now()).await?;
+    crate::audit_writer::append(state, entries).await?;
     let mut out = Vec::new();
     for record in records {
         out.push(view(state, caller, record, lang, false).await?);
