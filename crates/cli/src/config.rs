@@ -83,6 +83,33 @@ pub struct ServerConfig {
     /// A connection on which nothing is read or written for this long is closed, in seconds.
     #[serde(default = "default_idle_timeout_secs")]
     pub idle_timeout_secs: u64,
+    /// Load balancers and reverse proxies (addresses or CIDR networks) whose
+    /// `X-Forwarded-For` names the real client, for rate limits and the sign-in lockout:
+    /// a TOML list, or one comma-separated string in `OPENPES__SERVER__TRUSTED_PROXIES`.
+    #[serde(default, deserialize_with = "list_or_commas")]
+    pub trusted_proxies: Vec<String>,
+}
+
+/// A list of strings, or one string of comma-separated items (as an environment variable
+/// gives it).
+fn list_or_commas<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum ListOrCommas {
+        List(Vec<String>),
+        Commas(String),
+    }
+    Ok(
+        match <ListOrCommas as serde::Deserialize>::deserialize(d)? {
+            ListOrCommas::List(list) => list,
+            ListOrCommas::Commas(text) => text
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+        },
+    )
 }
 
 fn default_api_token_days() -> u32 {
@@ -133,6 +160,7 @@ impl Default for Config {
                 api_token_days: default_api_token_days(),
                 header_read_timeout_secs: default_header_read_timeout_secs(),
                 idle_timeout_secs: default_idle_timeout_secs(),
+                trusted_proxies: Vec::new(),
             },
             database: DatabaseConfig {
                 url: None,
@@ -280,6 +308,18 @@ mod tests {
             Config::load(None, no_env, env, &Overrides::default())?
                 .server
                 .demo
+        );
+        // Trusted proxies: none by default; a comma-separated list from the environment.
+        assert!(config.server.trusted_proxies.is_empty());
+        let env = vec![(
+            "OPENPES__SERVER__TRUSTED_PROXIES".to_string(),
+            "10.0.0.0/8, 192.0.2.7".to_string(),
+        )];
+        assert_eq!(
+            Config::load(None, no_env, env, &Overrides::default())?
+                .server
+                .trusted_proxies,
+            ["10.0.0.0/8", "192.0.2.7"]
         );
         Ok(())
     }

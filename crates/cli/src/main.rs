@@ -385,7 +385,10 @@ async fn serve(config: &Config) -> Result<()> {
         requests_per_second: config.server.requests_per_second,
         burst: config.server.burst,
     };
-    let router = openpes_server::router(state, limits);
+    let proxies = openpes_server::rate_limit::TrustedProxies::parse(&config.server.trusted_proxies)
+        .map_err(|e| anyhow::anyhow!("server.trusted_proxies: {e}"))?;
+    let router =
+        openpes_server::rate_limit::trust_proxies(openpes_server::router(state, limits), proxies);
     let listener = tokio::net::TcpListener::bind(&config.server.bind)
         .await
         .with_context(|| format!("cannot listen on {}", config.server.bind))?;
