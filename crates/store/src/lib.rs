@@ -148,10 +148,16 @@ impl Store {
     }
 
     /// Connects to `url`, creating the SQLite file (and its directory) when needed, and runs
-    /// the migrations.
+    /// the migrations. A SQLite file URL without a `mode=` parameter opens with `mode=rwc`
+    /// (read, write, create).
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of_url(url)?;
+        let url = match backend {
+            Backend::Sqlite => sqlite_url_creating(url),
+            Backend::Postgres => url.to_string(),
+        };
+        let url = url.as_str();
         if backend == Backend::Sqlite {
             if let Some(parent) = sqlite_path(url).and_then(|p| p.parent().map(Path::to_path_buf)) {
                 if !parent.as_os_str().is_empty() {
@@ -303,6 +309,20 @@ fn sqlite_path(url: &str) -> Option<&Path> {
     (!path.is_empty() && path != ":memory:").then(|| Path::new(path))
 }
 
+/// `url` with `mode=rwc` added when it names a SQLite file and sets no `mode=` itself (sqlx
+/// would otherwise refuse to open a file that does not exist yet).
+fn sqlite_url_creating(url: &str) -> String {
+    if sqlite_path(url).is_none() {
+        return url.to_string();
+    }
+    match url.split_once('?') {
+        None => format!("{url}?mode=rwc"),
+        Some((_, query)) if query.split('&').any(|p| p.starts_with("mode=")) => url.to_string(),
+        Some((_, "")) => format!("{url}mode=rwc"),
+        Some(_) => format!("{url}&mode=rwc"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,5 +339,30 @@ mod tests {
             sqlite_path("sqlite:///tmp/a/b.db?mode=rwc"),
             Some(Path::new("/tmp/a/b.db"))
         );
+    }
+
+    #[test]
+    fn sqlite_file_urls_open_creating_unless_they_say_otherwise() {
+        assert_eq!(
+            sqlite_url_creating("sqlite:///d/f.db"),
+            "sqlite:///d/f.db?mode=rwc"
+        );
+        assert_eq!(
+            sqlite_url_creating("sqlite:///d/f.db?"),
+            "sqlite:///d/f.db?mode=rwc"
+        );
+        assert_eq!(
+            sqlite_url_creating("sqlite:///d/f.db?cache=shared"),
+            "sqlite:///d/f.db?cache=shared&mode=rwc"
+        );
+        assert_eq!(
+            sqlite_url_creating("sqlite:///d/f.db?mode=ro"),
+            "sqlite:///d/f.db?mode=ro"
+        );
+        assert_eq!(
+            sqlite_url_creating("sqlite:///d/f.db?cache=shared&mode=rw"),
+            "sqlite:///d/f.db?cache=shared&mode=rw"
+        );
+        assert_eq!(sqlite_url_creating("sqlite::memory:"), "sqlite::memory:");
     }
 }
