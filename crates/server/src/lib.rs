@@ -550,6 +550,10 @@ pub fn router(state: AppState, limits: Limits) -> Router {
             post(routes::offers::contact_api),
         )
         .route(
+            "/vacancies/{id}/candidates/{seeker}/contact",
+            post(routes::offers::contact_candidate_api),
+        )
+        .route(
             "/vacancies/{id}/offers",
             post(routes::offers::propose_offer_api),
         )

@@ -101,6 +101,7 @@ use utoipa::OpenApi;
         routes::applications::set_status,
         routes::applications::of_vacancy,
         routes::offers::contact_api,
+        routes::offers::contact_candidate_api,
         routes::offers::record_referral_api,
         routes::offers::referrals_api,
         routes::offers::propose_offer_api,

@@ -456,9 +456,22 @@ async fn contacts_reach_consenting_candidates_once_within_a_daily_limit() -> Tes
             StatusCode::CREATED,
             "an applicant may be contacted: {body}"
         );
-        let (status, body) = contact("s-cand").await?;
+        // The candidate named in the path: the same workflow and rules.
+        let boss = &f.boss;
+        let by_path = |seeker: &str| {
+            let url = format!("{api}/vacancies/v-1/candidates/{seeker}/contact");
+            async move { boss.send(Method::POST, &url, None).await }
+        };
+        let (status, body) = by_path("s-hidden").await?;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert_eq!(body["code"], "not_a_candidate");
+        let (status, body) = by_path("s-cand").await?;
         assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["seeker"], "s-cand");
+        assert_eq!(body["vacancy"], "v-1");
         let (status, body) = contact("s-cand").await?;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        let (status, body) = by_path("s-cand").await?;
         assert_eq!(status, StatusCode::CONFLICT, "{body}");
         assert_eq!(body["code"], "already_contacted");
 

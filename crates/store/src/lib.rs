@@ -41,7 +41,7 @@ pub use benefits::{ClaimRecord, DecisionRecord, InsuranceRecord, NewReferral, Re
 pub use changes::{Change, ChangeListener, RecordKind};
 pub use guidance::{PlanStep, StepChange};
 pub use matching::VacancyChange;
-pub use outreach::{ContactRecord, EmployerVerification};
+pub use outreach::{ContactOutcome, ContactRecord, EmployerVerification};
 pub use people::{
     ApiTokenRecord, AuditEntry, AuditFilter, CaseNote, NewAuditEntry, Office, OutboxMessage,
     PendingRegistration, UserRecord,

@@ -3,10 +3,12 @@
 //! candidates and contact them.
 //!
 //! A seeker is contacted about a vacancy at most once (`UNIQUE (vacancy_id, seeker_id)`);
-//! [`Store::contacts_since`] counts an employer's contacts for the server's rate limit.
+//! [`Store::add_contact_within`] counts an employer's recent contacts and adds one in the same
+//! transaction, serialised per employer, so that contacts sent at the same moment (on one node
+//! or several) cannot both pass the daily limit.
 
 use crate::matching::timestamp;
-use crate::{Store, StoreError};
+use crate::{Backend, Store, StoreError};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -34,7 +36,70 @@ pub struct EmployerVerification {
     pub decided_at: String,
 }
 
+/// What [`Store::add_contact_within`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactOutcome {
+    /// Stored; the employer had sent this many contacts in the window before it.
+    Added { sent_before: i64 },
+    /// This seeker was contacted about this vacancy already; nothing stored.
+    AlreadyContacted,
+    /// The employer reached the limit in the window; nothing stored.
+    LimitReached,
+}
+
 impl Store {
+    /// Stores a contact unless the seeker was contacted about this vacancy already or the
+    /// employer has sent `limit` contacts since `since`. The count and the insert are one
+    /// transaction that holds the employer's turn (a transaction-scoped advisory lock on
+    /// PostgreSQL; SQLite's single writer), so the limit holds under concurrent requests.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_contact_within(
+        &self,
+        employer_id: &str,
+        vacancy_id: &str,
+        seeker_id: &str,
+        by: &str,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<ContactOutcome, StoreError> {
+        let mut tx = self.begin_write().await?;
+        if self.backend() == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                .bind(format!("contacts:{employer_id}"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        let sent: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM contacts WHERE employer_id = $1 AND contacted_at >= $2",
+        )
+        .bind(employer_id.to_string())
+        .bind(timestamp(since))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+        if sent >= limit {
+            return Ok(ContactOutcome::LimitReached);
+        }
+        let done = sqlx::query(
+            "INSERT INTO contacts (employer_id, vacancy_id, seeker_id, contacted_by, \
+             contacted_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (vacancy_id, seeker_id) DO NOTHING",
+        )
+        .bind(employer_id.to_string())
+        .bind(vacancy_id.to_string())
+        .bind(seeker_id.to_string())
+        .bind(by.to_string())
+        .bind(timestamp(now))
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(ContactOutcome::AlreadyContacted);
+        }
+        tx.commit().await?;
+        Ok(ContactOutcome::Added { sent_before: sent })
+    }
+
     /// Stores a contact; returns false (storing nothing) when this seeker was contacted about
     /// this vacancy already.
     pub async fn add_contact(

@@ -324,3 +324,47 @@ async fn a_scheduled_job_runs_once_per_period_across_nodes() -> TestResult {
     }
     Ok(())
 }
+
+/// Contacts sent at the same moment through two nodes cannot both pass the daily limit.
+#[tokio::test]
+async fn the_contact_limit_holds_for_simultaneous_contacts() -> TestResult {
+    use openpes_store::ContactOutcome;
+    let now = Utc::now();
+    let since = now - Duration::hours(24);
+    for (store, _dir) in fresh_stores().await? {
+        let other_node = Store::connect(store.url()).await?;
+        // One contact left before the limit of 3.
+        for seeker in ["s-1", "s-2"] {
+            let added = store
+                .add_contact_within("e-1", "v-1", seeker, "u-1", now, since, 3)
+                .await?;
+            assert!(matches!(added, ContactOutcome::Added { .. }), "{added:?}");
+        }
+        let (a, b) = tokio::join!(
+            store.add_contact_within("e-1", "v-1", "s-3", "u-1", now, since, 3),
+            other_node.add_contact_within("e-1", "v-1", "s-4", "u-2", now, since, 3),
+        );
+        let outcomes = [a?, b?];
+        assert_eq!(
+            outcomes
+                .iter()
+                .filter(|o| matches!(o, ContactOutcome::Added { sent_before: 2 }))
+                .count(),
+            1,
+            "{outcomes:?}"
+        );
+        assert!(
+            outcomes.contains(&ContactOutcome::LimitReached),
+            "{outcomes:?}"
+        );
+        assert_eq!(store.contacts_since("e-1", since).await?, 3);
+        assert_eq!(
+            store
+                .add_contact_within("e-1", "v-1", "s-1", "u-1", now, since, 10)
+                .await?,
+            ContactOutcome::AlreadyContacted
+        );
+        other_node.close().await;
+    }
+    Ok(())
+}

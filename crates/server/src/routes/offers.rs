@@ -194,29 +194,36 @@ pub(crate) async fn contact(
         ));
     }
     let now = Utc::now();
-    let sent = state
-        .store()
-        .contacts_since(&vacancy.employer, now - Duration::hours(24))
-        .await?;
-    if sent >= CONTACTS_PER_EMPLOYER_PER_DAY {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            Message::ContactLimit {
-                per_day: CONTACTS_PER_EMPLOYER_PER_DAY,
-            },
-        ));
-    }
     let by = caller.user().map(|u| u.id.clone()).unwrap_or_default();
-    if !state
+    let outcome = state
         .store()
-        .add_contact(&vacancy.employer, &vacancy.id, seeker_id, &by, now)
-        .await?
-    {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            Message::AlreadyContacted,
-        ));
-    }
+        .add_contact_within(
+            &vacancy.employer,
+            &vacancy.id,
+            seeker_id,
+            &by,
+            now,
+            now - Duration::hours(24),
+            CONTACTS_PER_EMPLOYER_PER_DAY,
+        )
+        .await?;
+    let sent = match outcome {
+        openpes_store::ContactOutcome::Added { sent_before } => sent_before,
+        openpes_store::ContactOutcome::AlreadyContacted => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                Message::AlreadyContacted,
+            ))
+        }
+        openpes_store::ContactOutcome::LimitReached => {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                Message::ContactLimit {
+                    per_day: CONTACTS_PER_EMPLOYER_PER_DAY,
+                },
+            ))
+        }
+    };
     let employer_name = state
         .store()
         .employer(&vacancy.employer)
@@ -278,6 +285,26 @@ pub async fn contact_api(
     access::require_signed_in(&caller)?;
     let form = body(form)?;
     let view = contact(&state, &caller, &id, &form.seeker).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Contact a candidate about a vacancy, the candidate named in the path (the same workflow
+/// and rules as `POST /api/v1/vacancies/{id}/contacts`, and as the employer's web page).
+#[utoipa::path(post, path = "/api/v1/vacancies/{id}/candidates/{seeker}/contact", tag = "offers",
+    params(("id" = String, Path, description = "Vacancy id"),
+        ("seeker" = String, Path, description = "The candidate's seeker id")),
+    responses((status = 201, description = "Contacted", body = ContactView),
+        (status = 403, description = "Not the employer, employer unverified, or not a candidate", body = crate::error::Problem),
+        (status = 404, description = "No such vacancy or seeker", body = crate::error::Problem),
+        (status = 409, description = "Contacted already", body = crate::error::Problem),
+        (status = 429, description = "Daily contact limit reached", body = crate::error::Problem)))]
+pub async fn contact_candidate_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((id, seeker)): ApiPath<(String, String)>,
+) -> Result<(StatusCode, Json<ContactView>), ApiError> {
+    access::require_signed_in(&caller)?;
+    let view = contact(&state, &caller, &id, &seeker).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
