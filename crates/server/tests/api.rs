@@ -2,7 +2,9 @@
 //! starter taxonomy, spoken to over HTTP — on SQLite always and on PostgreSQL when
 //! `OPENPES_TEST_DATABASE_URL` is set.
 
-use openpes_server::{load_taxonomy, router, AppState, Limits};
+mod common;
+
+use openpes_server::Limits;
 use openpes_store::testing::{create_postgres_database, TEST_DATABASE_URL_VAR};
 use openpes_store::Store;
 use serde_json::Value;
@@ -33,20 +35,15 @@ async fn start_with(
     backend: &'static str,
     limits: Limits,
 ) -> Result<Server, Box<dyn std::error::Error>> {
-    let store = Store::connect(&url).await?;
-    let starter = openpes_taxonomy::starter::starter_dataset()?;
-    store
-        .save_dataset(&starter, &[], chrono::Utc::now())
-        .await?;
-    let (taxonomy, _) = load_taxonomy(&store).await?;
-    let app = router(AppState::new(store, taxonomy), limits);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move {
-        let _ = openpes_server::serve(listener, app, std::future::pending()).await;
-    });
+    let server = common::start_with_limits(
+        &url,
+        openpes_server::Security::default(),
+        openpes_server::ConnectionLimits::default(),
+        limits,
+    )
+    .await?;
     Ok(Server {
-        base,
+        base: server.base,
         backend,
         _dir: dir,
     })

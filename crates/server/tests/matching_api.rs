@@ -3,9 +3,9 @@
 //! directions and both languages, consent, field-level rejection that stores nothing, the
 //! all-or-nothing JSON-lines import, the change feed, and an index rebuilt from the database.
 
-use openpes_server::{load_taxonomy, router, AppState, Limits};
-use openpes_store::testing::{create_postgres_database, TEST_DATABASE_URL_VAR};
-use openpes_store::Store;
+mod common;
+
+use openpes_server::{AppState, Limits};
 use serde_json::{json, Value};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -14,23 +14,14 @@ const FORKLIFT_DRIVER: &str = "urn:openpes:starter:occupation/forklift-driver";
 const FORKLIFT: &str = "urn:openpes:starter:skill/forklift-operation";
 
 async fn start(url: &str) -> Result<(String, AppState), Box<dyn std::error::Error>> {
-    let store = Store::connect(url).await?;
-    if !store.has_taxonomy().await? {
-        let starter = openpes_taxonomy::starter::starter_dataset()?;
-        store
-            .save_dataset(&starter, &[], chrono::Utc::now())
-            .await?;
-    }
-    let (taxonomy, _) = load_taxonomy(&store).await?;
-    let state = AppState::new(store, taxonomy);
-    state.load_matching().await?;
-    let app = router(state.clone(), Limits::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}/api/v1", listener.local_addr()?);
-    tokio::spawn(async move {
-        let _ = openpes_server::serve(listener, app, std::future::pending()).await;
-    });
-    Ok((base, state))
+    let server = common::start_with_limits(
+        url,
+        openpes_server::Security::default(),
+        openpes_server::ConnectionLimits::default(),
+        Limits::default(),
+    )
+    .await?;
+    Ok((format!("{}/api/v1", server.base), server.state))
 }
 
 /// A client that sends an administrator's API token with every request.
@@ -53,15 +44,7 @@ async fn admin_client(state: &AppState) -> Result<reqwest::Client, Box<dyn std::
         .build()?)
 }
 
-async fn urls() -> Result<(Vec<String>, tempfile::TempDir), Box<dyn std::error::Error>> {
-    let dir = tempfile::tempdir()?;
-    let mut out = vec![Store::sqlite_url_in(dir.path())];
-    match std::env::var(TEST_DATABASE_URL_VAR) {
-        Ok(base) if !base.is_empty() => out.push(create_postgres_database(&base).await?),
-        _ => eprintln!("PostgreSQL not configured ({TEST_DATABASE_URL_VAR}); testing SQLite only"),
-    }
-    Ok((out, dir))
-}
+use common::urls;
 
 fn vacancy(id: &str, skills: &[&str]) -> Value {
     json!({

@@ -32,6 +32,21 @@ pub async fn start_with(
     security: openpes_server::Security,
     connections: openpes_server::ConnectionLimits,
 ) -> Result<Server, Error> {
+    let limits = Limits {
+        requests_per_second: 0,
+        ..Limits::default()
+    };
+    start_with_limits(url, security, connections, limits).await
+}
+
+/// The one way the tests start a server: a database (fresh, or one another node already
+/// uses) with the starter taxonomy, the matching index loaded, and the given settings.
+pub async fn start_with_limits(
+    url: &str,
+    security: openpes_server::Security,
+    connections: openpes_server::ConnectionLimits,
+    limits: Limits,
+) -> Result<Server, Error> {
     let store = Store::connect(url).await?;
     let starter = openpes_taxonomy::starter::starter_dataset()?;
     store
@@ -40,10 +55,6 @@ pub async fn start_with(
     let (taxonomy, _) = load_taxonomy(&store).await?;
     let state = AppState::with_security(store, taxonomy, security);
     state.load_matching().await?;
-    let limits = Limits {
-        requests_per_second: 0,
-        ..Limits::default()
-    };
     let app = router(state.clone(), limits);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
