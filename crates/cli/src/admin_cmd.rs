@@ -35,9 +35,7 @@ pub enum AdminCommand {
 /// Runs an `admin` command.
 pub async fn run(config: &Config, command: AdminCommand) -> Result<()> {
     let url = config.database_url();
-    let store = openpes_store::Store::connect(&url)
-        .await
-        .context("cannot open the database")?;
+    let store = crate::open_store(&url).await?;
     let render = |e: openpes_server::error::ApiError| {
         anyhow::anyhow!("{}", e.message.render(openpes_server::i18n::UiLang::En))
     };

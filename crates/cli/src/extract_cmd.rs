@@ -80,9 +80,7 @@ pub async fn load_taxonomy(config: &Config, arg: &TaxonomyArg) -> Result<Taxonom
             bail!("--crosswalk needs both classifications it links: --taxonomy esco:DIR --taxonomy onet:DIR");
         }
         let url = config.database_url();
-        let store = openpes_store::Store::connect(&url)
-            .await
-            .with_context(|| format!("cannot open the database {}", crate::redact(&url)))?;
+        let store = crate::open_store(&url).await?;
         crate::taxonomy_cmd::ensure_taxonomy(&store).await?;
         let (taxonomy, _) = openpes_server::load_taxonomy(&store).await?;
         store.close().await;

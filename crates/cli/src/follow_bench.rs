@@ -58,7 +58,7 @@ fn vacancy(id: String) -> Vacancy {
 
 /// One node over `url`: its own pool, the stored taxonomy, the index filled, following.
 async fn node(url: &str, poll: Duration) -> Result<AppState> {
-    let store = Store::connect(url).await?;
+    let store = crate::open_store(url).await?;
     let (taxonomy, _, fingerprint) = openpes_server::load_versioned_taxonomy(&store).await?;
     let state = AppState::new(store, taxonomy);
     state.set_taxonomy_fingerprint(fingerprint);
@@ -74,7 +74,7 @@ pub async fn bench_follow(config: &Config, options: FollowBench) -> Result<()> {
         _ => Store::sqlite_url_in(dir.path()),
     };
     {
-        let store = Store::connect(&url).await?;
+        let store = crate::open_store(&url).await?;
         crate::taxonomy_cmd::ensure_taxonomy(&store).await?;
         store
             .put_employer(

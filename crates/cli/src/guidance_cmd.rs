@@ -93,7 +93,7 @@ pub enum CoursesCommand {
 
 async fn state(config: &Config) -> Result<AppState> {
     let url = config.database_url();
-    let store = Store::connect(&url).await?;
+    let store = crate::open_store(&url).await?;
     crate::taxonomy_cmd::ensure_taxonomy(&store).await?;
     let (taxonomy, _) = openpes_server::load_taxonomy(&store).await?;
     let state = AppState::new(store, taxonomy);

@@ -63,7 +63,7 @@ pub async fn bench_http(
     let mut servers = Vec::new();
     let mut token = String::new();
     for node in 0..options.nodes.clamp(1, 2) {
-        let store = Store::connect(&url).await?;
+        let store = crate::open_store(&url).await?;
         // Each node builds its own taxonomy, as a process would.
         let taxonomy = match first_taxonomy.take() {
             Some(taxonomy) => taxonomy,

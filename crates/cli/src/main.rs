@@ -355,7 +355,7 @@ fn init_logging(config: &Config, serving: bool) -> Result<()> {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
-    if config.log.format == "json" {
+    if config.log.format == config::LogFormat::Json {
         builder.json().init();
     } else {
         builder.init();
@@ -365,9 +365,7 @@ fn init_logging(config: &Config, serving: bool) -> Result<()> {
 
 async fn serve(config: &Config) -> Result<()> {
     let url = config.database_url();
-    let store = openpes_store::Store::connect(&url)
-        .await
-        .with_context(|| format!("cannot open the database {}", redact(&url)))?;
+    let store = open_store(&url).await?;
     // Any number of nodes may start together on one database: the first start's seeding runs
     // under a lease, one node at a time, and finds what an earlier node stored.
     take_first_start_lease(&store).await?;
@@ -389,7 +387,7 @@ async fn serve(config: &Config) -> Result<()> {
         .map_err(|e| anyhow::anyhow!("server.trusted_proxies: {e}"))?;
     let router =
         openpes_server::rate_limit::trust_proxies(openpes_server::router(state, limits), proxies);
-    let listener = tokio::net::TcpListener::bind(&config.server.bind)
+    let listener = tokio::net::TcpListener::bind(config.server.bind)
         .await
         .with_context(|| format!("cannot listen on {}", config.server.bind))?;
     let address = listener.local_addr()?;
@@ -602,18 +600,71 @@ fn render_api(error: openpes_server::error::ApiError) -> anyhow::Error {
     anyhow::anyhow!("{}", error.message.render(openpes_server::i18n::UiLang::En))
 }
 
-/// A database URL without its password, for logs and messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let credentials = &url[scheme + 3..at];
+/// Opens the database at `url` (running the migrations). Errors name the database without its
+/// password, as every message and log line of the CLI does.
+pub(crate) async fn open_store(url: &str) -> Result<openpes_store::Store> {
+    openpes_store::Store::connect(url).await.map_err(|error| {
+        let error = match error {
+            // The only store error that repeats the URL.
+            openpes_store::StoreError::UnsupportedUrl(url) => {
+                openpes_store::StoreError::UnsupportedUrl(redact(&url))
+            }
+            error => error,
+        };
+        anyhow::Error::new(error).context(format!("cannot open the database {}", redact(url)))
+    })
+}
+
+/// A database URL without its passwords, for logs and messages: the password of the user
+/// information (`user:***@host`) and the value of any query parameter naming a password
+/// (`?password=***`, `sslpassword=***`).
+pub(crate) fn redact(url: &str) -> String {
+    const HIDDEN: &str = "***";
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let mut out = String::with_capacity(url.len());
+    // The user information ends at the last `@` before the query: a password may hold a raw
+    // `@` or `/`, which then stays hidden too.
+    match (base.find("://"), base.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme + 3 => {
+            let credentials = &base[scheme + 3..at];
             match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_string(),
+                Some((user, _)) => {
+                    out.push_str(&base[..scheme + 3]);
+                    out.push_str(user);
+                    out.push(':');
+                    out.push_str(HIDDEN);
+                    out.push_str(&base[at..]);
+                }
+                None => out.push_str(base),
             }
         }
-        _ => url.to_string(),
+        _ => out.push_str(base),
     }
+    if let Some(query) = query {
+        let (query, fragment) = match query.split_once('#') {
+            Some((query, fragment)) => (query, Some(fragment)),
+            None => (query, None),
+        };
+        out.push('?');
+        let parameters: Vec<String> = query
+            .split('&')
+            .map(|parameter| match parameter.split_once('=') {
+                Some((key, _)) if key.to_ascii_lowercase().contains("password") => {
+                    format!("{key}={HIDDEN}")
+                }
+                _ => parameter.to_string(),
+            })
+            .collect();
+        out.push_str(&parameters.join("&"));
+        if let Some(fragment) = fragment {
+            out.push('#');
+            out.push_str(fragment);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -622,14 +673,38 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(
-            redact("postgres://u:secret@h:5/db"),
-            "postgres://u:***@h:5/db"
-        );
-        assert_eq!(
-            redact("sqlite://data/openpes.db"),
-            "sqlite://data/openpes.db"
-        );
+        for (url, shown) in [
+            ("postgres://user:pw@host/db", "postgres://user:***@host/db"),
+            ("postgres://u:secret@h:5/db", "postgres://u:***@h:5/db"),
+            // Nothing to hide.
+            ("postgres://user@host/db", "postgres://user@host/db"),
+            ("postgres://host:5432/db", "postgres://host:5432/db"),
+            (
+                "sqlite:///path/to/openpes.db",
+                "sqlite:///path/to/openpes.db",
+            ),
+            (
+                "sqlite://data/openpes.db?mode=rwc",
+                "sqlite://data/openpes.db?mode=rwc",
+            ),
+            // A password in the query.
+            (
+                "postgres://user@host/db?sslmode=require&password=pw",
+                "postgres://user@host/db?sslmode=require&password=***",
+            ),
+            (
+                "postgres://host/db?PASSWORD=pw&sslpassword=key-pw&user=u",
+                "postgres://host/db?PASSWORD=***&sslpassword=***&user=u",
+            ),
+            // Both, and a password holding `@` and `/`.
+            (
+                "postgres://u:p@s/s@host/db?password=pw",
+                "postgres://u:***@host/db?password=***",
+            ),
+        ] {
+            assert_eq!(redact(url), shown, "{url}");
+            assert!(!redact(url).contains("pw"), "{url}");
+        }
     }
 
     #[test]

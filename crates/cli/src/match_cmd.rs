@@ -86,7 +86,7 @@ pub async fn demo(config: &Config, command: DemoCommand) -> Result<()> {
         out,
     } = command;
     let url = config.database_url();
-    let store = Store::connect(&url).await?;
+    let store = crate::open_store(&url).await?;
     crate::taxonomy_cmd::ensure_taxonomy(&store).await?;
     let (taxonomy, _) = openpes_server::load_taxonomy(&store).await?;
     let gazetteer = Gazetteer::taiwan()?;
@@ -134,7 +134,7 @@ pub enum MatchCommand {
 /// database, as one JSON object.
 pub async fn match_records(config: &Config, command: MatchCommand) -> Result<()> {
     let url = config.database_url();
-    let store = Store::connect(&url).await?;
+    let store = crate::open_store(&url).await?;
     crate::taxonomy_cmd::ensure_taxonomy(&store).await?;
     let (taxonomy, _) = openpes_server::load_taxonomy(&store).await?;
     let state = openpes_server::AppState::new(store, taxonomy);

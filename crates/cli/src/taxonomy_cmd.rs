@@ -98,10 +98,7 @@ pub async fn ensure_taxonomy(store: &Store) -> Result<()> {
 }
 
 async fn open_store(config: &Config) -> Result<Store> {
-    let url = config.database_url();
-    Store::connect(&url)
-        .await
-        .with_context(|| format!("cannot open the database {}", crate::redact(&url)))
+    crate::open_store(&config.database_url()).await
 }
 
 pub async fn run(config: &Config, command: TaxonomyCommand) -> Result<()> {
