@@ -8,7 +8,6 @@
 
 use crate::error::ApiError;
 use crate::AppState;
-use chrono::Utc;
 use openpes_store::{NewAuditEntry, Store};
 use tokio::sync::{mpsc, oneshot};
 
@@ -19,22 +18,25 @@ const QUEUE: usize = 1_024;
 
 type Reply = oneshot::Sender<Result<(), String>>;
 
+/// Entries to append, the time they were made (from the state's clock), and who waits.
+type Pending = (Vec<NewAuditEntry>, chrono::DateTime<chrono::Utc>, Reply);
+
 /// The handle requests send their entries to.
 pub(crate) struct AuditWriter {
-    queue: mpsc::Sender<(Vec<NewAuditEntry>, Reply)>,
+    queue: mpsc::Sender<Pending>,
 }
 
 impl AuditWriter {
     /// Starts the writer task for `store` (needs a Tokio runtime).
     fn start(store: Store) -> AuditWriter {
-        let (queue, mut pending) = mpsc::channel::<(Vec<NewAuditEntry>, Reply)>(QUEUE);
+        let (queue, mut pending) = mpsc::channel::<Pending>(QUEUE);
         tokio::spawn(async move {
             while let Some(first) = pending.recv().await {
-                let mut entries = first.0;
-                let mut replies = vec![first.1];
+                let (mut entries, at, reply) = first;
+                let mut replies = vec![reply];
                 while entries.len() < MAX_BATCH_ENTRIES {
                     match pending.try_recv() {
-                        Ok((more, reply)) => {
+                        Ok((more, _, reply)) => {
                             entries.extend(more);
                             replies.push(reply);
                         }
@@ -42,7 +44,7 @@ impl AuditWriter {
                     }
                 }
                 let outcome = store
-                    .append_audit(&entries, Utc::now())
+                    .append_audit(&entries, at)
                     .await
                     .map_err(|e| e.to_string());
                 for reply in replies {
@@ -67,7 +69,7 @@ pub(crate) async fn append(state: &AppState, entries: Vec<NewAuditEntry>) -> Res
     let (reply, stored) = oneshot::channel();
     writer
         .queue
-        .send((entries, reply))
+        .send((entries, state.now(), reply))
         .await
         .map_err(|_| ApiError::internal(&"the audit writer stopped"))?;
     match stored.await {

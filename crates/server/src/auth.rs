@@ -336,7 +336,7 @@ fn account_locked(remaining: std::time::Duration) -> ApiError {
 pub async fn open_session(state: &AppState, user: User) -> Result<NewSession, ApiError> {
     let cookie_value = new_secret()?;
     let csrf = new_secret()?;
-    let now = Utc::now();
+    let now = state.now();
     state
         .store()
         .create_session(
@@ -485,10 +485,7 @@ async fn resolve_stored(
     now: DateTime<Utc>,
 ) -> Result<Option<Principal>, ApiError> {
     if let Some(token) = bearer(headers) {
-        let Some((record, token)) = state
-            .store()
-            .api_token(&digest(token), chrono::Utc::now())
-            .await?
+        let Some((record, token)) = state.store().api_token(&digest(token), state.now()).await?
         else {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -529,7 +526,7 @@ const MAX_FORM_BYTES: usize = 1 << 20;
 /// the [`Caller`] into the request's extensions.
 pub async fn authenticate(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let request_id = request_id(request.headers().get("x-request-id"));
-    let principal = match resolve(&state, request.headers(), Utc::now()).await {
+    let principal = match resolve(&state, request.headers(), state.now()).await {
         Ok(principal) => principal,
         Err(error) => return error.into_response(),
     };

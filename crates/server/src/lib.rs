@@ -45,6 +45,31 @@ pub enum LoadError {
     Taxonomy(#[from] TaxonomyError),
 }
 
+/// Where the application reads the time: the system clock in production, a fixed one in tests
+/// ([`AppState::set_clock`]), so that a test can say what day it is.
+pub trait Clock: Send + Sync {
+    /// The current time.
+    fn now(&self) -> chrono::DateTime<chrono::Utc>;
+}
+
+/// The system clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+    }
+}
+
+/// A clock that always says the same time.
+pub struct FixedClock(pub chrono::DateTime<chrono::Utc>);
+
+impl Clock for FixedClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0
+    }
+}
+
 /// Limits applied to every request.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -115,6 +140,8 @@ struct Inner {
     /// Taken by a pass of the change-log follower and by a taxonomy reload, so that the two
     /// never fill the indexes at once (neither runs on a request's path).
     follow_lock: tokio::sync::Mutex<()>,
+    /// Where the time comes from.
+    clock: RwLock<Arc<dyn Clock>>,
     /// The fingerprint of the taxonomy loaded (see `Store::taxonomy_fingerprint`); `None`
     /// when the state was built from a taxonomy of unknown origin.
     taxonomy_fingerprint: RwLock<Option<String>>,
@@ -168,6 +195,7 @@ impl AppState {
                 audit_writer: std::sync::OnceLock::new(),
                 follow_lock: tokio::sync::Mutex::new(()),
                 taxonomy_fingerprint: RwLock::new(None),
+                clock: RwLock::new(Arc::new(SystemClock)),
             }),
         }
     }
@@ -184,6 +212,24 @@ impl AppState {
         self.inner
             .demo_accounts
             .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Replaces the clock (tests fix the time with [`FixedClock`]).
+    pub fn set_clock(&self, clock: Arc<dyn Clock>) {
+        let mut guard = match self.inner.clock.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *guard = clock;
+    }
+
+    /// The current time, from the state's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        let clock = match self.inner.clock.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        };
+        clock.now()
     }
 
     /// Records which stored taxonomy the loaded one is (from [`load_versioned_taxonomy`]).

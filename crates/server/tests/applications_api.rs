@@ -485,3 +485,47 @@ async fn a_caseworker_reads_only_the_applications_of_their_caseload() -> TestRes
     }
     Ok(())
 }
+
+/// The application's clock decides what "expired" means: with the clock fixed after a
+/// vacancy's last day, it takes no applications; fixed on its last day, it does.
+#[tokio::test]
+async fn a_fixed_clock_decides_when_a_vacancy_has_expired() -> TestResult {
+    let (urls, _dir) = urls().await?;
+    let server = start(&urls[0]).await?;
+    let admin = setup(&server).await?;
+    let api = format!("{}/api/v1", server.base);
+    let mut expiring = vacancy("v-expiring", EMPLOYER, "open");
+    expiring["expires"] = json!("2026-12-10");
+    expiring["posted"] = json!("2026-12-01");
+    let (status, body) = admin
+        .send(
+            Method::PUT,
+            &format!("{api}/vacancies/v-expiring"),
+            Some(expiring),
+        )
+        .await?;
+    assert!(status.is_success(), "{status} {body}");
+    let at = |day: u32| {
+        chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, day, 12, 0, 0)
+            .single()
+            .ok_or("no such time")
+    };
+    server
+        .state
+        .set_clock(std::sync::Arc::new(openpes_server::FixedClock(at(11)?)));
+    // Signed in on that day: the session's lifetime runs on the same clock.
+    let seeker = Session::login(&server.base, "seeker@demo.openpes.tw", "demo-seeker-pass").await?;
+    let (status, body) = apply(&seeker, &api, "v-expiring", "late".into()).await?;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a day after its last day: {body}"
+    );
+    assert_eq!(body["code"], "vacancy_closed");
+    server
+        .state
+        .set_clock(std::sync::Arc::new(openpes_server::FixedClock(at(10)?)));
+    let (status, body) = apply(&seeker, &api, "v-expiring", "on time".into()).await?;
+    assert_eq!(status, StatusCode::CREATED, "on its last day: {body}");
+    Ok(())
+}

@@ -70,7 +70,7 @@ pub async fn ensure_demo_claims(state: &AppState, today: NaiveDate) -> Result<bo
     let birth_year = today.year() - 41;
     for (seeker, dependants) in [(COMPLETE, 1), (DISPUTED, 0)] {
         store
-            .register_job_search(seeker, &registered.to_string(), chrono::Utc::now())
+            .register_job_search(seeker, &registered.to_string(), state.now())
             .await?;
         let declared = json!({
             "birth_date": format!("{birth_year}-05-12"),

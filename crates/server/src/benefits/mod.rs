@@ -313,9 +313,11 @@ pub async fn open_claim(
 ) -> Result<ClaimRecord, ApiError> {
     state
         .store()
-        .register_job_search(seeker_id, &as_of.to_string(), Utc::now())
+        .register_job_search(seeker_id, &as_of.to_string(), state.now())
         .await?;
-    let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let now = state
+        .now()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let record = ClaimRecord {
         id: format!("claim-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]),
         seeker_id: seeker_id.to_string(),
@@ -328,7 +330,7 @@ pub async fn open_claim(
         version: 0,
     };
     state.store().create_claim(&record).await?;
-    determine_and_record(state, &record, as_of, None, None, Utc::now()).await?;
+    determine_and_record(state, &record, as_of, None, None, state.now()).await?;
     Ok(state.store().claim(&record.id).await?.unwrap_or(record))
 }
 
@@ -342,7 +344,7 @@ pub async fn redetermine_waiting(state: &AppState, as_of: NaiveDate) -> Result<u
         let evaluation = evaluate(state, &claim, as_of, None, None).await?;
         // A claim that still waits gets no new log entry; the log records changes.
         if evaluation.kind != "waiting" {
-            match record(state, &claim, &evaluation, None, None, Utc::now()).await {
+            match record(state, &claim, &evaluation, None, None, state.now()).await {
                 Ok(_) => moved += 1,
                 Err(e) if e.message == crate::i18n::Message::ClaimChanged => {}
                 Err(e) => return Err(e),

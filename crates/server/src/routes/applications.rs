@@ -19,7 +19,6 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use chrono::Utc;
 use openpes_matching::{FieldError, InvalidRecord, Vacancy, VacancyStatus};
 use openpes_store::{ApplicationRecord, NewApplication, OutboxMessage, StoreError};
 use serde::{Deserialize, Serialize};
@@ -352,11 +351,8 @@ async fn view(
     })
 }
 
-pub(crate) fn is_open(vacancy: &Vacancy) -> bool {
-    vacancy.status == VacancyStatus::Open
-        && vacancy
-            .expires
-            .is_none_or(|expires| expires >= Utc::now().date_naive())
+pub(crate) fn is_open(vacancy: &Vacancy, today: chrono::NaiveDate) -> bool {
+    vacancy.status == VacancyStatus::Open && vacancy.expires.is_none_or(|expires| expires >= today)
 }
 
 fn too_long(field: &str, text: &str) -> Result<(), ApiError> {
@@ -418,7 +414,9 @@ pub(crate) async fn saved_views(state: &AppState, seeker_id: &str) -> Result<Sav
             .await?
             .map(|a| a.id);
         out.push(SavedVacancyView {
-            open: vacancy.as_ref().is_some_and(is_open),
+            open: vacancy
+                .as_ref()
+                .is_some_and(|v| is_open(v, state.now().date_naive())),
             title: vacancy.as_ref().map(|v| v.title.clone()),
             place: vacancy.and_then(|v| v.place),
             employer,
@@ -469,7 +467,7 @@ pub(crate) async fn save_vacancy(
     }
     state
         .store()
-        .save_vacancy(seeker_id, vacancy_id, Utc::now())
+        .save_vacancy(seeker_id, vacancy_id, state.now())
         .await?;
     Ok(())
 }
@@ -602,7 +600,7 @@ pub(crate) async fn submit(
         .vacancy(&request.vacancy)
         .await?
         .ok_or_else(|| not_found("vacancy", &request.vacancy))?;
-    if !is_open(&vacancy) {
+    if !is_open(&vacancy, state.now().date_naive()) {
         return Err(ApiError::new(StatusCode::CONFLICT, Message::VacancyClosed));
     }
     let new = NewApplication {
@@ -614,7 +612,7 @@ pub(crate) async fn submit(
         note: request.note.trim().to_string(),
     };
     let by = caller.user().map(|u| u.id.clone()).unwrap_or_default();
-    let stored = match state.store().add_application(&new, &by, Utc::now()).await {
+    let stored = match state.store().add_application(&new, &by, state.now()).await {
         Ok(stored) => stored,
         Err(StoreError::Conflict(_)) => {
             return Err(ApiError::new(StatusCode::CONFLICT, Message::AlreadyApplied))
@@ -749,7 +747,7 @@ pub(crate) async fn change_status(
             update.status.code(),
             update.comment.trim(),
             &by,
-            Utc::now(),
+            state.now(),
         )
         .await
     {
@@ -802,7 +800,7 @@ async fn tell_applicant(
             recipient: account.email,
             subject,
             body,
-            created_at: now_text(),
+            created_at: now_text(state),
         })
         .await?;
     Ok(())

@@ -14,7 +14,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use openpes_rules::{Fact, FactKind, Facts, Source};
 use openpes_store::{ClaimRecord, DecisionRecord, InsuranceRecord};
 use serde::{Deserialize, Serialize};
@@ -43,8 +43,8 @@ fn rules_error(error: openpes_rules::RulesError) -> ApiError {
     }
 }
 
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
+fn today(state: &AppState) -> NaiveDate {
+    state.now().date_naive()
 }
 
 /// A fact a program reads.
@@ -191,7 +191,7 @@ pub async fn calculate(
         .determine(
             &request.program,
             &facts,
-            request.as_of.unwrap_or_else(today),
+            request.as_of.unwrap_or_else(|| today(&state)),
         )
         .map_err(rules_error)?;
     Ok(Json(
@@ -345,7 +345,7 @@ pub async fn create_claim(
     let claim = body(claim)?;
     Ok((
         StatusCode::CREATED,
-        Json(file_claim(&state, &caller, claim, today()).await?),
+        Json(file_claim(&state, &caller, claim, today(&state)).await?),
     ))
 }
 
@@ -550,10 +550,23 @@ pub async fn review_claim(
         .user()
         .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, Message::SignInRequired))?;
     let benefits = state.benefits()?;
-    let supplied = merged_supplied(&benefits, &claim, &request.facts, &user.id)?;
+    let supplied = merged_supplied(
+        &benefits,
+        &claim,
+        &request.facts,
+        &user.id,
+        &crate::routes::people::now_text(&state),
+    )?;
     let by = request.decide.then_some(user);
-    benefits::determine_and_record(&state, &claim, today(), by, Some(&supplied), Utc::now())
-        .await?;
+    benefits::determine_and_record(
+        &state,
+        &claim,
+        today(&state),
+        by,
+        Some(&supplied),
+        state.now(),
+    )
+    .await?;
     let stored = state.store().claim(&claim.id).await?.unwrap_or(claim);
     Ok(Json(claim_view(&state, stored).await?))
 }
@@ -564,6 +577,7 @@ fn merged_supplied(
     claim: &ClaimRecord,
     added: &Value,
     caseworker: &str,
+    now: &str,
 ) -> Result<String, ApiError> {
     let specs = benefits
         .engine
@@ -572,7 +586,7 @@ fn merged_supplied(
     let source = Source {
         register: "caseworker".into(),
         record: caseworker.to_string(),
-        at: Some(crate::routes::people::now_text()),
+        at: Some(now.to_string()),
     };
     let added = if added.is_null() {
         Value::Object(Default::default())
@@ -790,7 +804,7 @@ pub async fn import_insurance(
         "import-{}",
         &uuid::Uuid::new_v4().simple().to_string()[..12]
     );
-    let records = parse_insurance_csv(text, &import_id, &crate::routes::people::now_text())
+    let records = parse_insurance_csv(text, &import_id, &crate::routes::people::now_text(&state))
         .map_err(invalid)?;
     let (inserted, skipped) = state.store().import_insurance_records(&records).await?;
     access::record(
@@ -815,6 +829,6 @@ pub async fn redetermine(
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
     access::authorize_system(&caller, Action::Administer)?;
-    let moved = benefits::redetermine_waiting(&state, today()).await?;
+    let moved = benefits::redetermine_waiting(&state, today(&state)).await?;
     Ok(Json(serde_json::json!({"moved": moved})))
 }

@@ -26,7 +26,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
 use openpes_matching::guidance::courses::CourseQuery;
 use openpes_matching::guidance::demand::{Demand, Scope};
 use openpes_matching::guidance::{
@@ -851,12 +851,12 @@ fn target_of(
     }
 }
 
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
+fn today(state: &AppState) -> NaiveDate {
+    state.now().date_naive()
 }
 
-fn demand_of(index: &MatchIndex) -> Arc<Demand> {
-    index.demand(today())
+fn demand_of(index: &MatchIndex, as_of: NaiveDate) -> Arc<Demand> {
+    index.demand(as_of)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -890,6 +890,7 @@ pub async fn gap_of(
 ) -> Result<GapResponse, ApiError> {
     let index = state.matching();
     let (occupation, vacancy) = (params.occupation.clone(), params.vacancy.clone());
+    let as_of = today(state);
     blocking(move || {
         let index = read(&index);
         let taxonomy = Arc::clone(index.taxonomy());
@@ -900,7 +901,7 @@ pub async fn gap_of(
                 ))
             })?;
         let view = view_of(&index, &seeker)?;
-        let demand = demand_of(&index);
+        let demand = demand_of(&index, as_of);
         let gap = index.gap(&view, &target, &demand).map_err(guidance_error)?;
         let speaker = Speaker {
             taxonomy: &taxonomy,
@@ -950,10 +951,11 @@ pub async fn reachable_of(
 ) -> Result<ReachableResponse, ApiError> {
     let limit = limit.unwrap_or(10).clamp(1, MAX_REACHABLE);
     let index = state.matching();
+    let as_of = today(state);
     blocking(move || {
         let index = read(&index);
         let view = view_of(&index, &seeker)?;
-        let demand = demand_of(&index);
+        let demand = demand_of(&index, as_of);
         let found = index.reachable(&view, &demand, limit);
         let taxonomy = Arc::clone(index.taxonomy());
         let speaker = Speaker {
@@ -1016,11 +1018,12 @@ pub async fn build_course_plan(
     let within = u64::from(params.within_days.unwrap_or(180).min(3 * 365));
     let max_cost = params.max_cost;
     let radius = params.max_distance_km;
+    let as_of = today(state);
     let (targets, plan) = blocking(move || -> Result<_, ApiError> {
         let index = read(&index);
         let taxonomy = Arc::clone(index.taxonomy());
         let view = view_of(&index, &seeker)?;
-        let demand = demand_of(&index);
+        let demand = demand_of(&index, as_of);
         let targets: Vec<GapTarget> =
             match target_of(&taxonomy, occupation.as_deref(), vacancy.as_deref())? {
                 Some(target) => vec![target],
@@ -1040,7 +1043,7 @@ pub async fn build_course_plan(
             gaps.push(index.gap(&view, target, &demand).map_err(guidance_error)?);
         }
         let lists: Vec<&[GapItem]> = gaps.iter().map(|g| g.missing.as_slice()).collect();
-        let start = view.available_from.map_or(today(), |d| d.max(today()));
+        let start = view.available_from.map_or(as_of, |d| d.max(as_of));
         let query = CourseQuery {
             gaps: CourseQuery::weights(&lists),
             earliest: start,
@@ -1152,8 +1155,8 @@ fn plan_response(
 // ---------------------------------------------------------------------------------------------
 // Handlers: the action plan.
 
-fn step_view(step: PlanStep) -> PlanStepView {
-    let overdue = step.step.due.is_some_and(|d| d < today())
+fn step_view(step: PlanStep, as_of: NaiveDate) -> PlanStepView {
+    let overdue = step.step.due.is_some_and(|d| d < as_of)
         && !matches!(
             step.step.status,
             openpes_matching::guidance::StepStatus::Done
@@ -1202,9 +1205,13 @@ pub async fn get_plan(
 ) -> Result<Json<PlanView>, ApiError> {
     access::authorize_seeker(&state, &caller, Action::ReadSeeker, &id, "action plan").await?;
     let steps = state.store().plan_steps(&id).await?;
+    let as_of = today(&state);
     Ok(Json(PlanView {
         seeker: id,
-        steps: steps.into_iter().map(step_view).collect(),
+        steps: steps
+            .into_iter()
+            .map(|step| step_view(step, as_of))
+            .collect(),
     }))
 }
 
@@ -1230,9 +1237,9 @@ pub async fn add_step(
     let step_id = format!("step-{}", uuid::Uuid::new_v4().simple());
     let stored = state
         .store()
-        .add_plan_step(&id, &step_id, &step, &by, Utc::now())
+        .add_plan_step(&id, &step_id, &step, &by, state.now())
         .await?;
-    Ok((StatusCode::CREATED, Json(step_view(stored))))
+    Ok((StatusCode::CREATED, Json(step_view(stored, today(&state)))))
 }
 
 /// Changes a step, based on the version the editor read (409 if it changed since).
@@ -1255,10 +1262,17 @@ pub async fn update_step(
     let by = caller.user().map(|u| u.id.clone()).unwrap_or_default();
     match state
         .store()
-        .update_plan_step(&id, &step_id, update.version, &update.step, &by, Utc::now())
+        .update_plan_step(
+            &id,
+            &step_id,
+            update.version,
+            &update.step,
+            &by,
+            state.now(),
+        )
         .await
     {
-        Ok(Some(step)) => Ok(Json(step_view(step))),
+        Ok(Some(step)) => Ok(Json(step_view(step, today(&state)))),
         Ok(None) => Err(not_found("plan step", &step_id)),
         Err(StoreError::Conflict(_)) => {
             let current = state
@@ -1430,7 +1444,7 @@ fn prepare(
 }
 
 async fn store_courses(state: &AppState, courses: &[Course]) -> Result<(), ApiError> {
-    state.store().put_courses(courses, Utc::now()).await?;
+    state.store().put_courses(courses, state.now()).await?;
     let courses = courses.to_vec();
     crate::routes::matching::with_index_mut(state, move |index| {
         courses

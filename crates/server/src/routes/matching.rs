@@ -24,7 +24,6 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
-use chrono::Utc;
 use openpes_matching::index::{MatchError, MatchIndex};
 use openpes_matching::score::{OccupationRelation, PartName};
 use openpes_matching::{
@@ -177,7 +176,7 @@ pub async fn put_seeker(
         .await?
     };
     check_seeker(&state, &seeker).await?;
-    state.store().put_seeker(&seeker, Utc::now()).await?;
+    state.store().put_seeker(&seeker, state.now()).await?;
     index_seeker(&state, &seeker).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -249,7 +248,7 @@ pub async fn put_employer(
             message: "must not be empty".into(),
         }])));
     }
-    state.store().put_employer(&employer, Utc::now()).await?;
+    state.store().put_employer(&employer, state.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -281,7 +280,7 @@ pub async fn put_vacancy(
     check_vacancy(&state, &vacancy).await?;
     state
         .store()
-        .put_vacancies(std::slice::from_ref(&vacancy), Utc::now())
+        .put_vacancies(std::slice::from_ref(&vacancy), state.now())
         .await?;
     index_vacancies(&state, std::slice::from_ref(&vacancy)).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -377,7 +376,7 @@ pub async fn delete_vacancy(
         &id,
         &stored.employer,
     )?;
-    if !state.store().delete_vacancy(&id, Utc::now()).await? {
+    if !state.store().delete_vacancy(&id, state.now()).await? {
         return Err(not_found("vacancy", &id));
     }
     with_index_mut(&state, move |index| index.remove_vacancy(&id)).await?;
@@ -491,7 +490,7 @@ pub async fn import_vacancies(
     }
     let employers = state
         .store()
-        .put_employers_and_vacancies(&new_employers, &vacancies, Utc::now())
+        .put_employers_and_vacancies(&new_employers, &vacancies, state.now())
         .await?;
     index_vacancies(&state, &vacancies).await?;
     Ok(Json(ImportSummary {
@@ -645,7 +644,7 @@ pub async fn decide_vacancy_suggestions(
     check_vacancy(&state, &vacancy).await?;
     state
         .store()
-        .put_vacancies(std::slice::from_ref(&vacancy), Utc::now())
+        .put_vacancies(std::slice::from_ref(&vacancy), state.now())
         .await?;
     index_vacancies(&state, std::slice::from_ref(&vacancy)).await?;
     Ok(Json(vacancy))
@@ -691,7 +690,7 @@ pub async fn decide_seeker_suggestions(
         }
     }
     check_seeker(&state, &seeker).await?;
-    state.store().put_seeker(&seeker, Utc::now()).await?;
+    state.store().put_seeker(&seeker, state.now()).await?;
     index_seeker(&state, &seeker).await?;
     Ok(Json(seeker))
 }
@@ -974,7 +973,7 @@ pub(crate) async fn ranked_matches(
     let tag = lang.tag();
     let match_query = MatchQuery {
         limit: limit.unwrap_or(20).clamp(1, MAX_LIMIT),
-        today: Utc::now().date_naive(),
+        today: state.now().date_naive(),
     };
     let index = state.matching();
     // Scoring takes milliseconds: off the async workers.

@@ -31,7 +31,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use openpes_matching::{FieldError, InvalidRecord, Vacancy};
 use openpes_store::{NewReferral, Referral};
 use serde::{Deserialize, Serialize};
@@ -193,7 +193,7 @@ pub(crate) async fn contact(
             Message::AlreadyContacted,
         ));
     }
-    let now = Utc::now();
+    let now = state.now();
     let by = caller.user().map(|u| u.id.clone()).unwrap_or_default();
     let outcome = state
         .store()
@@ -238,7 +238,7 @@ pub(crate) async fn contact(
             recipient: account.email,
             subject,
             body,
-            created_at: crate::routes::people::now_text(),
+            created_at: crate::routes::people::now_text(state),
         })
         .await?;
     access::record(
@@ -404,7 +404,7 @@ pub async fn record_referral_api(
         _ => return Err(invalid_field("kind", "is job or training")),
     };
     let (by, role) = role_of(&caller);
-    let now = Utc::now();
+    let now = state.now();
     let referral = NewReferral {
         seeker_id: id,
         kind: form.kind,
@@ -467,7 +467,7 @@ pub async fn propose_offer_api(
     }
     require_candidate(&state, &caller, &vacancy, &form.seeker, "offer").await?;
     let (by, role) = role_of(&caller);
-    let now = Utc::now();
+    let now = state.now();
     let referral = NewReferral {
         seeker_id: form.seeker.clone(),
         kind: "job".into(),
@@ -495,7 +495,7 @@ pub async fn propose_offer_api(
                 recipient: account.email,
                 subject,
                 body,
-                created_at: crate::routes::people::now_text(),
+                created_at: crate::routes::people::now_text(&state),
             })
             .await?;
     }
@@ -549,7 +549,7 @@ pub(crate) async fn settle(
     let (by, role) = role_of(caller);
     if !state
         .store()
-        .settle_referral(id, status, &by, &role, Utc::now())
+        .settle_referral(id, status, &by, &role, state.now())
         .await?
     {
         return Err(ApiError::new(
@@ -656,7 +656,7 @@ pub(crate) async fn set_verified(
     let (by, _) = role_of(caller);
     state
         .store()
-        .set_employer_verified(employer_id, verified, &by, Utc::now())
+        .set_employer_verified(employer_id, verified, &by, state.now())
         .await?;
     let action = if verified { "verify" } else { "unverify" };
     access::record(

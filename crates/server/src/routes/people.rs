@@ -17,7 +17,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{Duration, SecondsFormat, Utc};
+use chrono::{Duration, SecondsFormat};
 use openpes_matching::{Employer, Seeker};
 use openpes_store::{
     ApiTokenRecord, AuditFilter, NewAuditEntry, OutboxMessage, PendingRegistration, Store,
@@ -40,8 +40,8 @@ async fn store_user(state: &AppState, record: &UserRecord) -> Result<(), ApiErro
         })
 }
 
-pub(crate) fn now_text() -> String {
-    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+pub(crate) fn now_text(state: &AppState) -> String {
+    state.now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 fn short_id(prefix: &str) -> String {
@@ -222,7 +222,7 @@ pub(crate) async fn register(
     let password = form.password;
     let password_hash =
         crate::routes::matching::blocking(move || auth::hash_password(&password)).await??;
-    let now = Utc::now();
+    let now = state.now();
     if let Some(user) = state.store().user_by_email(&checked.email).await? {
         let lang =
             crate::i18n::UiLang::from_tag(&user.language).unwrap_or(crate::i18n::UiLang::ZhTw);
@@ -232,7 +232,7 @@ pub(crate) async fn register(
             recipient: user.email,
             subject,
             body: text,
-            created_at: now_text(),
+            created_at: now_text(state),
         };
         state.store().push_outbox(&notice).await?;
         return Ok(None);
@@ -249,7 +249,7 @@ pub(crate) async fn register(
         recipient: checked.email.clone(),
         subject,
         body: shown,
-        created_at: now_text(),
+        created_at: now_text(state),
     };
     let pending = PendingRegistration {
         token_digest: auth::digest(&token),
@@ -280,7 +280,7 @@ pub(crate) async fn pending_registration(
 ) -> Result<PendingRegistration, ApiError> {
     state
         .store()
-        .pending_registration(&auth::digest(token.trim()), Utc::now())
+        .pending_registration(&auth::digest(token.trim()), state.now())
         .await?
         .ok_or_else(|| ApiError::new(StatusCode::GONE, Message::InvalidRegistrationLink))
 }
@@ -301,7 +301,7 @@ pub(crate) async fn confirm_registration(
     token: &str,
     password: &str,
 ) -> Result<NewSession, ApiError> {
-    let now = Utc::now();
+    let now = state.now();
     let digest = auth::digest(token.trim());
     let gone = || ApiError::new(StatusCode::GONE, Message::InvalidRegistrationLink);
     let Some((pending, attempts)) = state
@@ -355,7 +355,7 @@ pub(crate) async fn confirm_registration(
         office_id: None,
         language: pending.language,
         disabled: false,
-        created_at: now_text(),
+        created_at: now_text(state),
     };
     if role == Role::Seeker {
         let seeker = empty_seeker(short_id("s"));
@@ -594,9 +594,9 @@ pub(crate) async fn request_reset(state: &AppState, email: &str) -> Result<(), A
         recipient: user.email.clone(),
         subject,
         body: shown,
-        created_at: now_text(),
+        created_at: now_text(state),
     };
-    let expires = Utc::now() + Duration::hours(RESET_HOURS);
+    let expires = state.now() + Duration::hours(RESET_HOURS);
     state
         .store()
         .create_password_reset(&auth::digest(&token), &user.id, expires, &message, &text)
@@ -634,7 +634,7 @@ pub(crate) async fn confirm_reset(
     let hash = crate::routes::matching::blocking(move || auth::hash_password(&password)).await??;
     let done = state
         .store()
-        .reset_password(&auth::digest(form.token.trim()), &hash, Utc::now())
+        .reset_password(&auth::digest(form.token.trim()), &hash, state.now())
         .await?;
     let Some(user_id) = done else {
         return Err(ApiError::bad_request(Message::InvalidResetLink));
@@ -774,10 +774,10 @@ pub(crate) async fn create_token(
         user_id: user.id.clone(),
         name: name.to_string(),
         scopes: scopes.join(" "),
-        created_at: now_text(),
+        created_at: now_text(state),
         revoked_at: None,
         expires_at: Some(
-            (Utc::now() + state.security().api_token_lifetime)
+            (state.now() + state.security().api_token_lifetime)
                 .to_rfc3339_opts(SecondsFormat::Millis, true),
         ),
     };
@@ -842,7 +842,7 @@ pub async fn revoke_token_api(
     let user = signed_in(&caller)?;
     if !state
         .store()
-        .revoke_api_token(&user.id, &id, Utc::now())
+        .revoke_api_token(&user.id, &id, state.now())
         .await?
     {
         return Err(ApiError::not_found(Message::RecordNotFound {
@@ -883,7 +883,7 @@ pub(crate) async fn set_consent(
         .ok_or_else(|| crate::routes::matching::not_found("seeker", seeker_id))?;
     seeker.searchable = consent.findable;
     seeker.outreach = consent.outreach;
-    state.store().put_seeker(&seeker, Utc::now()).await?;
+    state.store().put_seeker(&seeker, state.now()).await?;
     crate::routes::matching::index_seeker(state, &seeker).await?;
     Ok(consent)
 }
@@ -1095,7 +1095,7 @@ pub(crate) async fn add_note(
     }
     Ok(state
         .store()
-        .add_case_note(seeker_id, &user.id, text, Utc::now())
+        .add_case_note(seeker_id, &user.id, text, state.now())
         .await?)
 }
 
@@ -1222,7 +1222,7 @@ pub(crate) async fn create_account(
     if let Some(seeker_id) = &form.seeker_id {
         if state.store().seeker(seeker_id).await?.is_none() {
             let seeker = empty_seeker(seeker_id.clone());
-            state.store().put_seeker(&seeker, Utc::now()).await?;
+            state.store().put_seeker(&seeker, state.now()).await?;
             crate::routes::matching::index_seeker(state, &seeker).await?;
         }
     }
@@ -1250,7 +1250,7 @@ pub(crate) async fn create_account(
         office_id: form.office_id.filter(|_| form.role == Role::Caseworker),
         language: language_tag(form.language.as_deref()),
         disabled: false,
-        created_at: now_text(),
+        created_at: now_text(state),
     };
     store_user(state, &record).await?;
     access::record(
@@ -1270,7 +1270,7 @@ pub(crate) async fn create_account(
             let by = caller.user().map_or("system", |u| u.id.as_str());
             state
                 .store()
-                .set_employer_verified(employer, true, by, Utc::now())
+                .set_employer_verified(employer, true, by, state.now())
                 .await?;
         }
     }
@@ -1394,7 +1394,7 @@ pub async fn assign_api(
     }
     state
         .store()
-        .assign_caseworker(&seeker, &form.caseworker, Utc::now())
+        .assign_caseworker(&seeker, &form.caseworker, state.now())
         .await?;
     let purpose = format!("assigned to caseworker {}", form.caseworker);
     access::record(
@@ -1569,7 +1569,7 @@ pub async fn ensure_demo_accounts(state: &AppState) -> Result<bool, ApiError> {
             name: "示範企業 Demo Company".into(),
             registration: None,
         };
-        state.store().put_employer(&employer, Utc::now()).await?;
+        state.store().put_employer(&employer, state.now()).await?;
     }
     let system = Caller {
         principal: None,
@@ -1593,7 +1593,7 @@ pub async fn ensure_demo_accounts(state: &AppState) -> Result<bool, ApiError> {
         }
     }
     if let Some(caseworker) = caseworker {
-        let now = Utc::now();
+        let now = state.now();
         for i in 0..DEMO_CASELOAD {
             let seeker = format!("demo-seeker-{i:07}");
             if state.store().seeker(&seeker).await?.is_some() {
@@ -1667,7 +1667,7 @@ pub async fn create_administrator(
         office_id: None,
         language: "zh-TW".to_string(),
         disabled: false,
-        created_at: now_text(),
+        created_at: chrono::Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
     };
     store.create_user(&record).await.map_err(|e| match e {
         openpes_store::StoreError::Conflict(_) => {
@@ -1685,7 +1685,7 @@ pub async fn create_administrator(
         purpose: "administrator created from the command line".into(),
         request_id: "admin-cli".into(),
     };
-    store.append_audit(&[entry], Utc::now()).await?;
+    store.append_audit(&[entry], chrono::Utc::now()).await?;
     Ok(record)
 }
 

@@ -15,7 +15,7 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use openpes_extract::{Evidence, TextKind};
 use openpes_matching::search::{
     RelevancePartName, SearchError, SearchFilters, SearchPage, SearchQuery, SortOrder, TextQuery,
@@ -565,7 +565,7 @@ pub async fn search(
             sort,
             after: cursor,
             limit,
-            today: Utc::now().date_naive(),
+            today: state.now().date_naive(),
         };
         let page = {
             let guard = index.read().unwrap_or_else(|p| p.into_inner());
@@ -636,7 +636,7 @@ pub async fn snapshot(
     let next_after = (page.len() as i64 == limit)
         .then(|| page.last().map(|v| v.id.clone()))
         .flatten();
-    let today = Utc::now().date_naive();
+    let today = state.now().date_naive();
     Ok(Json(SnapshotPage {
         vacancies: page.into_iter().filter(|v| v.is_open_on(today)).collect(),
         next_after,

@@ -29,7 +29,6 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
-use chrono::Utc;
 use minijinja::{context, Value};
 use openpes_matching::{
     ContractType, RemotePolicy, Seeker, SeekerSkill, SkillSource, Suggestion, SuggestionKind,
@@ -748,7 +747,7 @@ async fn seeker_page(
             .plan_steps(&id)
             .await?
             .into_iter()
-            .map(|s| plan_row(s, page.lang))
+            .map(|s| plan_row(s, page.lang, state.now().date_naive()))
             .collect();
         Ok(page.ok(
             "seeker.html",
@@ -765,7 +764,7 @@ async fn seeker_page(
                 plan,
                 saved => Value::from_serialize(&saved),
                 applications => Value::from_serialize(&applications),
-                today => Utc::now().date_naive().to_string(),
+                today => state.now().date_naive().to_string(),
                 seeker => Value::from_serialize(&seeker),
             },
         ))
@@ -1100,9 +1099,9 @@ struct PlanStepRow {
     overdue: bool,
 }
 
-fn plan_row(step: openpes_store::PlanStep, lang: UiLang) -> PlanStepRow {
+fn plan_row(step: openpes_store::PlanStep, lang: UiLang, today: chrono::NaiveDate) -> PlanStepRow {
     use openpes_matching::guidance::{StepKind as K, StepStatus as S};
-    let overdue = step.step.due.is_some_and(|d| d < Utc::now().date_naive())
+    let overdue = step.step.due.is_some_and(|d| d < today)
         && !matches!(step.step.status, S::Done | S::Cancelled);
     PlanStepRow {
         id: step.id,
@@ -1330,7 +1329,7 @@ async fn post_vacancy(
             salary_min: None,
             salary_max: None,
             positions: 1,
-            posted: Utc::now().date_naive(),
+            posted: state.now().date_naive(),
             expires: None,
             status: VacancyStatus::Open,
             suggestions: Vec::new(),
@@ -1462,7 +1461,7 @@ async fn vacancy_page(
                 candidates_notice,
                 applications => applications.map(|rows| Value::from_serialize(&rows)),
                 mine,
-                open => a::is_open(&vacancy),
+                open => a::is_open(&vacancy, state.now().date_naive()),
             },
         ))
     }
