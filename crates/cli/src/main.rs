@@ -437,7 +437,7 @@ fn spawn_scheduled_work(state: openpes_server::AppState) {
         let mut minutely = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             minutely.tick().await;
-            let now = chrono::Utc::now();
+            let now = state.now();
             // Claims that wait for a period set by law are looked at again every hour.
             match openpes_server::benefits::redetermine_when_due(&state, now.date_naive(), now)
                 .await
@@ -554,7 +554,7 @@ async fn prepare(
         engine: config.rules.engine()?,
         registers,
     });
-    let today = chrono::Utc::now().date_naive();
+    let today = state.now().date_naive();
     if demo
         && openpes_server::benefits::demo::ensure_demo_claims(&state, today)
             .await
