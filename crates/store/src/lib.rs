@@ -59,7 +59,8 @@ pub enum StoreError {
     Busy(String),
     #[error("database migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
-    #[error("unsupported database URL '{0}' (expected sqlite://… or postgres://…)")]
+    /// Holds only the URL's scheme: a URL may carry a password.
+    #[error("unsupported database URL scheme '{0}' (expected sqlite://… or postgres://…)")]
     UnsupportedUrl(String),
     #[error("cannot create the data directory {path}: {source}")]
     DataDirectory {
@@ -112,7 +113,10 @@ impl Backend {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Ok(Backend::Postgres)
         } else {
-            Err(StoreError::UnsupportedUrl(url.to_string()))
+            let scheme = url.split(':').next().unwrap_or_default();
+            Err(StoreError::UnsupportedUrl(
+                scheme.chars().take(32).collect(),
+            ))
         }
     }
 
@@ -335,6 +339,15 @@ mod tests {
             Some(Backend::Postgres)
         );
         assert!(Backend::of_url("mysql://h/db").is_err());
+        // The error names the scheme, never the rest (it may hold a password).
+        let error = Backend::of_url("mysql://user:secret@h/db")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            error.contains("'mysql'") && !error.contains("secret"),
+            "{error}"
+        );
         assert_eq!(
             sqlite_path("sqlite:///tmp/a/b.db?mode=rwc"),
             Some(Path::new("/tmp/a/b.db"))
