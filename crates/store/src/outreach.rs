@@ -100,8 +100,8 @@ impl Store {
         Ok(ContactOutcome::Added { sent_before: sent })
     }
 
-    /// Stores a contact; returns false (storing nothing) when this seeker was contacted about
-    /// this vacancy already.
+    /// Stores a contact with no daily limit (staff tools and tests); returns false (storing
+    /// nothing) when this seeker was contacted about this vacancy already.
     pub async fn add_contact(
         &self,
         employer_id: &str,
@@ -110,19 +110,10 @@ impl Store {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "INSERT INTO contacts (employer_id, vacancy_id, seeker_id, contacted_by, \
-             contacted_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (vacancy_id, seeker_id) DO NOTHING",
-        )
-        .bind(employer_id.to_string())
-        .bind(vacancy_id.to_string())
-        .bind(seeker_id.to_string())
-        .bind(by.to_string())
-        .bind(timestamp(now))
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let outcome = self
+            .add_contact_within(employer_id, vacancy_id, seeker_id, by, now, now, i64::MAX)
+            .await?;
+        Ok(matches!(outcome, ContactOutcome::Added { .. }))
     }
 
     /// Whether this seeker was contacted about this vacancy.
