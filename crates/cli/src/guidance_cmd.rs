@@ -8,9 +8,10 @@ use crate::extract_cmd::{load_taxonomy, TaxonomyArg};
 use crate::match_cmd::{millis, percentile};
 use anyhow::{Context, Result};
 use chrono::{Days, Utc};
-use openpes_matching::demo::{generate, generate_courses, DemoOptions};
-use openpes_matching::guidance::courses::CourseQuery;
-use openpes_matching::guidance::{GapItem, GapTarget};
+use openpes_guidance::courses::CourseQuery;
+use openpes_guidance::demo::generate_courses;
+use openpes_guidance::{Demand, GapItem, GapTarget, Guidance};
+use openpes_matching::demo::{generate, DemoOptions};
 use openpes_matching::{Gazetteer, MatchIndex};
 use openpes_server::error::ApiError;
 use openpes_server::i18n::{Message, UiLang};
@@ -279,9 +280,10 @@ pub async fn bench_guidance(
             .upsert_vacancy(v)
             .map_err(|e| anyhow::anyhow!("{}: {e}", v.id))?;
     }
+    let mut guide = Guidance::new();
     for c in &catalog {
-        index
-            .upsert_course(c)
+        guide
+            .upsert_course(&index, c)
             .map_err(|e| anyhow::anyhow!("{}: {e}", c.id))?;
     }
     let index_seconds = started.elapsed().as_secs_f64();
@@ -293,12 +295,12 @@ pub async fn bench_guidance(
         .map(|s| index.seeker_view(s))
         .collect::<Result<_, _>>()?;
     let started = Instant::now();
-    let demand = index.demand(today);
+    let demand = Demand::build(&index, today);
     let demand_seconds = started.elapsed().as_secs_f64();
     // The first query builds the occupation profiles.
     let started = Instant::now();
     if let Some(view) = views.first() {
-        std::hint::black_box(index.reachable(view, &demand, 10));
+        std::hint::black_box(guide.reachable(&index, view, &demand, 10));
     }
     let first_query_seconds = started.elapsed().as_secs_f64();
     let occupations: Vec<_> = data
@@ -314,19 +316,19 @@ pub async fn bench_guidance(
     let mut picked = 0usize;
     for (view, occupation) in views.iter().zip(occupations.iter().cycle()) {
         let started = Instant::now();
-        let reached = index.reachable(view, &demand, 10);
+        let reached = guide.reachable(&index, view, &demand, 10);
         reachable_times.push(started.elapsed().as_secs_f64());
         let target = reached.first().map_or(*occupation, |r| r.occupation);
 
         let started = Instant::now();
-        let gap = index.gap(view, &GapTarget::Occupation(target), &demand)?;
+        let gap = guide.gap(&index, view, &GapTarget::Occupation(target), &demand)?;
         gap_times.push(started.elapsed().as_secs_f64());
 
         let lists: Vec<&[GapItem]> = std::iter::once(gap.missing.as_slice())
             .chain(reached.iter().take(2).map(|r| r.gaps.as_slice()))
             .collect();
         let started = Instant::now();
-        let plan = index.recommend_courses(&CourseQuery {
+        let plan = guide.recommend_courses(&CourseQuery {
             gaps: CourseQuery::weights(&lists),
             earliest: today,
             latest: today.checked_add_days(Days::new(180)).unwrap_or(today),

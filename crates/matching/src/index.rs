@@ -10,20 +10,17 @@
 //! be found.
 
 use crate::geo::{Gazetteer, Point};
-use crate::guidance::courses::Catalog;
-use crate::guidance::demand::Demand;
-use crate::guidance::profiles::Profiles;
-use crate::guidance::SeekerView;
 use crate::model::{FieldError, InvalidRecord, Seeker, Vacancy};
 use crate::score::{
     exclusion, occupation_relation, primary_language, score, Exclusion, Explanation, Knowledge,
     SeekerProfile, VacancyProfile, Weights, RELATED_CREDIT,
 };
 use crate::search::SearchRow;
+use crate::view::SeekerView;
 use chrono::NaiveDate;
 use openpes_taxonomy::{ConceptId, ConceptKind, Taxonomy};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 /// Options of one query.
 #[derive(Debug, Clone, Copy)]
@@ -51,8 +48,8 @@ pub enum MatchError {
     UnknownVacancy(String),
 }
 
-/// What the taxonomy says, precomputed per concept.
-pub(crate) struct TaxonomyKnowledge {
+/// What the taxonomy says, precomputed per concept (read by scoring, search and guidance).
+pub struct TaxonomyKnowledge {
     /// Per concept: related skills (sorted).
     pub(crate) related: Vec<Vec<ConceptId>>,
     /// Per concept: direct broader groups (sorted).
@@ -64,6 +61,33 @@ pub(crate) struct TaxonomyKnowledge {
 }
 
 impl TaxonomyKnowledge {
+    /// The skills related to a skill, sorted.
+    pub fn related_skills(&self, skill: ConceptId) -> &[ConceptId] {
+        self.related
+            .get(skill.0 as usize)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The direct broader groups of a skill, sorted.
+    pub fn groups(&self, skill: ConceptId) -> &[ConceptId] {
+        self.groups.get(skill.0 as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// The ancestors of an occupation, nearest first.
+    pub fn ancestors_of(&self, occupation: ConceptId) -> &[ConceptId] {
+        self.ancestors
+            .get(occupation.0 as usize)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// How specific a skill is: 1 / ln(e + number of occupations needing it).
+    pub fn specificity(&self, skill: ConceptId) -> f32 {
+        self.specificity
+            .get(skill.0 as usize)
+            .copied()
+            .unwrap_or(1.0)
+    }
+
     fn build(taxonomy: &Taxonomy) -> TaxonomyKnowledge {
         let n = taxonomy.concepts().len();
         let mut knowledge = TaxonomyKnowledge {
@@ -395,14 +419,8 @@ pub struct MatchIndex {
     pub(crate) words: Interner,
     /// One row per vacancy slot, for search.
     pub(crate) search_rows: Vec<SearchRow>,
-    /// The training catalog.
-    pub(crate) catalog: Catalog,
-    /// Occupation profiles for guidance, built on first use.
-    profiles: OnceLock<Profiles>,
-    /// Counts vacancy changes (for the demand snapshot's freshness).
+    /// Counts vacancy changes (so that snapshots built from the vacancies know their age).
     vacancy_generation: u64,
-    /// The last demand snapshot.
-    demand: Mutex<Option<Arc<Demand>>>,
 }
 
 impl MatchIndex {
@@ -425,48 +443,28 @@ impl MatchIndex {
             employers: Interner::default(),
             words: Interner::default(),
             search_rows: Vec::new(),
-            catalog: Catalog::default(),
-            profiles: OnceLock::new(),
             vacancy_generation: 0,
-            demand: Mutex::new(None),
         }
     }
 
-    /// The occupation profiles guidance reads (built on first use).
-    pub(crate) fn profiles(&self) -> &Profiles {
-        self.profiles
-            .get_or_init(|| Profiles::build(&self.taxonomy, &self.knowledge))
+    /// What the taxonomy says about each concept, as scoring reads it.
+    pub fn knowledge(&self) -> &TaxonomyKnowledge {
+        &self.knowledge
     }
 
     /// How many times vacancies were added, replaced or removed.
-    pub(crate) fn vacancy_generation(&self) -> u64 {
+    pub fn vacancy_generation(&self) -> u64 {
         self.vacancy_generation
     }
 
-    /// Every vacancy held (open or not).
-    pub(crate) fn vacancy_profiles(&self) -> impl Iterator<Item = &VacancyProfile> {
+    /// Every vacancy held (open or not), resolved.
+    pub fn vacancy_profiles(&self) -> impl Iterator<Item = &VacancyProfile> {
         self.vacancies.slots.iter().flatten().map(|s| &s.profile)
     }
 
-    /// A vacancy held, by id.
-    pub(crate) fn vacancy_profile(&self, id: &str) -> Option<&VacancyProfile> {
+    /// A vacancy held, by id, resolved.
+    pub fn vacancy_profile(&self, id: &str) -> Option<&VacancyProfile> {
         self.vacancies.get(id).map(|s| &s.profile)
-    }
-
-    /// Labour-market demand as of `today`: the last snapshot while it is from the same day
-    /// and at most 1 % of the vacancies changed since, a new one otherwise.
-    pub fn demand(&self, today: NaiveDate) -> Arc<Demand> {
-        let mut cached = self.demand.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(current) = cached.as_ref() {
-            let changes = self.vacancy_generation.saturating_sub(current.generation);
-            let allowed = (self.vacancies.live() / 100) as u64;
-            if current.today == today && changes <= allowed {
-                return Arc::clone(current);
-            }
-        }
-        let fresh = Arc::new(Demand::build(self, today));
-        *cached = Some(Arc::clone(&fresh));
-        fresh
     }
 
     /// A seeker's record resolved for guidance (validated like [`MatchIndex::upsert_seeker`]).
@@ -501,7 +499,7 @@ impl MatchIndex {
     }
 
     /// A concept by URI that must be of `kind` (a problem for `field` otherwise).
-    pub(crate) fn concept_of_kind(
+    pub fn concept_of_kind(
         &self,
         uri: &str,
         kind: ConceptKind,
@@ -511,8 +509,8 @@ impl MatchIndex {
         self.concept(uri, kind, field, errors)
     }
 
-    /// The point a record's place or location stands for.
-    pub(crate) fn locate(
+    /// The point a record's place or location stands for (a problem for `place` otherwise).
+    pub fn locate(
         &self,
         place: Option<&str>,
         location: Option<Point>,

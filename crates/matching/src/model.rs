@@ -281,19 +281,22 @@ pub struct FieldError {
 #[error("invalid record: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
 pub struct InvalidRecord(pub Vec<FieldError>);
 
-/// Collects field errors.
+/// The problems found while validating a record, one per field (shared by the crates that
+/// validate records of their own, such as courses).
 #[derive(Default)]
-pub(crate) struct Problems(Vec<FieldError>);
+pub struct Problems(Vec<FieldError>);
 
 impl Problems {
-    pub(crate) fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+    /// Notes a problem with a field.
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.0.push(FieldError {
             field: field.into(),
             message: message.into(),
         });
     }
 
-    pub(crate) fn id(&mut self, field: &str, value: &str) {
+    /// Checks an id: non-empty, at most 200 bytes, no control characters.
+    pub fn id(&mut self, field: &str, value: &str) {
         let ok = !value.is_empty()
             && value.len() <= 128
             && value
@@ -304,13 +307,15 @@ impl Problems {
         }
     }
 
-    pub(crate) fn uri(&mut self, field: String, value: &str) {
+    /// Checks a URI field.
+    pub fn uri(&mut self, field: String, value: &str) {
         if value.trim().is_empty() {
             self.add(field, "must be a taxonomy concept URI");
         }
     }
 
-    pub(crate) fn point(&mut self, field: &str, point: &Option<Point>) {
+    /// Checks a point's latitude and longitude.
+    pub fn point(&mut self, field: &str, point: &Option<Point>) {
         if let Some(p) = point {
             if !(-90.0..=90.0).contains(&p.lat) || !p.lat.is_finite() {
                 self.add(format!("{field}.lat"), "must be between -90 and 90");
@@ -350,7 +355,8 @@ impl Problems {
         }
     }
 
-    pub(crate) fn finish(self) -> Result<(), InvalidRecord> {
+    /// The record's verdict: valid, or every problem found.
+    pub fn finish(self) -> Result<(), InvalidRecord> {
         if self.0.is_empty() {
             Ok(())
         } else {

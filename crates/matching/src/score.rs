@@ -151,7 +151,7 @@ pub(crate) struct SeekerProfile {
 
 /// A vacancy resolved against the taxonomy.
 #[derive(Debug, Clone)]
-pub(crate) struct VacancyProfile {
+pub struct VacancyProfile {
     /// (skill, specificity weight), sorted by skill.
     pub essential: Vec<(ConceptId, f32)>,
     /// Sum of the essential skills' weights.
@@ -193,7 +193,7 @@ pub(crate) trait Knowledge {
 /// Default travel radius when a seeker gives none (for the distance part only; no filter).
 const DEFAULT_RADIUS_KM: f64 = 50.0;
 /// Credit for a missing essential skill covered by a related one.
-pub(crate) const RELATED_CREDIT: f32 = 0.5;
+pub const RELATED_CREDIT: f32 = 0.5;
 
 /// The primary subtag of a language tag, lower case (`zh-TW` → `zh`).
 pub(crate) fn primary_language(tag: &str) -> String {

@@ -138,9 +138,9 @@ impl AppState {
         let vacancy_ids: Vec<String> = vacancy_ids.into_iter().map(str::to_string).collect();
         let seeker_ids: Vec<String> = seeker_ids.into_iter().map(str::to_string).collect();
         let course_ids: Vec<String> = course_ids.into_iter().map(str::to_string).collect();
-        let index = self.matching();
+        let handles = self.guidance();
         tokio::task::spawn_blocking(move || {
-            let mut index = index.write().unwrap_or_else(|p| p.into_inner());
+            let mut index = handles.matching.write().unwrap_or_else(|p| p.into_inner());
             for id in &vacancy_ids {
                 if !vacancies.iter().any(|v| &v.id == id) {
                     index.remove_vacancy(id);
@@ -162,14 +162,15 @@ impl AppState {
                     index.remove_seeker(&seeker.id);
                 }
             }
+            let mut guidance = handles.guidance.write().unwrap_or_else(|p| p.into_inner());
             for id in &course_ids {
                 if !courses.iter().any(|c| &c.id == id) {
-                    index.remove_course(id);
+                    guidance.remove_course(id);
                 }
             }
             for course in &courses {
-                if index.upsert_course(course).is_err() {
-                    index.remove_course(&course.id);
+                if guidance.upsert_course(&index, course).is_err() {
+                    guidance.remove_course(&course.id);
                 }
             }
         })

@@ -26,6 +26,7 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::{Json, Router};
 use openpes_extract::Extractor;
+use openpes_guidance::{DemandCache, Guidance};
 use openpes_matching::MatchIndex;
 use openpes_store::{Store, StoreError};
 use openpes_taxonomy::{BuildReport, Taxonomy, TaxonomyError};
@@ -94,11 +95,15 @@ impl Default for Limits {
     }
 }
 
-/// The taxonomy and what is built on it (the extractor, the matching index), swapped together.
+/// The taxonomy and what is built on it (the extractor, the matching index, guidance with its
+/// training catalog, the demand snapshot), swapped together.
 struct Loaded {
     taxonomy: Arc<Taxonomy>,
     extractor: Arc<Extractor>,
     matching: Arc<RwLock<MatchIndex>>,
+    /// Locked after `matching` when both are needed.
+    guidance: Arc<RwLock<Guidance>>,
+    demand: Arc<DemandCache>,
 }
 
 impl Loaded {
@@ -107,6 +112,8 @@ impl Loaded {
         let taxonomy = Arc::new(taxonomy);
         Loaded {
             matching: Arc::new(RwLock::new(MatchIndex::new(Arc::clone(&taxonomy)))),
+            guidance: Arc::new(RwLock::new(Guidance::new())),
+            demand: Arc::new(DemandCache::default()),
             taxonomy,
             extractor: Arc::new(extractor),
         }
@@ -331,6 +338,17 @@ impl AppState {
         Arc::clone(&self.loaded().matching)
     }
 
+    /// The matching index with guidance and the demand snapshot built on the same taxonomy
+    /// (always a matching set; lock the index before guidance).
+    pub fn guidance(&self) -> GuidanceHandles {
+        let loaded = self.loaded();
+        GuidanceHandles {
+            matching: Arc::clone(&loaded.matching),
+            guidance: Arc::clone(&loaded.guidance),
+            demand: Arc::clone(&loaded.demand),
+        }
+    }
+
     /// Fills the matching index with every stored seeker, vacancy and course. Records whose concepts
     /// the current taxonomy lacks are skipped and counted (they stay stored).
     pub async fn load_matching(&self) -> Result<MatchingLoad, LoadError> {
@@ -341,10 +359,11 @@ impl AppState {
         let seekers = self.store().seekers().await?;
         let vacancies = self.store().vacancies().await?;
         let courses = self.store().courses().await?;
-        let index = self.matching();
+        let handles = self.guidance();
         // Filling the index takes a while: on the blocking pool, never on an async worker.
         let load = tokio::task::spawn_blocking(move || {
-            let mut index = index.write().unwrap_or_else(|p| p.into_inner());
+            let mut index = handles.matching.write().unwrap_or_else(|p| p.into_inner());
+            let mut guidance = handles.guidance.write().unwrap_or_else(|p| p.into_inner());
             let mut load = MatchingLoad::default();
             for seeker in &seekers {
                 match index.upsert_seeker(seeker) {
@@ -359,7 +378,7 @@ impl AppState {
                 }
             }
             for course in &courses {
-                match index.upsert_course(course) {
+                match guidance.upsert_course(&index, course) {
                     Ok(()) => load.courses += 1,
                     Err(_) => load.skipped += 1,
                 }
@@ -405,6 +424,14 @@ impl AppState {
         self.load_matching().await?;
         Ok(report)
     }
+}
+
+/// The indexes guidance reads, from one taxonomy.
+#[derive(Clone)]
+pub struct GuidanceHandles {
+    pub matching: Arc<RwLock<MatchIndex>>,
+    pub guidance: Arc<RwLock<Guidance>>,
+    pub demand: Arc<DemandCache>,
 }
 
 /// What [`AppState::load_matching`] put into the index.

@@ -6,7 +6,7 @@
 //! URIs.
 
 use openpes_extract::{Evidence, Extractor, Found, Requirement, TextKind};
-use openpes_matching::guidance::Course;
+use openpes_guidance::Course;
 use openpes_matching::{Seeker, Suggestion, SuggestionKind, Vacancy};
 use openpes_taxonomy::Taxonomy;
 

@@ -280,7 +280,7 @@ async fn start_server(dir: &std::path::Path) -> Result<String, Error> {
             .await?;
     }
     // A small training catalog: one online course closes two of a forklift driver's gaps.
-    let course: openpes_matching::guidance::Course = serde_json::from_value(json!({
+    let course: openpes_guidance::Course = serde_json::from_value(json!({
         "id": "course-pallets", "title": "Pallets and loading", "provider": "Taipei training centre",
         "skills": ["urn:openpes:starter:skill/stack-and-secure-pallets",
                    "urn:openpes:starter:skill/load-and-unload-vehicles"],

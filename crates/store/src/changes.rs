@@ -268,7 +268,7 @@ impl Store {
     pub async fn courses_with_ids(
         &self,
         ids: &[&str],
-    ) -> Result<Vec<openpes_matching::guidance::Course>, StoreError> {
+    ) -> Result<Vec<openpes_guidance::Course>, StoreError> {
         self.documents_with_ids("courses", ids, "course").await
     }
 

@@ -8,7 +8,7 @@ use crate::changes::{self, Pending, RecordKind};
 use crate::matching::timestamp;
 use crate::{Store, StoreError};
 use chrono::{DateTime, Utc};
-use openpes_matching::guidance::{ActionStep, Course};
+use openpes_guidance::{ActionStep, Course};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 

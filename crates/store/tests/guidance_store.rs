@@ -4,7 +4,7 @@
 //! be rewritten.
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use openpes_matching::guidance::{ActionStep, Course, CourseMode, StepKind, StepStatus};
+use openpes_guidance::{ActionStep, Course, CourseMode, StepKind, StepStatus};
 use openpes_store::StoreError;
 mod common;
 

@@ -13,8 +13,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// Counts below this are suppressed.
-pub const SMALL_CELL: usize = 5;
+pub use openpes_labour_market::SMALL_CELL;
 
 /// One count, or its suppression.
 #[derive(Debug, Serialize, ToSchema)]
@@ -27,11 +26,11 @@ pub struct Cell {
 }
 
 fn cell(label: String, count: usize) -> Cell {
-    let suppressed = count < SMALL_CELL;
+    let published = openpes_labour_market::publish(count);
     Cell {
         label,
-        count: (!suppressed).then_some(count),
-        suppressed,
+        count: published.count(),
+        suppressed: published.is_suppressed(),
     }
 }
 

@@ -12,27 +12,27 @@
 //!
 //! Reading guidance reads a seeker's record (logged as such); the plan is written by the
 //! seeker or their caseworker. Scores are sums of documented parts
-//! ([`openpes_matching::guidance::reachable`]); the set cover is documented in
-//! [`openpes_matching::guidance::courses`].
+//! ([`openpes_guidance::reachable`]); the set cover is documented in
+//! [`openpes_guidance::courses`].
 
 use crate::access::{self, Action};
 use crate::auth::Caller;
 use crate::dto::ConceptRef;
 use crate::error::{ApiError, ApiPath, ApiQuery};
 use crate::i18n::{Message, UiLang};
-use crate::routes::matching::{blocking, body, invalid, not_found, read, ScorePart};
+use crate::routes::matching::{blocking, body, invalid, not_found, read, write, ScorePart};
 use crate::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{Days, NaiveDate};
-use openpes_matching::guidance::courses::CourseQuery;
-use openpes_matching::guidance::demand::{Demand, Scope};
-use openpes_matching::guidance::{
+use openpes_guidance::courses::CourseQuery;
+use openpes_guidance::{
     ActionStep, Course, CourseMode, CoursePlan, GapAnalysis, GapItem, GapTarget, GuidanceError,
     LevelFit, Qualification, Reachable, SalaryStats, SeekerView, StepKind, Transition,
 };
+use openpes_guidance::{Guidance, Scope};
 use openpes_matching::{FieldError, InvalidRecord, MatchIndex};
 use openpes_store::{PlanStep, StepChange, StoreError};
 use openpes_taxonomy::{ConceptId, Taxonomy};
@@ -724,11 +724,7 @@ impl Speaker<'_> {
         }
     }
 
-    fn course_choice(
-        &self,
-        course: Course,
-        pick: &openpes_matching::guidance::CoursePick,
-    ) -> CourseChoice {
+    fn course_choice(&self, course: Course, pick: &openpes_guidance::CoursePick) -> CourseChoice {
         let closes: Vec<String> = pick.closes.iter().map(|c| self.label(*c)).collect();
         let mut pieces = vec![match self.lang {
             UiLang::En => format!(
@@ -855,10 +851,6 @@ fn today(state: &AppState) -> NaiveDate {
     state.now().date_naive()
 }
 
-fn demand_of(index: &MatchIndex, as_of: NaiveDate) -> Arc<Demand> {
-    index.demand(as_of)
-}
-
 // ---------------------------------------------------------------------------------------------
 // Handlers: gap, reachable, course plan.
 
@@ -888,11 +880,12 @@ pub async fn gap_of(
     params: &GapParams,
     lang: UiLang,
 ) -> Result<GapResponse, ApiError> {
-    let index = state.matching();
+    let handles = state.guidance();
     let (occupation, vacancy) = (params.occupation.clone(), params.vacancy.clone());
     let as_of = today(state);
     blocking(move || {
-        let index = read(&index);
+        let index = read(&handles.matching);
+        let guidance = read(&handles.guidance);
         let taxonomy = Arc::clone(index.taxonomy());
         let target =
             target_of(&taxonomy, occupation.as_deref(), vacancy.as_deref())?.ok_or_else(|| {
@@ -901,8 +894,10 @@ pub async fn gap_of(
                 ))
             })?;
         let view = view_of(&index, &seeker)?;
-        let demand = demand_of(&index, as_of);
-        let gap = index.gap(&view, &target, &demand).map_err(guidance_error)?;
+        let demand = handles.demand.get(&index, as_of);
+        let gap = guidance
+            .gap(&index, &view, &target, &demand)
+            .map_err(guidance_error)?;
         let speaker = Speaker {
             taxonomy: &taxonomy,
             index: &index,
@@ -950,13 +945,14 @@ pub async fn reachable_of(
     lang: UiLang,
 ) -> Result<ReachableResponse, ApiError> {
     let limit = limit.unwrap_or(10).clamp(1, MAX_REACHABLE);
-    let index = state.matching();
+    let handles = state.guidance();
     let as_of = today(state);
     blocking(move || {
-        let index = read(&index);
+        let index = read(&handles.matching);
+        let guidance = read(&handles.guidance);
         let view = view_of(&index, &seeker)?;
-        let demand = demand_of(&index, as_of);
-        let found = index.reachable(&view, &demand, limit);
+        let demand = handles.demand.get(&index, as_of);
+        let found = guidance.reachable(&index, &view, &demand, limit);
         let taxonomy = Arc::clone(index.taxonomy());
         let speaker = Speaker {
             taxonomy: &taxonomy,
@@ -1009,7 +1005,7 @@ pub async fn build_course_plan(
             "max_distance_km must be 0 to 20000".into(),
         )));
     }
-    let index = state.matching();
+    let handles = state.guidance();
     let occupation = params.occupation.clone();
     let vacancy = params.vacancy.clone();
     let max_courses = params.max_courses.unwrap_or(3).clamp(1, MAX_COURSES);
@@ -1020,10 +1016,11 @@ pub async fn build_course_plan(
     let radius = params.max_distance_km;
     let as_of = today(state);
     let (targets, plan) = blocking(move || -> Result<_, ApiError> {
-        let index = read(&index);
+        let index = read(&handles.matching);
+        let guidance = read(&handles.guidance);
         let taxonomy = Arc::clone(index.taxonomy());
         let view = view_of(&index, &seeker)?;
-        let demand = demand_of(&index, as_of);
+        let demand = handles.demand.get(&index, as_of);
         let targets: Vec<GapTarget> =
             match target_of(&taxonomy, occupation.as_deref(), vacancy.as_deref())? {
                 Some(target) => vec![target],
@@ -1032,15 +1029,19 @@ pub async fn build_course_plan(
                     .iter()
                     .map(|o| GapTarget::Occupation(*o))
                     .collect(),
-                None => index
-                    .reachable(&view, &demand, DEFAULT_TARGETS)
+                None => guidance
+                    .reachable(&index, &view, &demand, DEFAULT_TARGETS)
                     .iter()
                     .map(|r| GapTarget::Occupation(r.occupation))
                     .collect(),
             };
         let mut gaps = Vec::new();
         for target in &targets {
-            gaps.push(index.gap(&view, target, &demand).map_err(guidance_error)?);
+            gaps.push(
+                guidance
+                    .gap(&index, &view, target, &demand)
+                    .map_err(guidance_error)?,
+            );
         }
         let lists: Vec<&[GapItem]> = gaps.iter().map(|g| g.missing.as_slice()).collect();
         let start = view.available_from.map_or(as_of, |d| d.max(as_of));
@@ -1055,7 +1056,7 @@ pub async fn build_course_plan(
             max_courses,
             max_cost,
         };
-        Ok((targets, index.recommend_courses(&query)))
+        Ok((targets, guidance.recommend_courses(&query)))
     })
     .await??;
     let mut courses = Vec::new();
@@ -1159,8 +1160,7 @@ fn step_view(step: PlanStep, as_of: NaiveDate) -> PlanStepView {
     let overdue = step.step.due.is_some_and(|d| d < as_of)
         && !matches!(
             step.step.status,
-            openpes_matching::guidance::StepStatus::Done
-                | openpes_matching::guidance::StepStatus::Cancelled
+            openpes_guidance::StepStatus::Done | openpes_guidance::StepStatus::Cancelled
         );
     PlanStepView {
         id: step.id,
@@ -1340,12 +1340,14 @@ pub async fn list_courses(
     let ids: Option<Vec<String>> = match &params.skill {
         Some(uri) => {
             let uri = uri.clone();
-            let ids = crate::routes::matching::with_index(&state, move |index| {
+            let handles = state.guidance();
+            let ids = blocking(move || {
+                let index = read(&handles.matching);
                 let skill = index
                     .taxonomy()
                     .by_uri(&uri)
                     .ok_or_else(|| ApiError::not_found(Message::ConceptNotFound(uri.clone())))?;
-                let mut ids: Vec<String> = index
+                let mut ids: Vec<String> = read(&handles.guidance)
                     .courses_teaching(skill)
                     .into_iter()
                     .map(str::to_string)
@@ -1427,7 +1429,7 @@ fn prepare(
         let mut errors = Vec::new();
         let mut ready = Vec::with_capacity(courses.len());
         for (at, course) in courses {
-            if let Err(bad) = index.check_course(&course) {
+            if let Err(bad) = Guidance::check_course(&index, &course) {
                 errors.extend(bad.0.into_iter().map(|e| FieldError {
                     field: format!("{at}{}", e.field),
                     message: e.message,
@@ -1446,10 +1448,13 @@ fn prepare(
 async fn store_courses(state: &AppState, courses: &[Course]) -> Result<(), ApiError> {
     state.store().put_courses(courses, state.now()).await?;
     let courses = courses.to_vec();
-    crate::routes::matching::with_index_mut(state, move |index| {
+    let handles = state.guidance();
+    blocking(move || {
+        let index = read(&handles.matching);
+        let mut guidance = write(&handles.guidance);
         courses
             .iter()
-            .try_for_each(|course| index.upsert_course(course))
+            .try_for_each(|course| guidance.upsert_course(&index, course))
     })
     .await?
     .map_err(invalid)
@@ -1496,7 +1501,8 @@ pub async fn delete_course(
     if !state.store().delete_course(&id).await? {
         return Err(not_found("course", &id));
     }
-    crate::routes::matching::with_index_mut(&state, move |index| index.remove_course(&id)).await?;
+    let guidance = state.guidance().guidance;
+    blocking(move || write(&guidance).remove_course(&id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1100,7 +1100,7 @@ struct PlanStepRow {
 }
 
 fn plan_row(step: openpes_store::PlanStep, lang: UiLang, today: chrono::NaiveDate) -> PlanStepRow {
-    use openpes_matching::guidance::{StepKind as K, StepStatus as S};
+    use openpes_guidance::{StepKind as K, StepStatus as S};
     let overdue = step.step.due.is_some_and(|d| d < today)
         && !matches!(step.step.status, S::Done | S::Cancelled);
     PlanStepRow {
@@ -1130,7 +1130,7 @@ fn plan_row(step: openpes_store::PlanStep, lang: UiLang, today: chrono::NaiveDat
 
 #[derive(Deserialize)]
 struct PlanForm {
-    kind: openpes_matching::guidance::StepKind,
+    kind: openpes_guidance::StepKind,
     title: String,
     #[serde(default)]
     reference: String,
@@ -1154,11 +1154,11 @@ async fn seeker_plan_add(
                 })?,
             ),
         };
-        let step = openpes_matching::guidance::ActionStep {
+        let step = openpes_guidance::ActionStep {
             kind: form.kind,
             title: form.title,
             reference: Some(form.reference.trim().to_string()).filter(|r| !r.is_empty()),
-            status: openpes_matching::guidance::StepStatus::Planned,
+            status: openpes_guidance::StepStatus::Planned,
             due,
             note: None,
         };
@@ -1178,7 +1178,7 @@ async fn seeker_plan_add(
 #[derive(Deserialize)]
 struct StepStatusForm {
     version: i64,
-    status: openpes_matching::guidance::StepStatus,
+    status: openpes_guidance::StepStatus,
 }
 
 /// Moves a step to another status, from the version the page showed.

@@ -7,9 +7,10 @@
 
 use chrono::{Days, NaiveDate};
 use criterion::{criterion_group, criterion_main, Criterion};
-use openpes_matching::demo::{generate, generate_courses, DemoOptions};
-use openpes_matching::guidance::courses::CourseQuery;
-use openpes_matching::guidance::{GapItem, GapTarget};
+use openpes_guidance::courses::CourseQuery;
+use openpes_guidance::demo::generate_courses;
+use openpes_guidance::{Demand, GapItem, GapTarget, Guidance};
+use openpes_matching::demo::{generate, DemoOptions};
 use openpes_matching::{Gazetteer, MatchIndex};
 use openpes_taxonomy::import::esco::import_esco;
 use openpes_taxonomy::{starter::starter_dataset, Taxonomy};
@@ -62,8 +63,9 @@ fn guidance(c: &mut Criterion) {
     for v in &data.vacancies {
         let _ = index.upsert_vacancy(v);
     }
+    let mut guide = Guidance::new();
     for course in &catalog {
-        let _ = index.upsert_course(course);
+        let _ = guide.upsert_course(&index, course);
     }
     drop(catalog);
     let views: Vec<_> = data
@@ -72,12 +74,12 @@ fn guidance(c: &mut Criterion) {
         .filter_map(|s| index.seeker_view(s).ok())
         .collect();
     drop(data);
-    let demand = index.demand(today);
+    let demand = Demand::build(&index, today);
     let targets: Vec<_> = views
         .iter()
         .map(|v| {
-            index
-                .reachable(v, &demand, 3)
+            guide
+                .reachable(&index, v, &demand, 3)
                 .into_iter()
                 .map(|r| r.occupation)
                 .collect::<Vec<_>>()
@@ -89,7 +91,7 @@ fn guidance(c: &mut Criterion) {
     group.bench_function("reachable_top10", |b| {
         b.iter(|| {
             let Some(view) = seekers.next() else { return 0 };
-            black_box(index.reachable(view, &demand, 10).len())
+            black_box(guide.reachable(&index, view, &demand, 10).len())
         })
     });
     let mut pairs = views.iter().zip(targets.iter()).cycle();
@@ -102,8 +104,8 @@ fn guidance(c: &mut Criterion) {
                 return 0;
             };
             black_box(
-                index
-                    .gap(view, &GapTarget::Occupation(*target), &demand)
+                guide
+                    .gap(&index, view, &GapTarget::Occupation(*target), &demand)
                     .map_or(0, |g| g.missing.len()),
             )
         })
@@ -114,7 +116,11 @@ fn guidance(c: &mut Criterion) {
         .map(|(view, targets)| {
             let gaps: Vec<Vec<GapItem>> = targets
                 .iter()
-                .filter_map(|t| index.gap(view, &GapTarget::Occupation(*t), &demand).ok())
+                .filter_map(|t| {
+                    guide
+                        .gap(&index, view, &GapTarget::Occupation(*t), &demand)
+                        .ok()
+                })
                 .map(|g| g.missing)
                 .collect();
             let lists: Vec<&[GapItem]> = gaps.iter().map(Vec::as_slice).collect();
@@ -135,7 +141,7 @@ fn guidance(c: &mut Criterion) {
     group.bench_function("course_plan_3_courses", |b| {
         b.iter(|| {
             let Some(query) = plans.next() else { return 0 };
-            black_box(index.recommend_courses(query).picks.len())
+            black_box(guide.recommend_courses(query).picks.len())
         })
     });
     group.finish();

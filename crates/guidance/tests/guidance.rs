@@ -6,10 +6,10 @@
 //! catalogs.
 
 use chrono::NaiveDate;
-use openpes_matching::guidance::courses::CourseQuery;
-use openpes_matching::guidance::demand::Scope;
-use openpes_matching::guidance::{
-    Course, CourseMode, GapTarget, Qualification, SeekerView, Transition,
+use openpes_guidance::courses::CourseQuery;
+use openpes_guidance::{
+    Course, CourseMode, DemandCache, GapTarget, Guidance, Qualification, Scope, SeekerView,
+    Transition,
 };
 use openpes_matching::{
     ContractType, MatchIndex, PastOccupation, Point, Seeker, SeekerSkill, SkillSource, Vacancy,
@@ -192,9 +192,10 @@ fn view(index: &MatchIndex, s: &Seeker) -> SeekerView {
 fn a_fully_covered_occupation_ranks_above_a_half_covered_one_at_equal_demand() {
     let index = index();
     let t = Arc::clone(index.taxonomy());
-    let demand = index.demand(TODAY);
+    let cache = DemandCache::default();
+    let demand = cache.get(&index, TODAY);
     let me = view(&index, &seeker(&["s1", "s2"], &[], 5));
-    let found = index.reachable(&me, &demand, 10);
+    let found = Guidance::new().reachable(&index, &me, &demand, 10);
     let position = |name: &str| found.iter().position(|r| r.occupation == id(&t, name));
     let (full, half) = (position("full"), position("half"));
     assert!(full.is_some() && half.is_some(), "both reached: {found:?}");
@@ -219,10 +220,11 @@ fn a_fully_covered_occupation_ranks_above_a_half_covered_one_at_equal_demand() {
 fn over_and_under_qualification_are_marked() {
     let index = index();
     let t = Arc::clone(index.taxonomy());
-    let demand = index.demand(TODAY);
+    let cache = DemandCache::default();
+    let demand = cache.get(&index, TODAY);
     // ISCED 5 (short-cycle tertiary) reaches ISCO skill level 3.
     let me = view(&index, &seeker(&["s1", "s2"], &[], 5));
-    let found = index.reachable(&me, &demand, 10);
+    let found = Guidance::new().reachable(&index, &me, &demand, 10);
     let qualification = |name: &str| {
         found
             .iter()
@@ -245,7 +247,7 @@ fn over_and_under_qualification_are_marked() {
     // Without an education the fit is unknown, never a guess.
     let mut unknown = seeker(&["s1", "s2"], &[], 5);
     unknown.education = None;
-    let found = index.reachable(&view(&index, &unknown), &demand, 10);
+    let found = Guidance::new().reachable(&index, &view(&index, &unknown), &demand, 10);
     assert!(found
         .iter()
         .all(|r| r.level.qualification == Qualification::Unknown));
@@ -255,9 +257,10 @@ fn over_and_under_qualification_are_marked() {
 fn a_named_transition_is_reached_and_past_occupations_are_left_out() {
     let index = index();
     let t = Arc::clone(index.taxonomy());
-    let demand = index.demand(TODAY);
+    let cache = DemandCache::default();
+    let demand = cache.get(&index, TODAY);
     let me = view(&index, &seeker(&["s4"], &["past"], 3));
-    let found = index.reachable(&me, &demand, 10);
+    let found = Guidance::new().reachable(&index, &me, &demand, 10);
     let next = found.iter().find(|r| r.occupation == id(&t, "next"));
     let next = next.expect("the named transition is reached without a shared skill");
     assert_eq!(
@@ -273,10 +276,16 @@ fn a_named_transition_is_reached_and_past_occupations_are_left_out() {
 fn a_gap_lists_essential_first_then_by_regional_demand_with_partial_cover() {
     let index = index();
     let t = Arc::clone(index.taxonomy());
-    let demand = index.demand(TODAY);
+    let cache = DemandCache::default();
+    let demand = cache.get(&index, TODAY);
     let me = view(&index, &seeker(&["s2", "s6"], &[], 5));
-    let gap = index
-        .gap(&me, &GapTarget::Occupation(id(&t, "target")), &demand)
+    let gap = Guidance::new()
+        .gap(
+            &index,
+            &me,
+            &GapTarget::Occupation(id(&t, "target")),
+            &demand,
+        )
         .expect("an occupation");
     let order: Vec<ConceptId> = gap.missing.iter().map(|g| g.skill).collect();
     // s5 (asked by 3 open vacancies) before s3 (asked by 1), both essential; s9 optional last.
@@ -291,15 +300,15 @@ fn a_gap_lists_essential_first_then_by_regional_demand_with_partial_cover() {
     // Both essential skills partly covered: half the weight.
     assert!((gap.coverage - 0.5).abs() < 1e-5, "{}", gap.coverage);
 
-    let against_vacancy = index
-        .gap(&me, &GapTarget::Vacancy("v4".into()), &demand)
+    let against_vacancy = Guidance::new()
+        .gap(&index, &me, &GapTarget::Vacancy("v4".into()), &demand)
         .expect("a vacancy");
     assert_eq!(against_vacancy.essential_total, 1);
-    assert!(index
-        .gap(&me, &GapTarget::Vacancy("nope".into()), &demand)
+    assert!(Guidance::new()
+        .gap(&index, &me, &GapTarget::Vacancy("nope".into()), &demand)
         .is_err());
-    assert!(index
-        .gap(&me, &GapTarget::Occupation(id(&t, "s1")), &demand)
+    assert!(Guidance::new()
+        .gap(&index, &me, &GapTarget::Occupation(id(&t, "s1")), &demand)
         .is_err());
 }
 
@@ -311,7 +320,8 @@ fn demand_counts_trend_and_follows_changes() {
     index
         .upsert_vacancy(&vacancy(6, "full", &["s1"], &[], old))
         .expect("valid");
-    let demand = index.demand(TODAY);
+    let cache = DemandCache::default();
+    let demand = cache.get(&index, TODAY);
     let national = demand.occupation(id(&t, "full"), Scope::National);
     assert_eq!(
         (national.open, national.recent, national.previous),
@@ -322,7 +332,7 @@ fn demand_counts_trend_and_follows_changes() {
     assert_eq!(salary.median, 42_000);
     // A change is seen by the next snapshot (fewer than 100 vacancies: any change counts).
     index.remove_vacancy("v6");
-    let after = index.demand(TODAY);
+    let after = cache.get(&index, TODAY);
     assert_eq!(after.occupation(id(&t, "full"), Scope::National).open, 1);
 }
 
@@ -371,7 +381,8 @@ fn query(t: &Taxonomy, gaps: &[(&str, f32)]) -> CourseQuery {
 
 #[test]
 fn the_set_cover_closes_the_heaviest_gaps_and_never_picks_a_useless_course() {
-    let mut index = index();
+    let index = index();
+    let mut guide = Guidance::new();
     let t = Arc::clone(index.taxonomy());
     let soon = TODAY + chrono::Days::new(10);
     for c in [
@@ -398,9 +409,9 @@ fn the_set_cover_closes_the_heaviest_gaps_and_never_picks_a_useless_course() {
             soon,
         ),
     ] {
-        index.upsert_course(&c).expect("valid course");
+        guide.upsert_course(&index, &c).expect("valid course");
     }
-    let plan = index.recommend_courses(&query(&t, &[("s3", 1.5), ("s5", 1.2), ("s9", 0.4)]));
+    let plan = guide.recommend_courses(&query(&t, &[("s3", 1.5), ("s5", 1.2), ("s9", 0.4)]));
     let picked: Vec<&str> = plan.picks.iter().map(|p| p.course.as_str()).collect();
     assert_eq!(picked, ["closes-s3-s5", "closes-s9"]);
     assert_eq!(plan.picks[0].closes, [id(&t, "s3"), id(&t, "s5")]);
@@ -414,7 +425,8 @@ fn the_set_cover_closes_the_heaviest_gaps_and_never_picks_a_useless_course() {
 
 #[test]
 fn place_mode_dates_and_budget_are_respected() {
-    let mut index = index();
+    let index = index();
+    let mut guide = Guidance::new();
     let t = Arc::clone(index.taxonomy());
     let soon = TODAY + chrono::Days::new(10);
     let late = TODAY + chrono::Days::new(400);
@@ -432,23 +444,23 @@ fn place_mode_dates_and_budget_are_respected() {
         course("too-late", &["s3"], CourseMode::Online, None, late),
         expensive,
     ] {
-        index.upsert_course(&c).expect("valid course");
+        guide.upsert_course(&index, &c).expect("valid course");
     }
     let mut q = query(&t, &[("s3", 1.0)]);
     q.max_cost = Some(40_000);
-    let plan = index.recommend_courses(&q);
+    let plan = guide.recommend_courses(&q);
     assert!(plan.picks.is_empty(), "{plan:?}");
     assert_eq!(plan.open_gaps, [id(&t, "s3")]);
     // Within budget after public funding (45,000 to pay), it is picked.
     q.max_cost = Some(45_000);
-    assert_eq!(index.recommend_courses(&q).picks.len(), 1);
+    assert_eq!(guide.recommend_courses(&q).picks.len(), 1);
     // Without online learning it is not.
     q.online = false;
-    assert!(index.recommend_courses(&q).picks.is_empty());
+    assert!(guide.recommend_courses(&q).picks.is_empty());
     // Willing to travel: the far course qualifies.
     q.max_distance_km = 400.0;
     assert_eq!(
-        index
+        guide
             .recommend_courses(&q)
             .picks
             .first()
@@ -468,21 +480,19 @@ fn a_course_with_bad_fields_is_rejected_field_by_field() {
         TODAY,
     );
     bad.public_funding = 2.0;
-    let fields: Vec<String> = index
-        .check_course(&bad)
+    let fields: Vec<String> = Guidance::check_course(&index, &bad)
         .err()
         .map(|e| e.0.into_iter().map(|f| f.field).collect())
         .unwrap_or_default();
     assert_eq!(fields, ["id", "place", "public_funding"]);
     let mut unknown = course("ok", &["s1", "nope"], CourseMode::Online, None, TODAY);
-    let fields: Vec<String> = index
-        .check_course(&unknown)
+    let fields: Vec<String> = Guidance::check_course(&index, &unknown)
         .err()
         .map(|e| e.0.into_iter().map(|f| f.field).collect())
         .unwrap_or_default();
     assert_eq!(fields, ["skills[1]"]);
     unknown.skills.pop();
-    assert!(index.check_course(&unknown).is_ok());
+    assert!(Guidance::check_course(&index, &unknown).is_ok());
 }
 
 proptest! {
@@ -498,21 +508,22 @@ proptest! {
         gaps in prop::collection::vec((1usize..=9, 0.1f32..3.0), 0..9),
         max_courses in 1usize..5,
     ) {
-        let mut index = index();
+        let index = index();
+        let mut guide = Guidance::new();
         let t = Arc::clone(index.taxonomy());
         for (i, (skills, online, days)) in catalog.iter().enumerate() {
             let names: Vec<String> = skills.iter().map(|s| format!("s{s}")).collect();
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
             let (mode, at) = if *online { (CourseMode::Online, None) } else { (CourseMode::InPerson, Some(TAIPEI)) };
             let c = course(&format!("c{i}"), &names, mode, at, TODAY + chrono::Days::new(*days));
-            index.upsert_course(&c).expect("valid");
+            guide.upsert_course(&index, &c).expect("valid");
         }
         let mut seen = std::collections::HashSet::new();
         let gaps: Vec<(String, f32)> = gaps.into_iter().filter(|(s, _)| seen.insert(*s)).map(|(s, w)| (format!("s{s}"), w)).collect();
         let gaps: Vec<(&str, f32)> = gaps.iter().map(|(s, w)| (s.as_str(), *w)).collect();
         let mut q = query(&t, &gaps);
         q.max_courses = max_courses;
-        let plan = index.recommend_courses(&q);
+        let plan = guide.recommend_courses(&q);
         prop_assert!(plan.picks.len() <= max_courses);
         let mut closed = std::collections::HashSet::new();
         for pick in &plan.picks {

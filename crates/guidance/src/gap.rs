@@ -5,13 +5,12 @@
 //! relates to it, or one of the same skill group).
 //!
 //! Coverage is computed as matching computes its essential-skills part (see
-//! [`crate::score`]): the share of the essential skills held, each weighted by how specific
+//! [`openpes_matching::score`]): the share of the essential skills held, each weighted by how specific
 //! it is, a partly covered skill counting half.
 
-use super::demand::{Demand, Scope};
-use super::{GuidanceError, SeekerView};
-use crate::index::{MatchIndex, TaxonomyKnowledge};
-use crate::score::RELATED_CREDIT;
+use crate::{Demand, Guidance, GuidanceError, Scope, SeekerView};
+use openpes_matching::score::RELATED_CREDIT;
+use openpes_matching::{MatchIndex, TaxonomyKnowledge};
 use openpes_taxonomy::{ConceptId, ConceptKind};
 use rustc_hash::FxHashSet;
 
@@ -76,8 +75,8 @@ impl<'a> Cover<'a> {
         let mut related = FxHashSet::default();
         let mut groups = Vec::new();
         for skill in &seeker.skills {
-            related.extend(knowledge.related[skill.0 as usize].iter().copied());
-            groups.extend(knowledge.groups[skill.0 as usize].iter().copied());
+            related.extend(knowledge.related_skills(*skill).iter().copied());
+            groups.extend(knowledge.groups(*skill).iter().copied());
         }
         groups.sort_unstable();
         groups.dedup();
@@ -92,7 +91,9 @@ impl<'a> Cover<'a> {
     /// True when a held skill partly covers `want`.
     pub(crate) fn partly(&self, want: ConceptId) -> bool {
         self.related.contains(&want)
-            || self.knowledge.groups[want.0 as usize]
+            || self
+                .knowledge
+                .groups(want)
                 .iter()
                 .any(|g| self.groups.binary_search(g).is_ok())
     }
@@ -102,16 +103,19 @@ impl<'a> Cover<'a> {
         if !self.partly(want) {
             return Vec::new();
         }
-        let want_groups = &self.knowledge.groups[want.0 as usize];
+        let want_groups = self.knowledge.groups(want);
         self.seeker
             .skills
             .iter()
             .copied()
             .filter(|have| {
-                self.knowledge.related[want.0 as usize]
+                self.knowledge
+                    .related_skills(want)
                     .binary_search(have)
                     .is_ok()
-                    || self.knowledge.groups[have.0 as usize]
+                    || self
+                        .knowledge
+                        .groups(*have)
                         .iter()
                         .any(|g| want_groups.binary_search(g).is_ok())
             })
@@ -169,25 +173,26 @@ pub(crate) fn missing(
         .collect()
 }
 
-impl MatchIndex {
+impl Guidance {
     /// The seeker's gap to an occupation or a vacancy, with demand counted in the seeker's
     /// region (see [`Demand::scope_for`]).
     pub fn gap(
         &self,
+        index: &MatchIndex,
         seeker: &SeekerView,
         target: &GapTarget,
         demand: &Demand,
     ) -> Result<GapAnalysis, GuidanceError> {
-        let profiles = self.profiles();
+        let profiles = self.profiles(index);
         let (occupation, vacancy, essential, optional) = match target {
             GapTarget::Occupation(id) => {
-                let is_occupation = self
-                    .taxonomy
+                let is_occupation = index
+                    .taxonomy()
                     .get(id.0)
                     .is_some_and(|c| c.kind == ConceptKind::Occupation);
                 if !is_occupation {
-                    let name = self
-                        .taxonomy
+                    let name = index
+                        .taxonomy()
                         .get(id.0)
                         .map_or(id.0.to_string(), |c| c.uri.clone());
                     return Err(GuidanceError::NotAnOccupation(name));
@@ -201,7 +206,7 @@ impl MatchIndex {
                 )
             }
             GapTarget::Vacancy(vacancy) => {
-                let profile = self
+                let profile = index
                     .vacancy_profile(vacancy)
                     .ok_or_else(|| GuidanceError::UnknownVacancy(vacancy.clone()))?;
                 (
@@ -212,7 +217,7 @@ impl MatchIndex {
                 )
             }
         };
-        let cover = Cover::new(seeker, &self.knowledge);
+        let cover = Cover::new(seeker, index.knowledge());
         let scope = demand.scope_for(seeker.region);
         let (coverage, _, _) = cover.coverage(essential);
         Ok(GapAnalysis {

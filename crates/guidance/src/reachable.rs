@@ -15,11 +15,10 @@
 //! and siblings of their past occupations, and the occupations they want; the occupations
 //! they already worked in are left out. Ties go to the lower concept id.
 
-use super::demand::{Demand, OccupationDemand, SalaryStats, Scope};
-use super::gap::{missing, Cover, GapItem};
-use super::profiles::education_skill_level;
-use super::{GuidancePart, SeekerView};
-use crate::index::MatchIndex;
+use crate::gap::{missing, Cover, GapItem};
+use crate::profiles::education_skill_level;
+use crate::{Demand, Guidance, GuidancePart, OccupationDemand, SalaryStats, Scope, SeekerView};
+use openpes_matching::MatchIndex;
 use openpes_taxonomy::ConceptId;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -130,11 +129,17 @@ pub struct Reachable {
     pub gaps: Vec<GapItem>,
 }
 
-impl MatchIndex {
+impl Guidance {
     /// The `limit` occupations the seeker reaches best (see the module documentation).
-    pub fn reachable(&self, seeker: &SeekerView, demand: &Demand, limit: usize) -> Vec<Reachable> {
-        let profiles = self.profiles();
-        let cover = Cover::new(seeker, &self.knowledge);
+    pub fn reachable(
+        &self,
+        index: &MatchIndex,
+        seeker: &SeekerView,
+        demand: &Demand,
+        limit: usize,
+    ) -> Vec<Reachable> {
+        let profiles = self.profiles(index);
+        let cover = Cover::new(seeker, index.knowledge());
         let scope = demand.scope_for(seeker.region);
 
         let mut candidates: FxHashMap<ConceptId, Transition> = FxHashMap::default();
@@ -146,7 +151,7 @@ impl MatchIndex {
         for (past, _) in &seeker.past {
             let parent = profiles.parent[past.0 as usize];
             if let Some(parent) = parent {
-                for sibling in self.taxonomy.narrower(parent) {
+                for sibling in index.taxonomy().narrower(parent) {
                     let entry = candidates.entry(sibling).or_insert(Transition::Skills);
                     if *entry == Transition::Skills {
                         *entry = Transition::SameGroup { from: *past };
@@ -183,12 +188,14 @@ impl MatchIndex {
         let mut scored: Vec<Scored> = candidates
             .into_iter()
             .filter(|(o, _)| {
-                self.taxonomy
+                index
+                    .taxonomy()
                     .get(o.0)
                     .is_some_and(|c| c.kind == openpes_taxonomy::ConceptKind::Occupation)
             })
             .map(|(occupation, transition)| {
                 let parts = self.reachable_parts(
+                    index,
                     &cover,
                     occupation,
                     transition,
@@ -238,6 +245,7 @@ impl MatchIndex {
     #[allow(clippy::too_many_arguments)]
     fn reachable_parts(
         &self,
+        index: &MatchIndex,
         cover: &Cover<'_>,
         occupation: ConceptId,
         transition: Transition,
@@ -246,7 +254,7 @@ impl MatchIndex {
         busiest: u32,
         salary_reference: Option<u32>,
     ) -> [GuidancePart; 7] {
-        let profiles = self.profiles();
+        let profiles = self.profiles(index);
         let i = occupation.0 as usize;
         let (coverage, _, _) = cover.coverage(&profiles.essential[i]);
         let optional = &profiles.optional[i];

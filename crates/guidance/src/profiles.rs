@@ -4,12 +4,12 @@
 //! transitions the taxonomy names (O*NET related occupations, or a bundle's
 //! `related_occupations`).
 
-use crate::index::TaxonomyKnowledge;
+use openpes_matching::TaxonomyKnowledge;
 use openpes_taxonomy::{ConceptId, ConceptKind, RelationKind, Taxonomy};
 
 /// Per concept (dense by [`ConceptId`]); empty for concepts that are not occupations (or, for
 /// `needed_by`, not skills).
-pub(crate) struct Profiles {
+pub struct Profiles {
     /// Essential skills with their specificity weights, sorted by skill.
     pub essential: Vec<Box<[(ConceptId, f32)]>>,
     pub essential_total: Vec<f32>,
@@ -88,7 +88,7 @@ impl Profiles {
             for edge in taxonomy.skills_of(id) {
                 needed_by[edge.target.0 as usize].push(id);
                 if edge.kind == RelationKind::Essential {
-                    essential.push((edge.target, knowledge.specificity[edge.target.0 as usize]));
+                    essential.push((edge.target, knowledge.specificity(edge.target)));
                 } else {
                     optional.push(edge.target);
                 }
@@ -102,7 +102,7 @@ impl Profiles {
             profiles.essential[i] = essential.into_boxed_slice();
             profiles.optional[i] = optional.into_boxed_slice();
 
-            let ancestors = &knowledge.ancestors[i];
+            let ancestors = knowledge.ancestors_of(concept.id);
             profiles.parent[i] = ancestors.first().copied();
             profiles.level[i] = std::iter::once(id)
                 .chain(ancestors.iter().copied())

@@ -2,53 +2,51 @@
 //! vacancy ([`gap`]), which occupations their skills reach ([`reachable`]), which courses close
 //! the most important gaps ([`courses`]) and the steps of their action plan ([`plan`]).
 //!
-//! Everything here reads the same resolved records as matching, plus two things built from
-//! them: the occupation profiles of the taxonomy ([`profiles`], built once per index) and the
-//! labour-market demand of the vacancies held ([`demand`], a snapshot rebuilt when the day
-//! changes or when more than 1 % of the vacancies changed since it was built). Every ranked
+//! Everything here reads the same resolved records as matching (through the matching index's
+//! read API), plus two things built from them: the occupation profiles of the taxonomy
+//! ([`profiles`], built once per [`Guidance`]) and the labour-market demand of the vacancies
+//! held (`openpes_labour_market::demand`). Nothing here does I/O or reads the clock: the day
+//! is always a parameter. Every ranked
 //! result is a documented weighted sum of parts, so it can be explained part by part.
 
 pub mod courses;
-pub mod demand;
+pub mod demo;
 pub mod gap;
 pub mod plan;
-pub(crate) mod profiles;
+pub mod profiles;
 pub mod reachable;
 
 pub use courses::{Course, CourseMode, CoursePick, CoursePlan, CourseQuery};
-pub use demand::{Demand, OccupationDemand, SalaryStats};
 pub use gap::{GapAnalysis, GapItem, GapTarget};
+pub use openpes_labour_market::{Demand, DemandCache, OccupationDemand, SalaryStats, Scope};
+pub use openpes_matching::SeekerView;
 pub use plan::{ActionStep, StepKind, StepStatus};
 pub use reachable::{LevelFit, Qualification, Reachable, Transition};
 
-use crate::geo::Point;
-use chrono::NaiveDate;
-use openpes_taxonomy::ConceptId;
+use courses::Catalog;
+use openpes_matching::MatchIndex;
+use profiles::Profiles;
+use std::sync::OnceLock;
 
-/// A job seeker as guidance reads them: their record resolved against the taxonomy and the
-/// gazetteer.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SeekerView {
-    /// Skills held, sorted, deduplicated.
-    pub skills: Vec<ConceptId>,
-    /// Occupations worked in, with years.
-    pub past: Vec<(ConceptId, f32)>,
-    /// Occupations wanted.
-    pub desired: Vec<ConceptId>,
-    /// Highest education level, ISCED 2011.
-    pub education: Option<u8>,
-    /// Position of the seeker's county or city in the gazetteer.
-    pub region: Option<u16>,
-    pub location: Option<Point>,
-    pub max_distance_km: Option<f64>,
-    pub min_salary: Option<u32>,
-    pub available_from: Option<NaiveDate>,
+/// Guidance over one taxonomy: the training catalog and the occupation profiles (built on
+/// first use). Its questions read a [`MatchIndex`] over the same taxonomy; build a new
+/// `Guidance` when the taxonomy changes.
+#[derive(Default)]
+pub struct Guidance {
+    catalog: Catalog,
+    profiles: OnceLock<Profiles>,
 }
 
-impl SeekerView {
-    /// True when the seeker holds `skill`.
-    pub fn has(&self, skill: ConceptId) -> bool {
-        self.skills.binary_search(&skill).is_ok()
+impl Guidance {
+    /// Guidance with an empty catalog.
+    pub fn new() -> Guidance {
+        Guidance::default()
+    }
+
+    /// The occupation profiles of the index's taxonomy (built on first use).
+    pub(crate) fn profiles(&self, index: &MatchIndex) -> &Profiles {
+        self.profiles
+            .get_or_init(|| Profiles::build(index.taxonomy(), index.knowledge()))
     }
 }
 

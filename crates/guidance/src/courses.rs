@@ -14,11 +14,12 @@
 //! picked. Greedy choice keeps at least 1 − 1/e of the best possible covered weight for the
 //! same number of courses.
 
-use super::gap::GapItem;
-use crate::geo::Point;
-use crate::index::MatchIndex;
-use crate::model::{FieldError, InvalidRecord, Problems, MAX_TEXT_BYTES};
+use crate::gap::GapItem;
+use crate::Guidance;
 use chrono::NaiveDate;
+use openpes_matching::geo::Point;
+use openpes_matching::model::{FieldError, InvalidRecord, Problems, MAX_TEXT_BYTES};
+use openpes_matching::MatchIndex;
 use openpes_taxonomy::{ConceptId, ConceptKind};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -289,16 +290,20 @@ struct Candidate<'a> {
     distance_km: Option<f64>,
 }
 
-impl MatchIndex {
-    /// Checks a course as [`MatchIndex::upsert_course`] would, without adding it.
-    pub fn check_course(&self, course: &Course) -> Result<(), InvalidRecord> {
-        self.resolve_course(course).map(|_| ())
+impl Guidance {
+    /// Checks a course as [`Guidance::upsert_course`] would, without adding it.
+    pub fn check_course(index: &MatchIndex, course: &Course) -> Result<(), InvalidRecord> {
+        Guidance::resolve_course(index, course).map(|_| ())
     }
 
-    /// Adds or replaces a course; every skill must be a skill of the taxonomy and the place
-    /// must be known.
-    pub fn upsert_course(&mut self, course: &Course) -> Result<(), InvalidRecord> {
-        let slot = self.resolve_course(course)?;
+    /// Adds or replaces a course; every skill must be a skill of the index's taxonomy and the
+    /// place must be known to its gazetteer.
+    pub fn upsert_course(
+        &mut self,
+        index: &MatchIndex,
+        course: &Course,
+    ) -> Result<(), InvalidRecord> {
+        let slot = Guidance::resolve_course(index, course)?;
         self.catalog.insert(slot);
         Ok(())
     }
@@ -325,19 +330,19 @@ impl MatchIndex {
             .collect()
     }
 
-    fn resolve_course(&self, course: &Course) -> Result<CourseSlot, InvalidRecord> {
+    fn resolve_course(index: &MatchIndex, course: &Course) -> Result<CourseSlot, InvalidRecord> {
         course.validate()?;
         let mut errors: Vec<FieldError> = Vec::new();
         let mut skills = Vec::new();
         for (i, uri) in course.skills.iter().enumerate() {
-            skills.extend(self.concept_of_kind(
+            skills.extend(index.concept_of_kind(
                 uri,
                 ConceptKind::Skill,
                 format!("skills[{i}]"),
                 &mut errors,
             ));
         }
-        let location = self.locate(course.place.as_deref(), course.location, &mut errors);
+        let location = index.locate(course.place.as_deref(), course.location, &mut errors);
         if !errors.is_empty() {
             return Err(InvalidRecord(errors));
         }

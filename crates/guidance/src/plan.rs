@@ -2,8 +2,8 @@
 //! document to bring), each with a status and a due date. Storage, history and who may edit
 //! belong to the store and the server; this module defines the step and checks it.
 
-use crate::model::{InvalidRecord, Problems};
 use chrono::NaiveDate;
+use openpes_matching::model::{InvalidRecord, Problems};
 use serde::{Deserialize, Serialize};
 
 /// What a step is.

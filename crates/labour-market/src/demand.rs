@@ -3,14 +3,15 @@
 //! typical monthly salary; per skill how many open vacancies ask for it. Counted nationwide
 //! and per region (county or city), so that guidance can speak of the seeker's own region.
 //!
-//! A [`Demand`] is a snapshot taken on one day; [`crate::MatchIndex::demand`] keeps one and
-//! takes a new one when the day changes or more than 1 % of the vacancies changed.
+//! A [`Demand`] is a snapshot taken on one day; a [`DemandCache`] keeps one and takes a new
+//! one when the day changes or more than 1 % of the vacancies changed.
 
-use crate::index::MatchIndex;
 use chrono::{Days, NaiveDate};
+use openpes_matching::MatchIndex;
 use openpes_taxonomy::ConceptId;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
+use std::sync::{Arc, Mutex};
 
 /// Length of each of the two windows the trend compares, in days.
 pub const TREND_WINDOW_DAYS: u64 = 14;
@@ -73,7 +74,7 @@ pub struct SalaryStats {
 pub struct Demand {
     pub today: NaiveDate,
     /// The index's vacancy change counter when the snapshot was taken.
-    pub(crate) generation: u64,
+    pub generation: u64,
     /// Open vacancies per scope.
     open: FxHashMap<u16, u32>,
     /// The largest count of open vacancies of one occupation, per scope.
@@ -192,5 +193,32 @@ impl Demand {
     /// Salaries offered for an occupation nationwide, when any open vacancy gives one.
     pub fn salary(&self, occupation: ConceptId) -> Option<SalaryStats> {
         self.salaries.get(&occupation).copied()
+    }
+}
+
+/// The last demand snapshot of one index, reused while it is from the same day and at most
+/// 1 % of the vacancies changed since it was taken.
+#[derive(Debug, Default)]
+pub struct DemandCache {
+    last: Mutex<Option<Arc<Demand>>>,
+}
+
+impl DemandCache {
+    /// Demand in `index` as of `today`: the cached snapshot while it is fresh, a new one
+    /// otherwise (built under the cache's lock, so that concurrent callers build it once).
+    pub fn get(&self, index: &MatchIndex, today: NaiveDate) -> Arc<Demand> {
+        let mut cached = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(current) = cached.as_ref() {
+            let changes = index
+                .vacancy_generation()
+                .saturating_sub(current.generation);
+            let allowed = (index.len().0 / 100) as u64;
+            if current.today == today && changes <= allowed {
+                return Arc::clone(current);
+            }
+        }
+        let fresh = Arc::new(Demand::build(index, today));
+        *cached = Some(Arc::clone(&fresh));
+        fresh
     }
 }
