@@ -384,3 +384,80 @@ pub struct Health {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes_behind: Option<i64>,
 }
+
+/// OpenAPI schemas of application types that the application layer does not describe itself
+/// (it knows no wire format). Each mirrors its type's serde form; a test checks they agree.
+pub mod schema {
+    /// What a user is to the service (mirrors [`openpes_app::auth::Role`]).
+    #[derive(utoipa::ToSchema, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Role {
+        Seeker,
+        Employer,
+        Caseworker,
+        Analyst,
+        Admin,
+    }
+
+    /// What an API token may be used for (mirrors [`openpes_app::auth::Scope`]).
+    #[derive(utoipa::ToSchema, serde::Serialize)]
+    pub enum Scope {
+        #[serde(rename = "seekers:read")]
+        SeekersRead,
+        #[serde(rename = "seekers:write")]
+        SeekersWrite,
+        #[serde(rename = "vacancies:write")]
+        VacanciesWrite,
+        #[serde(rename = "candidates:read")]
+        CandidatesRead,
+        #[serde(rename = "aggregates:read")]
+        AggregatesRead,
+        #[serde(rename = "audit:read")]
+        AuditRead,
+        #[serde(rename = "courses:write")]
+        CoursesWrite,
+        #[serde(rename = "admin")]
+        Admin,
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::{Role, Scope};
+        use openpes_app::auth;
+
+        #[test]
+        fn the_schema_mirrors_name_every_role_and_scope_as_the_wire_does() {
+            let roles = [
+                (auth::Role::Seeker, Role::Seeker),
+                (auth::Role::Employer, Role::Employer),
+                (auth::Role::Caseworker, Role::Caseworker),
+                (auth::Role::Analyst, Role::Analyst),
+                (auth::Role::Admin, Role::Admin),
+            ];
+            assert_eq!(roles.len(), auth::Role::ALL.len());
+            for (real, mirror) in roles {
+                assert_eq!(
+                    serde_json::to_value(real).ok(),
+                    serde_json::to_value(mirror).ok()
+                );
+            }
+            let scopes = [
+                (auth::Scope::SeekersRead, Scope::SeekersRead),
+                (auth::Scope::SeekersWrite, Scope::SeekersWrite),
+                (auth::Scope::VacanciesWrite, Scope::VacanciesWrite),
+                (auth::Scope::CandidatesRead, Scope::CandidatesRead),
+                (auth::Scope::AggregatesRead, Scope::AggregatesRead),
+                (auth::Scope::AuditRead, Scope::AuditRead),
+                (auth::Scope::CoursesWrite, Scope::CoursesWrite),
+                (auth::Scope::Admin, Scope::Admin),
+            ];
+            assert_eq!(scopes.len(), auth::Scope::ALL.len());
+            for (real, mirror) in scopes {
+                assert_eq!(
+                    serde_json::to_value(real).ok(),
+                    serde_json::to_value(mirror).ok()
+                );
+            }
+        }
+    }
+}

@@ -1,6 +1,8 @@
 //! Errors as RFC 9457 problem details (`application/problem+json`).
 //!
-//! Handlers return [`ApiError`] — an HTTP status and a catalogue [`Message`]. The response
+//! Handlers return [`ApiError`] — an HTTP status and a catalogue [`Message`]; an application
+//! error ([`AppError`]) becomes one through [`status_of`], the one table from error kind to
+//! status. The response
 //! carries the message as an extension; the [`render_problems`] middleware then writes the body
 //! in the caller's language with the request id, so that every error (including those produced
 //! by layers, such as a body over the size limit, and unknown routes) has the same shape.
@@ -12,6 +14,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use openpes_app::{AppError, ErrorKind};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -42,19 +45,38 @@ impl ApiError {
     }
 }
 
+/// The one table from what went wrong in a use case to the HTTP status that says it.
+pub fn status_of(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
+        ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::Gone => StatusCode::GONE,
+        ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+        ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        ApiError::new(status_of(error.kind), error.message)
+    }
+}
+
 impl From<openpes_store::StoreError> for ApiError {
     fn from(error: openpes_store::StoreError) -> Self {
-        match error {
-            // A write that met another at the same moment: the caller may try again.
-            openpes_store::StoreError::Busy(_) => {
-                ApiError::new(StatusCode::CONFLICT, Message::Busy)
-            }
-            // A decision on a claim version that another decision already used.
-            openpes_store::StoreError::Stale(_) => {
-                ApiError::new(StatusCode::CONFLICT, Message::ClaimChanged)
-            }
-            other => ApiError::internal(&other),
-        }
+        ApiError::from(AppError::from(error))
+    }
+}
+
+impl From<openpes_app::access::Denial> for ApiError {
+    fn from(denial: openpes_app::access::Denial) -> Self {
+        ApiError::from(AppError::from(denial))
     }
 }
 

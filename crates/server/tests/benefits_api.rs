@@ -434,8 +434,7 @@ async fn a_claim_waits_for_the_fourteen_days_then_moves_on() -> TestResult {
         openpes_server::benefits::redetermine_waiting(&server.state, day_14),
         openpes_server::benefits::redetermine_waiting(&other_node.state, day_14),
     );
-    let render =
-        |e: openpes_server::error::ApiError| e.message.render(openpes_server::i18n::UiLang::En);
+    let render = |e: openpes_app::AppError| e.message.render(openpes_server::i18n::UiLang::En);
     let (here, there) = (here.map_err(render)?, there.map_err(render)?);
     assert_eq!(here + there, 2, "one decision per claim: {here} + {there}");
     // Scheduled, the job runs on one node per hour, whichever claims the run.

@@ -57,7 +57,7 @@ pub struct SummaryQuery {
 
 pub(crate) async fn summary(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     lang: UiLang,
 ) -> Result<Summary, ApiError> {
     access::authorize_system(caller, Action::ReadAggregates)?;
@@ -98,7 +98,7 @@ pub async fn summary_api(
     ApiQuery(query): ApiQuery<SummaryQuery>,
     headers: HeaderMap,
 ) -> Result<Json<Summary>, ApiError> {
-    let lang = UiLang::of_request(query.lang.as_deref(), &headers);
+    let lang = crate::i18n::request_lang(query.lang.as_deref(), &headers);
     Ok(Json(summary(&state, &caller, lang).await?))
 }
 

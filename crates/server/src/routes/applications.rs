@@ -252,7 +252,7 @@ pub struct StatusUpdate {
 
 /// The statuses `caller` may set on `record` now.
 fn next_statuses(
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     record: &ApplicationRecord,
     caseworker: Option<&str>,
     lang: UiLang,
@@ -289,7 +289,7 @@ fn next_statuses(
 /// One application's view with its history, for a caller already authorized to read it.
 pub(crate) async fn application_views_of(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     record: ApplicationRecord,
     lang: UiLang,
 ) -> Result<ApplicationView, ApiError> {
@@ -298,7 +298,7 @@ pub(crate) async fn application_views_of(
 
 async fn view(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     record: ApplicationRecord,
     lang: UiLang,
     with_history: bool,
@@ -385,7 +385,7 @@ pub async fn saved(
 /// The saved list as `caller` may see it (logged to the audit log).
 pub(crate) async fn saved_list(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     seeker_id: &str,
 ) -> Result<SavedList, ApiError> {
     access::authorize_seeker(
@@ -447,7 +447,7 @@ pub async fn save(
 
 pub(crate) async fn save_vacancy(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     seeker_id: &str,
     vacancy_id: &str,
 ) -> Result<(), ApiError> {
@@ -488,7 +488,7 @@ pub async fn unsave(
 
 pub(crate) async fn unsave_vacancy(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     seeker_id: &str,
     vacancy_id: &str,
 ) -> Result<(), ApiError> {
@@ -521,14 +521,14 @@ pub async fn of_seeker(
     ApiQuery(params): ApiQuery<LangParam>,
     headers: HeaderMap,
 ) -> Result<Json<ApplicationList>, ApiError> {
-    let lang = UiLang::of_request(params.lang.as_deref(), &headers);
+    let lang = crate::i18n::request_lang(params.lang.as_deref(), &headers);
     let applications = seeker_applications(&state, &caller, &id, lang).await?;
     Ok(Json(ApplicationList { applications }))
 }
 
 pub(crate) async fn seeker_applications(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     seeker_id: &str,
     lang: UiLang,
 ) -> Result<Vec<ApplicationView>, ApiError> {
@@ -539,7 +539,7 @@ pub(crate) async fn seeker_applications(
 /// A seeker's applications, for a caller already authorized to read the seeker's record.
 pub(crate) async fn application_views(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     seeker_id: &str,
     lang: UiLang,
 ) -> Result<Vec<ApplicationView>, ApiError> {
@@ -569,14 +569,14 @@ pub async fn apply(
 ) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
     access::require_signed_in(&caller)?;
     let request = body(request)?;
-    let lang = UiLang::of_request(params.lang.as_deref(), &headers);
+    let lang = crate::i18n::request_lang(params.lang.as_deref(), &headers);
     let view = submit(&state, &caller, &id, &request, lang).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
 pub(crate) async fn submit(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     seeker_id: &str,
     request: &ApplicationRequest,
     lang: UiLang,
@@ -635,7 +635,7 @@ pub async fn get(
     headers: HeaderMap,
 ) -> Result<Json<ApplicationView>, ApiError> {
     access::require_signed_in(&caller)?;
-    let lang = UiLang::of_request(params.lang.as_deref(), &headers);
+    let lang = crate::i18n::request_lang(params.lang.as_deref(), &headers);
     let record = state
         .store()
         .application(&id)
@@ -650,7 +650,7 @@ pub async fn get(
 /// decides; every attempt is in the applicant's audit trail).
 async fn authorize_read(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     record: &ApplicationRecord,
 ) -> Result<(), ApiError> {
     access::authorize_application(
@@ -682,7 +682,7 @@ pub async fn set_status(
 ) -> Result<Json<ApplicationView>, ApiError> {
     access::require_signed_in(&caller)?;
     let update = body(update)?;
-    let lang = UiLang::of_request(params.lang.as_deref(), &headers);
+    let lang = crate::i18n::request_lang(params.lang.as_deref(), &headers);
     Ok(Json(
         change_status(&state, &caller, &id, &update, lang).await?,
     ))
@@ -690,7 +690,7 @@ pub async fn set_status(
 
 pub(crate) async fn change_status(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     id: &str,
     update: &StatusUpdate,
     lang: UiLang,
@@ -819,14 +819,14 @@ pub async fn of_vacancy(
     ApiQuery(params): ApiQuery<LangParam>,
     headers: HeaderMap,
 ) -> Result<Json<ApplicationList>, ApiError> {
-    let lang = UiLang::of_request(params.lang.as_deref(), &headers);
+    let lang = crate::i18n::request_lang(params.lang.as_deref(), &headers);
     let applications = vacancy_applications(&state, &caller, &id, lang).await?;
     Ok(Json(ApplicationList { applications }))
 }
 
 pub(crate) async fn vacancy_applications(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     vacancy_id: &str,
     lang: UiLang,
 ) -> Result<Vec<ApplicationView>, ApiError> {
@@ -862,7 +862,7 @@ pub(crate) async fn vacancy_applications(
             )
         })
         .collect();
-    crate::audit_writer::append(state, entries).await?;
+    openpes_app::audit_writer::append(state, entries).await?;
     let mut out = Vec::new();
     for record in records {
         out.push(view(state, caller, record, lang, false).await?);

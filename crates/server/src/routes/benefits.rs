@@ -290,7 +290,7 @@ async fn claim_view(state: &AppState, claim: ClaimRecord) -> Result<ClaimView, A
 /// Files a claim: `as_of` is the filing date (today from the API).
 pub async fn file_claim(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     claim: NewClaim,
     as_of: NaiveDate,
 ) -> Result<ClaimView, ApiError> {
@@ -351,7 +351,7 @@ pub async fn create_claim(
 
 async fn authorized_claim(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     id: &str,
     action: Action,
     purpose: &str,

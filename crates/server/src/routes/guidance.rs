@@ -811,7 +811,7 @@ fn guidance_error(error: GuidanceError) -> ApiError {
 /// The seeker's record, after the access check (logged with `purpose`).
 async fn seeker_for(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     id: &str,
     action: Action,
     purpose: &str,
@@ -868,7 +868,7 @@ pub async fn gap(
     headers: HeaderMap,
 ) -> Result<Json<GapResponse>, ApiError> {
     let seeker = seeker_for(&state, &caller, &id, Action::ReadSeeker, "skills gap").await?;
-    let lang = UiLang::of_request(params.lang.as_deref(), &headers);
+    let lang = crate::i18n::request_lang(params.lang.as_deref(), &headers);
     Ok(Json(gap_of(&state, id, seeker, &params, lang).await?))
 }
 
@@ -929,7 +929,7 @@ pub async fn reachable(
         "reachable occupations",
     )
     .await?;
-    let lang = UiLang::of_request(params.lang.as_deref(), &headers);
+    let lang = crate::i18n::request_lang(params.lang.as_deref(), &headers);
     Ok(Json(
         reachable_of(&state, id, seeker, params.limit, lang).await?,
     ))
@@ -984,7 +984,7 @@ pub async fn course_plan(
     headers: HeaderMap,
 ) -> Result<Json<CoursePlanResponse>, ApiError> {
     let seeker = seeker_for(&state, &caller, &id, Action::ReadSeeker, "course plan").await?;
-    let lang = UiLang::of_request(params.lang.as_deref(), &headers);
+    let lang = crate::i18n::request_lang(params.lang.as_deref(), &headers);
     let response = build_course_plan(&state, id, seeker, &params, lang).await?;
     Ok(Json(response))
 }

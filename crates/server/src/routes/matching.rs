@@ -292,7 +292,7 @@ pub async fn put_vacancy(
 /// another's vacancy).
 async fn authorize_vacancy_change(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     employer: &str,
     vacancy_id: &str,
 ) -> Result<(), ApiError> {
@@ -326,7 +326,7 @@ fn owned_by_another(kind: &'static str, id: &str) -> ApiError {
 /// Authorizes `action` on a record of `employer`; an employer refused is told which record is
 /// another employer's (other roles get the policy's answer).
 fn authorize_owner(
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     action: Action,
     kind: &'static str,
     id: &str,
@@ -335,7 +335,7 @@ fn authorize_owner(
     access::authorize_employer(caller, action, employer).map_err(|refused| {
         match caller.user().map(|u| u.role) {
             Some(Role::Employer) => owned_by_another(kind, id),
-            _ => refused,
+            _ => refused.into(),
         }
     })
 }
@@ -1042,7 +1042,7 @@ pub async fn seeker_matches(
     headers: HeaderMap,
 ) -> Result<Json<MatchList>, ApiError> {
     access::authorize_seeker(&state, &caller, Action::ReadSeeker, &id, "matches").await?;
-    let lang = UiLang::of_request(params.lang.as_deref(), &headers);
+    let lang = crate::i18n::request_lang(params.lang.as_deref(), &headers);
     let results = ranked_matches(&state, params.limit, lang, Side::Seeker(id)).await?;
     Ok(Json(MatchList { results }))
 }
@@ -1059,7 +1059,7 @@ pub async fn vacancy_candidates(
     ApiQuery(params): ApiQuery<MatchParams>,
     headers: HeaderMap,
 ) -> Result<Json<MatchList>, ApiError> {
-    let lang = UiLang::of_request(params.lang.as_deref(), &headers);
+    let lang = crate::i18n::request_lang(params.lang.as_deref(), &headers);
     let results = candidates(&state, &caller, &id, params.limit, lang).await?;
     Ok(Json(MatchList { results }))
 }
@@ -1067,7 +1067,7 @@ pub async fn vacancy_candidates(
 /// Candidates for a vacancy as `caller` may see them, each seen seeker logged to the audit log.
 pub(crate) async fn candidates(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     vacancy_id: &str,
     limit: Option<usize>,
     lang: UiLang,
@@ -1096,6 +1096,6 @@ pub(crate) async fn candidates(
         .iter()
         .map(|r| access::entry(caller, "read", "seeker", &r.id, Some(&r.id), &purpose))
         .collect();
-    crate::audit_writer::append(state, entries).await?;
+    openpes_app::audit_writer::append(state, entries).await?;
     Ok(results)
 }

@@ -76,7 +76,7 @@ pub fn registration_number_valid(number: &str) -> bool {
 /// `employer_unverified`); everyone else passes (their role decides elsewhere).
 pub async fn require_verified(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     employer_id: &str,
 ) -> Result<(), ApiError> {
     match caller.user() {
@@ -126,7 +126,7 @@ async fn is_candidate(
 /// The vacancy, once the caller may act for its employer (and that employer is verified).
 async fn vacancy_of_verified_employer(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     vacancy_id: &str,
 ) -> Result<Vacancy, ApiError> {
     access::require_signed_in(caller)?;
@@ -143,7 +143,7 @@ async fn vacancy_of_verified_employer(
 /// Refuses (and audits the refusal) when the seeker is not a candidate of the vacancy.
 async fn require_candidate(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     vacancy: &Vacancy,
     seeker_id: &str,
     what: &str,
@@ -177,7 +177,7 @@ pub struct ContactView {
 /// as a job offer), audited. Shared by the API and the web page.
 pub(crate) async fn contact(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     vacancy_id: &str,
     seeker_id: &str,
 ) -> Result<ContactView, ApiError> {
@@ -363,7 +363,7 @@ pub struct ReferralRequest {
     pub offered_on: Option<NaiveDate>,
 }
 
-fn role_of(caller: &Caller) -> (String, String) {
+fn role_of(caller: &openpes_app::auth::Caller) -> (String, String) {
     caller.user().map_or_else(
         || (String::new(), "anonymous".to_string()),
         |u| (u.id.clone(), u.role.as_str().to_string()),
@@ -524,7 +524,7 @@ pub struct Settlement {
 /// pages).
 pub(crate) async fn settle(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     id: i64,
     status: &str,
 ) -> Result<ReferralView, ApiError> {
@@ -603,7 +603,7 @@ pub struct EmployerReview {
 /// Every employer organisation with its verification (for the approving staff member).
 pub(crate) async fn employer_reviews(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
 ) -> Result<Vec<EmployerReview>, ApiError> {
     access::authorize_system(caller, Action::VerifyEmployer)?;
     let mut out = Vec::new();
@@ -645,7 +645,7 @@ pub struct Verified {
 /// Approves (or withdraws the approval of) an employer organisation; audited.
 pub(crate) async fn set_verified(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     employer_id: &str,
     verified: bool,
 ) -> Result<(), ApiError> {
@@ -668,7 +668,8 @@ pub(crate) async fn set_verified(
         None,
         &format!("employer verification ({})", grant.basis()),
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 /// Approve (`true`) or withdraw the approval of (`false`) an employer organisation

@@ -62,6 +62,7 @@ pub struct AccountView {
     pub id: String,
     pub email: String,
     pub display_name: String,
+    #[schema(value_type = crate::dto::schema::Role)]
     pub role: Role,
     pub seeker_id: Option<String>,
     pub employer_id: Option<String>,
@@ -109,6 +110,7 @@ pub struct Registration {
     pub password: String,
     pub display_name: String,
     /// `seeker` or `employer` (other roles are created by an administrator).
+    #[schema(value_type = crate::dto::schema::Role)]
     pub role: Role,
     /// For an employer: the organisation's name.
     #[serde(default)]
@@ -383,7 +385,7 @@ pub(crate) async fn confirm_registration(
             other => other.into(),
         })?;
     let user = User::of_record(record).ok_or_else(|| ApiError::internal(&"unknown role"))?;
-    let caller = Caller {
+    let caller = openpes_app::auth::Caller {
         principal: None,
         request_id: String::new(),
     };
@@ -397,7 +399,7 @@ pub(crate) async fn confirm_registration(
         "registration",
     )
     .await?;
-    auth::open_session(state, user).await
+    Ok(auth::open_session(state, user).await?)
 }
 
 /// A seeker record with nothing in it yet.
@@ -502,10 +504,10 @@ pub(crate) async fn login(
         Ok(session) => session,
         Err(error) => {
             tracing::warn!("failed login");
-            return Err(error);
+            return Err(error.into());
         }
     };
-    let caller = Caller {
+    let caller = openpes_app::auth::Caller {
         principal: Some(std::sync::Arc::new(auth::Principal {
             user: session.user.clone(),
             credential: auth::Credential::Session {
@@ -639,7 +641,7 @@ pub(crate) async fn confirm_reset(
     let Some(user_id) = done else {
         return Err(ApiError::bad_request(Message::InvalidResetLink));
     };
-    let caller = Caller {
+    let caller = openpes_app::auth::Caller {
         principal: None,
         request_id: String::new(),
     };
@@ -652,7 +654,8 @@ pub(crate) async fn confirm_reset(
         None,
         "password reset",
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 /// Set a new password with the token of a reset link.
@@ -668,7 +671,7 @@ pub async fn confirm_reset_api(
     Ok(StatusCode::NO_CONTENT)
 }
 
-fn signed_in(caller: &Caller) -> Result<&User, ApiError> {
+fn signed_in(caller: &openpes_app::auth::Caller) -> Result<&User, ApiError> {
     caller
         .user()
         .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, Message::SignInRequired))
@@ -707,6 +710,7 @@ pub fn scopes_of(role: Role) -> &'static [Scope] {
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
     pub name: String,
+    #[schema(value_type = Vec<crate::dto::schema::Scope>)]
     pub scopes: Vec<Scope>,
 }
 
@@ -742,7 +746,7 @@ impl From<ApiTokenRecord> for TokenView {
 /// Creates an API token for the signed-in user with scopes their role allows.
 pub(crate) async fn create_token(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     form: &NewToken,
 ) -> Result<TokenView, ApiError> {
     access::authorize_system(caller, Action::ManageOwnTokens)?;
@@ -867,7 +871,7 @@ pub struct Consent {
 /// Sets a seeker's consent (the seeker alone may).
 pub(crate) async fn set_consent(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     seeker_id: &str,
     consent: Consent,
 ) -> Result<Consent, ApiError> {
@@ -1046,7 +1050,7 @@ pub struct NewNote {
 
 pub(crate) async fn notes(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     seeker_id: &str,
 ) -> Result<Vec<NoteView>, ApiError> {
     access::authorize_seeker(
@@ -1073,7 +1077,7 @@ pub(crate) async fn notes(
 
 pub(crate) async fn add_note(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     seeker_id: &str,
     text: &str,
 ) -> Result<i64, ApiError> {
@@ -1142,7 +1146,7 @@ pub struct CaseloadEntry {
 /// The signed-in caseworker's caseload, each seeker's reading logged to the audit log.
 pub(crate) async fn caseload(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
 ) -> Result<Vec<CaseloadEntry>, ApiError> {
     let user = signed_in(caller)?;
     if user.role != Role::Caseworker {
@@ -1190,6 +1194,7 @@ pub struct NewAccount {
     pub email: String,
     pub password: String,
     pub display_name: String,
+    #[schema(value_type = crate::dto::schema::Role)]
     pub role: Role,
     #[serde(default)]
     pub seeker_id: Option<String>,
@@ -1204,7 +1209,7 @@ pub struct NewAccount {
 /// Creates any account (administrators; also the demo set-up, with `caller` = the system).
 pub(crate) async fn create_account(
     state: &AppState,
-    caller: &Caller,
+    caller: &openpes_app::auth::Caller,
     form: NewAccount,
 ) -> Result<User, ApiError> {
     let email = check_email(&form.email)?;
@@ -1282,6 +1287,7 @@ pub(crate) async fn create_account(
 #[serde(deny_unknown_fields)]
 pub struct UsersQuery {
     /// Only this role.
+    #[param(value_type = Option<crate::dto::schema::Role>)]
     pub role: Option<Role>,
 }
 
@@ -1571,7 +1577,7 @@ pub async fn ensure_demo_accounts(state: &AppState) -> Result<bool, ApiError> {
         };
         state.store().put_employer(&employer, state.now()).await?;
     }
-    let system = Caller {
+    let system = openpes_app::auth::Caller {
         principal: None,
         request_id: "demo-setup".into(),
     };
@@ -1709,7 +1715,7 @@ pub async fn provision_service_account(
     role: Role,
     scopes: &[Scope],
 ) -> Result<String, ApiError> {
-    let system = Caller {
+    let system = openpes_app::auth::Caller {
         principal: None,
         request_id: "provisioning".into(),
     };
@@ -1724,7 +1730,7 @@ pub async fn provision_service_account(
         language: Some("en".into()),
     };
     let user = create_account(state, &system, account).await?;
-    let caller = Caller {
+    let caller = openpes_app::auth::Caller {
         principal: Some(std::sync::Arc::new(auth::Principal {
             user,
             credential: auth::Credential::Session {

@@ -454,7 +454,7 @@ pub async fn search(
     ApiQuery(params): ApiQuery<SearchParams>,
     headers: HeaderMap,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let lang = UiLang::of_request(params.lang.as_deref(), &headers);
+    let lang = crate::i18n::request_lang(params.lang.as_deref(), &headers);
     let tag = lang.tag();
     let index = state.matching();
     let (taxonomy, gazetteer) = crate::routes::matching::with_index(&state, |guard| {

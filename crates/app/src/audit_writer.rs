@@ -6,8 +6,8 @@
 //! before its entries are in the database (a failed write fails every request in it), and an
 //! idle node writes each entry at once, so a request never waits for a timer.
 
-use crate::error::ApiError;
-use crate::AppState;
+use crate::error::AppError;
+use crate::App;
 use openpes_store::{NewAuditEntry, Store};
 use tokio::sync::{mpsc, oneshot};
 
@@ -59,7 +59,7 @@ impl AuditWriter {
 
 /// Appends `entries` to the audit log through this node's writer, and returns once they are
 /// stored.
-pub(crate) async fn append(state: &AppState, entries: Vec<NewAuditEntry>) -> Result<(), ApiError> {
+pub async fn append(state: &App, entries: Vec<NewAuditEntry>) -> Result<(), AppError> {
     if entries.is_empty() {
         return Ok(());
     }
@@ -71,10 +71,10 @@ pub(crate) async fn append(state: &AppState, entries: Vec<NewAuditEntry>) -> Res
         .queue
         .send((entries, state.now(), reply))
         .await
-        .map_err(|_| ApiError::internal(&"the audit writer stopped"))?;
+        .map_err(|_| AppError::internal(&"the audit writer stopped"))?;
     match stored.await {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => Err(ApiError::internal(&format!("audit write failed: {e}"))),
-        Err(_) => Err(ApiError::internal(&"the audit writer stopped")),
+        Ok(Err(e)) => Err(AppError::internal(&format!("audit write failed: {e}"))),
+        Err(_) => Err(AppError::internal(&"the audit writer stopped")),
     }
 }

@@ -37,10 +37,8 @@
 //! [`MAX_PURPOSE_BYTES`], so no caller's text reaches the log, which nobody can prune.
 
 use crate::auth::{Caller, Credential, Role, Scope, User};
-use crate::error::ApiError;
-use crate::i18n::Message;
-use crate::AppState;
-use axum::http::StatusCode;
+use crate::error::AppError;
+use crate::App;
 use openpes_store::NewAuditEntry;
 
 /// Something a caller wants to do.
@@ -205,17 +203,6 @@ pub enum Denial {
     Forbidden,
 }
 
-impl From<Denial> for ApiError {
-    fn from(denial: Denial) -> ApiError {
-        match denial {
-            Denial::SignInRequired => {
-                ApiError::new(StatusCode::UNAUTHORIZED, Message::SignInRequired)
-            }
-            Denial::Forbidden => ApiError::new(StatusCode::FORBIDDEN, Message::Forbidden),
-        }
-    }
-}
-
 /// The authorization rules (see the module documentation).
 pub fn decide(caller: &Caller, action: Action, target: Target<'_>) -> Result<Grant, Denial> {
     let Some(principal) = caller.principal.as_deref() else {
@@ -327,12 +314,12 @@ fn decide_for_role(user: &User, action: Action, target: Target<'_>) -> Option<Gr
 /// Authorizes an action on a job seeker's record, logging the attempt (allowed or not) to the
 /// audit log with `purpose`. The record need not exist yet.
 pub async fn authorize_seeker(
-    state: &AppState,
+    state: &App,
     caller: &Caller,
     action: Action,
     seeker_id: &str,
     purpose: &str,
-) -> Result<Grant, ApiError> {
+) -> Result<Grant, AppError> {
     let caseworker = state.store().caseworker_of(seeker_id).await?;
     let decision = decide(
         caller,
@@ -363,12 +350,12 @@ pub async fn authorize_seeker(
 /// Authorizes reading one application (`application_id`, from `seeker` to `employer`),
 /// logging the attempt (allowed or not) to the applicant's audit trail.
 pub async fn authorize_application(
-    state: &AppState,
+    state: &App,
     caller: &Caller,
     application_id: &str,
     seeker: &str,
     employer: &str,
-) -> Result<Grant, ApiError> {
+) -> Result<Grant, AppError> {
     let caseworker = state.store().caseworker_of(seeker).await?;
     let decision = decide(
         caller,
@@ -399,7 +386,7 @@ pub async fn authorize_application(
 
 /// Refuses anonymous callers before a handler reads its input (so that they learn nothing
 /// from validation errors); the full decision follows once the target is known.
-pub fn require_signed_in(caller: &Caller) -> Result<(), ApiError> {
+pub fn require_signed_in(caller: &Caller) -> Result<(), AppError> {
     match caller.principal {
         Some(_) => Ok(()),
         None => Err(Denial::SignInRequired.into()),
@@ -411,25 +398,25 @@ pub fn authorize_employer(
     caller: &Caller,
     action: Action,
     employer_id: &str,
-) -> Result<Grant, ApiError> {
+) -> Result<Grant, AppError> {
     Ok(decide(caller, action, Target::Employer(employer_id))?)
 }
 
 /// Authorizes an action on the service as a whole.
-pub fn authorize_system(caller: &Caller, action: Action) -> Result<Grant, ApiError> {
+pub fn authorize_system(caller: &Caller, action: Action) -> Result<Grant, AppError> {
     Ok(decide(caller, action, Target::System)?)
 }
 
 /// Appends one entry to the audit log.
 pub async fn record(
-    state: &AppState,
+    state: &App,
     caller: &Caller,
     action: &str,
     subject_kind: &str,
     subject_id: &str,
     seeker_id: Option<&str>,
     purpose: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let entry = entry(caller, action, subject_kind, subject_id, seeker_id, purpose);
     crate::audit_writer::append(state, vec![entry]).await?;
     Ok(())

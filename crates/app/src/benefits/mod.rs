@@ -12,9 +12,9 @@ pub mod demo;
 pub mod letters;
 
 use crate::auth::User;
-use crate::error::ApiError;
-use crate::i18n::Message;
-use crate::AppState;
+use crate::error::{AppError, ErrorKind};
+use crate::words::Message;
+use crate::App;
 use chrono::{DateTime, NaiveDate, Utc};
 use openpes_rules::facts::Claimed;
 use openpes_rules::{Determination, Engine, Fact, Facts, Outcome, Source};
@@ -96,26 +96,26 @@ pub fn merge(facts: &mut Facts, name: &str, fact: Fact, settles: bool) {
 
 /// Gathers the facts of `claim` as of `as_of`.
 pub async fn gather(
-    state: &AppState,
+    state: &App,
     benefits: &Benefits,
     claim: &ClaimRecord,
     as_of: NaiveDate,
-) -> Result<Gathered, ApiError> {
+) -> Result<Gathered, AppError> {
     let specs = benefits
         .engine
         .fact_specs(&claim.program)
-        .map_err(|e| ApiError::internal(&e))?;
+        .map_err(|e| AppError::internal(&e))?;
     let mut facts = Facts::empty(specs);
     let mut problems = Vec::new();
     let declared: serde_json::Value =
-        serde_json::from_str(&claim.declared).map_err(|e| ApiError::internal(&e))?;
+        serde_json::from_str(&claim.declared).map_err(|e| AppError::internal(&e))?;
     let declaration = Source {
         register: "claimant".into(),
         record: claim.id.clone(),
         at: Some(claim.created_at.clone()),
     };
     let declared = Facts::from_json(specs, &declared, Some(&declaration))
-        .map_err(|e| ApiError::internal(&e))?;
+        .map_err(|e| AppError::internal(&e))?;
     for (spec, fact) in declared.iter() {
         merge(&mut facts, spec.name, fact.clone(), false);
     }
@@ -139,8 +139,8 @@ pub async fn gather(
         }
     }
     let supplied: serde_json::Value =
-        serde_json::from_str(&claim.supplied).map_err(|e| ApiError::internal(&e))?;
-    let supplied = Facts::from_json(specs, &supplied, None).map_err(|e| ApiError::internal(&e))?;
+        serde_json::from_str(&claim.supplied).map_err(|e| AppError::internal(&e))?;
+    let supplied = Facts::from_json(specs, &supplied, None).map_err(|e| AppError::internal(&e))?;
     for (spec, fact) in supplied.iter() {
         merge(&mut facts, spec.name, fact.clone(), true);
     }
@@ -183,12 +183,12 @@ pub struct Evaluation {
 /// A caseworker (`by`) decides; otherwise the claim is decided automatically only when
 /// eligible and complete, and waits or goes to review in every other case.
 pub async fn evaluate(
-    state: &AppState,
+    state: &App,
     claim: &ClaimRecord,
     as_of: NaiveDate,
     by: Option<&User>,
     supplied: Option<&str>,
-) -> Result<Evaluation, ApiError> {
+) -> Result<Evaluation, AppError> {
     let benefits = state.benefits()?;
     let mut claim = claim.clone();
     if let Some(supplied) = supplied {
@@ -198,10 +198,10 @@ pub async fn evaluate(
     let determination = benefits
         .engine
         .determine(&claim.program, &gathered.facts, as_of)
-        .map_err(|e| ApiError::internal(&e))?;
+        .map_err(|e| AppError::internal(&e))?;
     if by.is_some() && determination.outcome == Outcome::Undetermined {
-        return Err(ApiError::new(
-            axum::http::StatusCode::CONFLICT,
+        return Err(AppError::new(
+            ErrorKind::Conflict,
             Message::ClaimNotDecidable {
                 needed: determination
                     .needed
@@ -224,13 +224,13 @@ pub async fn evaluate(
 /// Appends an evaluation of `claim` to its decision log, with its letters, and moves the
 /// claim to the evaluation's status.
 pub async fn record(
-    state: &AppState,
+    state: &App,
     claim: &ClaimRecord,
     evaluation: &Evaluation,
     by: Option<&User>,
     supplied: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<DecisionRecord, ApiError> {
+) -> Result<DecisionRecord, AppError> {
     let Evaluation {
         gathered,
         determination,
@@ -253,7 +253,7 @@ pub async fn record(
         kind,
         by,
         &gathered.problems,
-        crate::i18n::UiLang::ZhTw,
+        crate::words::UiLang::ZhTw,
     );
     let letter_en = letters::letter(
         claim,
@@ -261,7 +261,7 @@ pub async fn record(
         kind,
         by,
         &gathered.problems,
-        crate::i18n::UiLang::En,
+        crate::words::UiLang::En,
     );
     let mut record = DecisionRecord {
         seq: 0,
@@ -277,7 +277,7 @@ pub async fn record(
             determination.version.parameters
         ),
         facts: serde_json::Value::Object(facts).to_string(),
-        determination: serde_json::to_string(determination).map_err(|e| ApiError::internal(&e))?,
+        determination: serde_json::to_string(determination).map_err(|e| AppError::internal(&e))?,
         letter_zh,
         letter_en,
         claim_version: Some(claim.version),
@@ -291,13 +291,13 @@ pub async fn record(
 
 /// Evaluates `claim` and records the result (see [`evaluate`] and [`record`]).
 pub async fn determine_and_record(
-    state: &AppState,
+    state: &App,
     claim: &ClaimRecord,
     as_of: NaiveDate,
     by: Option<&User>,
     supplied: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<DecisionRecord, ApiError> {
+) -> Result<DecisionRecord, AppError> {
     let evaluation = evaluate(state, claim, as_of, by, supplied).await?;
     record(state, claim, &evaluation, by, supplied, now).await
 }
@@ -305,12 +305,12 @@ pub async fn determine_and_record(
 /// Opens a claim filed on `as_of` (registering the claimant for job search unless they are
 /// already) and makes its first determination. The caller has authorized it.
 pub async fn open_claim(
-    state: &AppState,
+    state: &App,
     program: &str,
     seeker_id: &str,
     declared: &serde_json::Value,
     as_of: NaiveDate,
-) -> Result<ClaimRecord, ApiError> {
+) -> Result<ClaimRecord, AppError> {
     state
         .store()
         .register_job_search(seeker_id, &as_of.to_string(), state.now())
@@ -337,7 +337,7 @@ pub async fn open_claim(
 /// Re-determines every waiting claim as of `as_of`; returns how many moved on. A claim that
 /// someone (a caseworker, or this job on another node) decided since it was read is left as it
 /// is: its version moved on, so this decision would be a second one on the same version.
-pub async fn redetermine_waiting(state: &AppState, as_of: NaiveDate) -> Result<usize, ApiError> {
+pub async fn redetermine_waiting(state: &App, as_of: NaiveDate) -> Result<usize, AppError> {
     let waiting = state.store().claims_by_status("waiting", 1000).await?;
     let mut moved = 0;
     for claim in waiting {
@@ -346,7 +346,7 @@ pub async fn redetermine_waiting(state: &AppState, as_of: NaiveDate) -> Result<u
         if evaluation.kind != "waiting" {
             match record(state, &claim, &evaluation, None, None, state.now()).await {
                 Ok(_) => moved += 1,
-                Err(e) if e.message == crate::i18n::Message::ClaimChanged => {}
+                Err(e) if e.message == crate::words::Message::ClaimChanged => {}
                 Err(e) => return Err(e),
             }
         }
@@ -361,10 +361,10 @@ pub const REDETERMINE_JOB: &str = "redetermine_waiting_claims";
 /// (see [`openpes_store::Store::claim_scheduled_run`]); `None` when it was not this node's
 /// turn.
 pub async fn redetermine_when_due(
-    state: &AppState,
+    state: &App,
     as_of: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<Option<usize>, ApiError> {
+) -> Result<Option<usize>, AppError> {
     let due = state
         .store()
         .claim_scheduled_run(REDETERMINE_JOB, chrono::Duration::hours(1), now)

@@ -2,8 +2,8 @@
 //! decided automatically and one whose reason for leaving is disputed (the insurance register
 //! says resignation, the claimant says dismissal), which goes to the caseworker's queue.
 
-use crate::error::ApiError;
-use crate::AppState;
+use crate::error::AppError;
+use crate::App;
 use chrono::{Datelike, NaiveDate};
 use openpes_rules::programs::add_months;
 use openpes_rules::YearMonth;
@@ -54,7 +54,7 @@ fn records(person: &str, separation: NaiveDate, reason: &str, salary: u32) -> Ve
 
 /// Creates the demo claims on first start (when the demo seekers exist and have no claim);
 /// returns whether it did. Dates are relative to `today`, so the claims are always current.
-pub async fn ensure_demo_claims(state: &AppState, today: NaiveDate) -> Result<bool, ApiError> {
+pub async fn ensure_demo_claims(state: &App, today: NaiveDate) -> Result<bool, AppError> {
     let store = state.store();
     if store.seeker(COMPLETE).await?.is_none() || store.seeker(DISPUTED).await?.is_none() {
         return Ok(false);

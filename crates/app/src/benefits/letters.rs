@@ -3,7 +3,7 @@
 //! for a review or appeal.
 
 use crate::auth::User;
-use crate::i18n::UiLang;
+use crate::words::UiLang;
 use openpes_rules::{Determination, Outcome, StepStatus};
 use openpes_store::ClaimRecord;
 use std::collections::BTreeSet;

@@ -14,11 +14,11 @@
 //!   from the loaded one (the node that imported it has already rebuilt).
 //!
 //! The follower wakes on PostgreSQL `NOTIFY` and polls as the fallback (and on SQLite).
-//! A reload and a pass of the follower never run at once ([`AppState::follow_lock`]).
+//! A reload and a pass of the follower never run at once ([`App::follow_lock`]).
 //! `/readyz` reports the applied position, how far behind the node is, and the taxonomy
 //! fingerprint, and is not ready while the loaded taxonomy is not the database's.
 
-use crate::{AppState, LoadError};
+use crate::{App, LoadError};
 use openpes_store::{Change, RecordKind, StoreError};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -73,7 +73,7 @@ impl FollowStatus {
     }
 }
 
-impl AppState {
+impl App {
     /// The change-log position this node has applied.
     pub fn applied_change(&self) -> i64 {
         self.inner.progress.applied()
@@ -182,7 +182,7 @@ impl AppState {
 
 /// Starts the follower: applies the change log whenever it grows (woken by PostgreSQL
 /// `NOTIFY`, else every `poll`), until the process ends.
-pub fn spawn_follower(state: AppState, poll: Duration) -> tokio::task::JoinHandle<()> {
+pub fn spawn_follower(state: App, poll: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut listener = match state.store().listen_for_changes().await {
             Ok(listener) => listener,

@@ -1,8 +1,8 @@
 //! Fact adapters: our own registers (job-search registration, confirmed referrals), insurance
 //! records imported from CSV, and external registers over HTTP.
 
-use crate::error::ApiError;
-use crate::AppState;
+use crate::error::AppError;
+use crate::App;
 use chrono::NaiveDate;
 use openpes_rules::Decimal;
 use openpes_rules::{Fact, FactSpec, FactValue, Facts, Period, Source, YearMonth};
@@ -54,10 +54,10 @@ fn offer_record(offer: &openpes_store::Referral) -> String {
 /// Job-search registration date and whether a job or training was offered in the 14 days
 /// after it (OpenPES's own registers): confirmed referrals only.
 pub async fn own_registers(
-    state: &AppState,
+    state: &App,
     claim: &ClaimRecord,
     as_of: NaiveDate,
-) -> Result<Vec<(&'static str, Fact)>, ApiError> {
+) -> Result<Vec<(&'static str, Fact)>, AppError> {
     let mut facts = Vec::new();
     let Some(registered) = state
         .store()
@@ -113,9 +113,9 @@ pub async fn own_registers(
 
 /// Facts from the insurance records imported for the claimant.
 pub async fn insurance(
-    state: &AppState,
+    state: &App,
     claim: &ClaimRecord,
-) -> Result<Vec<(&'static str, Fact)>, ApiError> {
+) -> Result<Vec<(&'static str, Fact)>, AppError> {
     let jurisdiction = jurisdiction(&claim.program);
     let records = state
         .store()
