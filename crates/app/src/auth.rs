@@ -251,7 +251,7 @@ pub async fn login(
 ) -> Result<NewSession, AppError> {
     if let Err(remaining) = state
         .lockout()
-        .check(state.store(), email, source, std::time::SystemTime::now())
+        .check(state.store(), email, source, state.now().into())
         .await?
     {
         return Err(account_locked(remaining));
@@ -269,7 +269,7 @@ pub async fn login(
         _ => {
             if let Some(locked_for) = state
                 .lockout()
-                .failed(state.store(), email, source, std::time::SystemTime::now())
+                .failed(state.store(), email, source, state.now().into())
                 .await?
             {
                 tracing::warn!("sign-in locked after repeated wrong passwords");

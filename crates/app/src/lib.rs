@@ -228,7 +228,7 @@ impl App {
     pub async fn purge_login_failures(&self) -> Result<u64, StoreError> {
         self.inner
             .lockout
-            .purge(self.store(), std::time::SystemTime::now())
+            .purge(self.store(), self.now().into())
             .await
     }
 

@@ -71,3 +71,109 @@ fn the_first_non_empty_line_decides() {
     assert!(!opens_with_module_doc("use std::fmt;\n"));
     assert!(!opens_with_module_doc(""));
 }
+
+/// The names in the `[dependencies]` table of a crate's `Cargo.toml` (not dev-dependencies).
+fn dependencies(krate: &str) -> std::io::Result<Vec<String>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let manifest = std::fs::read_to_string(root.join("crates").join(krate).join("Cargo.toml"))?;
+    let mut names = Vec::new();
+    let mut inside = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            inside = line == "[dependencies]";
+            continue;
+        }
+        if inside {
+            if let Some(name) = line.split(['=', '.']).next().map(str::trim) {
+                if !name.is_empty() && !name.starts_with('#') {
+                    names.push(name.to_string());
+                }
+            }
+        }
+    }
+    Ok(names)
+}
+
+/// Non-test source of a crate: every `.rs` file under `src`, cut at its `#[cfg(test)]`.
+fn production_source(krate: &str) -> std::io::Result<Vec<(PathBuf, String)>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    rust_files(&root.join("crates").join(krate).join("src"), &mut files)?;
+    let mut out = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file)?;
+        let cut = text.find("#[cfg(test)]").unwrap_or(text.len());
+        out.push((file, text[..cut].to_string()));
+    }
+    Ok(out)
+}
+
+const DOMAIN_CRATES: [&str; 7] = [
+    "text",
+    "taxonomy",
+    "extract",
+    "matching",
+    "guidance",
+    "labour-market",
+    "rules",
+];
+
+#[test]
+fn the_application_layer_knows_no_http_and_the_domain_crates_no_io() -> std::io::Result<()> {
+    let app = dependencies("app")?;
+    assert!(
+        app.iter().any(|d| d == "openpes-store"),
+        "walk broken: {app:?}"
+    );
+    for web in [
+        "axum",
+        "utoipa",
+        "minijinja",
+        "tower",
+        "tower-http",
+        "openpes-server",
+    ] {
+        assert!(
+            !app.iter().any(|d| d == web),
+            "openpes-app depends on {web}"
+        );
+    }
+    for krate in DOMAIN_CRATES {
+        let deps = dependencies(krate)?;
+        for io in [
+            "openpes-store",
+            "openpes-app",
+            "sqlx",
+            "tokio",
+            "axum",
+            "reqwest",
+        ] {
+            assert!(!deps.iter().any(|d| d == io), "{krate} depends on {io}");
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn domain_crates_never_read_the_clock_and_the_app_only_through_its_clock() -> std::io::Result<()> {
+    let readings = ["Utc::now(", "Local::now(", "SystemTime::now("];
+    let mut found = Vec::new();
+    for krate in DOMAIN_CRATES.iter().chain(&["app"]) {
+        for (file, text) in production_source(krate)? {
+            if *krate == "app" && file.ends_with("clock.rs") {
+                continue;
+            }
+            for reading in readings {
+                if text.contains(reading) {
+                    found.push(format!("{}: {reading}", file.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the clock is read outside `Clock`:\n  {}",
+        found.join("\n  ")
+    );
+    Ok(())
+}
