@@ -11,6 +11,7 @@
 
 pub mod courses;
 pub mod demo;
+pub mod formats;
 pub mod gap;
 pub mod plan;
 pub mod profiles;
