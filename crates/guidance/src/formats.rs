@@ -195,11 +195,11 @@ mod tests {
         assert_eq!(course.mode, CourseMode::InPerson);
 
         let bad = "id,title,provider,mode,hours\nc1,T,P,by pigeon,\nc2,T,P,online,-3\n";
-        let error = read_course_csv(bad).err().expect("invalid");
+        let error = read_course_csv(bad).expect_err("invalid");
         assert_eq!(fields(error), ["line 2: mode", "line 3: hours"]);
 
         let unknown = "id,title,colour\n";
-        let error = read_course_csv(unknown).err().expect("invalid header");
+        let error = read_course_csv(unknown).expect_err("invalid header");
         assert_eq!(
             fields(error),
             ["line 1: colour", "line 1: provider", "line 1: mode"]
@@ -210,7 +210,7 @@ mod tests {
     fn json_lines_skip_blanks_and_name_the_bad_line() {
         let text =
             "{\"id\":\"c1\",\"title\":\"T\",\"provider\":\"P\",\"mode\":\"online\"}\n\n{oops\n";
-        let error = read_course_lines(text).err().expect("invalid");
+        let error = read_course_lines(text).expect_err("invalid");
         assert_eq!(fields(error), ["line 3"]);
         let ok = read_course_lines(&text.replace("{oops", "")).expect("valid");
         assert_eq!(ok.len(), 1);
