@@ -93,6 +93,14 @@ impl From<Denial> for AppError {
     }
 }
 
+/// A record whose fields are wrong, every field named.
+pub fn invalid(errors: openpes_matching::InvalidRecord) -> AppError {
+    AppError::new(
+        ErrorKind::Invalid,
+        Message::InvalidRecord(errors.0.into_iter().map(|e| (e.field, e.message)).collect()),
+    )
+}
+
 /// Runs CPU-heavy work (extraction, scoring, password hashing) off the async workers.
 pub async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,

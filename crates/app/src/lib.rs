@@ -13,7 +13,8 @@
 //!   engine, decisions with their versions, letters).
 //! - [`suggest`]: skills and occupations suggested from a record's text.
 //! - [`follow`]: keeping this node's indexes current with the change log (several nodes).
-//! - [`lockout`]: sign-in failures counted in the database.
+//! - [`lockout`]: sign-in failures counted in the database; [`people`]: accounts, API tokens
+//!   and the demo set-up.
 //! - [`words`]: every user-facing message in zh-TW and English; [`error`]: what a use case
 //!   can fail with.
 
@@ -25,6 +26,7 @@ pub mod clock;
 pub mod error;
 pub mod follow;
 pub mod lockout;
+pub mod people;
 pub mod suggest;
 pub mod words;
 
@@ -281,6 +283,33 @@ impl App {
         (Arc::clone(&loaded.taxonomy), Arc::clone(&loaded.extractor))
     }
 
+    /// Runs `work` with the matching index locked for reading, on the blocking pool.
+    pub async fn with_index<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&MatchIndex) -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let index = self.matching();
+        blocking(move || work(&read(&index))).await
+    }
+
+    /// Runs `work` with the matching index locked for writing, on the blocking pool. Slow work
+    /// (extraction, validation) is done before: the lock is held only for the index change.
+    pub async fn with_index_mut<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut MatchIndex) -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let index = self.matching();
+        blocking(move || work(&mut write(&index))).await
+    }
+
+    /// Puts a stored seeker into the matching index.
+    pub async fn index_seeker(&self, seeker: &openpes_matching::Seeker) -> Result<(), AppError> {
+        let seeker = seeker.clone();
+        self.with_index_mut(move |index| index.upsert_seeker(&seeker))
+            .await?
+            .map_err(error::invalid)
+    }
+
     /// The matching index over the current taxonomy.
     pub fn matching(&self) -> Arc<RwLock<MatchIndex>> {
         Arc::clone(&self.loaded().matching)
@@ -372,6 +401,17 @@ impl App {
         self.load_matching().await?;
         Ok(report)
     }
+}
+
+/// A read lock that outlives a panic of another holder (the index stays usable).
+pub fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A write lock that outlives a panic of another holder.
+pub fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The indexes guidance reads, from one taxonomy.

@@ -36,8 +36,8 @@ pub enum AdminCommand {
 pub async fn run(config: &Config, command: AdminCommand) -> Result<()> {
     let url = config.database_url();
     let store = crate::open_store(&url).await?;
-    let render = |e: openpes_server::error::ApiError| {
-        anyhow::anyhow!("{}", e.message.render(openpes_server::i18n::UiLang::En))
+    let render = |e: openpes_app::AppError| {
+        anyhow::anyhow!("{}", e.message.render(openpes_app::words::UiLang::En))
     };
     match command {
         AdminCommand::Create {
@@ -49,8 +49,12 @@ pub async fn run(config: &Config, command: AdminCommand) -> Result<()> {
                 Some(path) => password_from_file(&path)?,
                 None => password_from_terminal()?,
             };
-            let user = openpes_server::routes::people::create_administrator(
-                &store, &email, &name, &password,
+            let user = openpes_app::people::create_administrator(
+                &store,
+                &email,
+                &name,
+                &password,
+                chrono::Utc::now(),
             )
             .await
             .map_err(render)?;
@@ -60,7 +64,7 @@ pub async fn run(config: &Config, command: AdminCommand) -> Result<()> {
             );
         }
         AdminCommand::DisableDemo => {
-            let disabled = openpes_server::routes::people::disable_demo_accounts(&store)
+            let disabled = openpes_app::people::disable_demo_accounts(&store)
                 .await
                 .map_err(render)?;
             println!(

@@ -82,7 +82,7 @@ pub async fn load_taxonomy(config: &Config, arg: &TaxonomyArg) -> Result<Taxonom
         let url = config.database_url();
         let store = crate::open_store(&url).await?;
         crate::taxonomy_cmd::ensure_taxonomy(&store).await?;
-        let (taxonomy, _) = openpes_server::load_taxonomy(&store).await?;
+        let (taxonomy, _) = openpes_app::load_taxonomy(&store).await?;
         store.close().await;
         return Ok(taxonomy);
     }

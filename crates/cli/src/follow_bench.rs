@@ -1,5 +1,5 @@
 //! `openpes bench follow`: how long a vacancy committed through one node takes to be in another
-//! node's matching index, under a steady write load. Two nodes (two `AppState`s, each with its
+//! node's matching index, under a steady write load. Two nodes (two `App`s, each with its
 //! own connection pool and change-log follower, as two processes would have) run in this
 //! process over one database (`--database-url`, e.g. PostgreSQL; a throwaway SQLite file
 //! otherwise). A writer commits new vacancies through node A at `--rate` per second; a probe
@@ -9,8 +9,8 @@
 use crate::config::Config;
 use anyhow::{Context, Result};
 use chrono::Utc;
+use openpes_app::App;
 use openpes_matching::{ContractType, Employer, Point, RemotePolicy, Vacancy, VacancyStatus};
-use openpes_server::AppState;
 use openpes_store::Store;
 use serde_json::json;
 use std::sync::{Arc, Mutex};
@@ -57,13 +57,13 @@ fn vacancy(id: String) -> Vacancy {
 }
 
 /// One node over `url`: its own pool, the stored taxonomy, the index filled, following.
-async fn node(url: &str, poll: Duration) -> Result<AppState> {
+async fn node(url: &str, poll: Duration) -> Result<App> {
     let store = crate::open_store(url).await?;
-    let (taxonomy, _, fingerprint) = openpes_server::load_versioned_taxonomy(&store).await?;
-    let state = AppState::new(store, taxonomy);
+    let (taxonomy, _, fingerprint) = openpes_app::load_versioned_taxonomy(&store).await?;
+    let state = App::new(store, taxonomy);
     state.set_taxonomy_fingerprint(fingerprint);
     state.load_matching().await?;
-    openpes_server::follow::spawn_follower(state.clone(), poll);
+    openpes_app::follow::spawn_follower(state.clone(), poll);
     Ok(state)
 }
 

@@ -8,6 +8,7 @@ use crate::extract_cmd::{load_taxonomy, TaxonomyArg};
 use crate::match_cmd::{millis, percentile};
 use anyhow::{Context, Result};
 use chrono::{Days, Utc};
+use openpes_app::App;
 use openpes_guidance::courses::CourseQuery;
 use openpes_guidance::demo::generate_courses;
 use openpes_guidance::{Demand, GapItem, GapTarget, Guidance};
@@ -16,7 +17,6 @@ use openpes_matching::{Gazetteer, MatchIndex};
 use openpes_server::error::ApiError;
 use openpes_server::i18n::{Message, UiLang};
 use openpes_server::routes::guidance::{self as guidance, CoursePlanParams, GapParams};
-use openpes_server::AppState;
 use openpes_store::Store;
 use openpes_taxonomy::Taxonomy;
 use serde_json::json;
@@ -92,12 +92,12 @@ pub enum CoursesCommand {
     },
 }
 
-async fn state(config: &Config) -> Result<AppState> {
+async fn state(config: &Config) -> Result<App> {
     let url = config.database_url();
     let store = crate::open_store(&url).await?;
     crate::taxonomy_cmd::ensure_taxonomy(&store).await?;
-    let (taxonomy, _) = openpes_server::load_taxonomy(&store).await?;
-    let state = AppState::new(store, taxonomy);
+    let (taxonomy, _) = openpes_app::load_taxonomy(&store).await?;
+    let state = App::new(store, taxonomy);
     state.load_matching().await?;
     Ok(state)
 }
@@ -117,7 +117,7 @@ fn explain(error: ApiError, context: &str) -> anyhow::Error {
     anyhow::anyhow!(text)
 }
 
-async fn seeker(state: &AppState, id: &str) -> Result<openpes_matching::Seeker> {
+async fn seeker(state: &App, id: &str) -> Result<openpes_matching::Seeker> {
     state
         .store()
         .seeker(id)

@@ -5,16 +5,17 @@
 //! Half the requests ask for a seeker's matches, half for a vacancy's candidates.
 //!
 //! With `--database-url` the store is that database (PostgreSQL, say; use an empty one), and
-//! with `--nodes 2` two servers (two `AppState`s with their own pools and indexes, as two
+//! with `--nodes 2` two servers (two `App`s with their own pools and indexes, as two
 //! processes would have) share it, the clients alternating between them.
 
 use crate::config::Config;
 use crate::extract_cmd::{load_taxonomy, TaxonomyArg};
 use anyhow::{Context, Result};
 use chrono::Utc;
+use openpes_app::App;
 use openpes_matching::demo::{generate, DemoOptions};
 use openpes_matching::Gazetteer;
-use openpes_server::{router, AppState, Limits};
+use openpes_server::{router, Limits};
 use openpes_store::Store;
 use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -69,7 +70,7 @@ pub async fn bench_http(
             Some(taxonomy) => taxonomy,
             None => load_taxonomy(config, taxonomy_arg).await?,
         };
-        let state = AppState::new(store, taxonomy);
+        let state = App::new(store, taxonomy);
         {
             let index = state.matching();
             let mut index = index.write().unwrap_or_else(|p| p.into_inner());
@@ -86,11 +87,11 @@ pub async fn bench_http(
             }
             // Requests carry an administrator's token, so that authorization and the audit
             // log are part of what is measured.
-            token = openpes_server::routes::people::provision_service_account(
+            token = openpes_app::people::provision_service_account(
                 &state,
                 "bench@openpes.invalid",
-                openpes_server::auth::Role::Admin,
-                &openpes_server::auth::Scope::ALL,
+                openpes_app::auth::Role::Admin,
+                &openpes_app::auth::Scope::ALL,
             )
             .await
             .map_err(|e| anyhow::anyhow!("cannot provision the bench account: {:?}", e.message))?;

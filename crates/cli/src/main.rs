@@ -375,7 +375,7 @@ async fn serve(config: &Config) -> Result<()> {
     }
     let state = prepared?;
     // Follow the other nodes' writes, and run the scheduled work once across nodes.
-    openpes_server::follow::spawn_follower(state.clone(), std::time::Duration::from_millis(250));
+    openpes_app::follow::spawn_follower(state.clone(), std::time::Duration::from_millis(250));
     spawn_scheduled_work(state.clone());
     let limits = openpes_server::Limits {
         max_body_bytes: config.server.max_body_bytes,
@@ -432,20 +432,18 @@ async fn take_first_start_lease(store: &openpes_store::Store) -> Result<()> {
 
 /// Scheduled work, checked every minute; each job runs once per period across all nodes
 /// (the node that claims the run in the database runs it), never at every node's start.
-fn spawn_scheduled_work(state: openpes_server::AppState) {
+fn spawn_scheduled_work(state: openpes_app::App) {
     tokio::spawn(async move {
         let mut minutely = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             minutely.tick().await;
             let now = state.now();
             // Claims that wait for a period set by law are looked at again every hour.
-            match openpes_server::benefits::redetermine_when_due(&state, now.date_naive(), now)
-                .await
-            {
+            match openpes_app::benefits::redetermine_when_due(&state, now.date_naive(), now).await {
                 Ok(Some(moved)) => tracing::info!(moved, "re-determined waiting claims"),
                 Ok(None) => {}
                 Err(e) => tracing::warn!(
-                    error = %e.message.render(openpes_server::i18n::UiLang::En),
+                    error = %e.message.render(openpes_app::words::UiLang::En),
                     "re-determining waiting claims failed"
                 ),
             }
@@ -458,13 +456,10 @@ fn spawn_scheduled_work(state: openpes_server::AppState) {
 
 /// Everything a start does before it listens: the starter taxonomy, demo data in demo mode,
 /// the checks of a production start, the taxonomy and matching index in memory.
-async fn prepare(
-    config: &Config,
-    store: &openpes_store::Store,
-) -> Result<openpes_server::AppState> {
+async fn prepare(config: &Config, store: &openpes_store::Store) -> Result<openpes_app::App> {
     taxonomy_cmd::ensure_taxonomy(store).await?;
     let started = std::time::Instant::now();
-    let (taxonomy, report, fingerprint) = openpes_server::load_versioned_taxonomy(store).await?;
+    let (taxonomy, report, fingerprint) = openpes_app::load_versioned_taxonomy(store).await?;
     tracing::info!(
         concepts = taxonomy.concepts().len(),
         labels = taxonomy.indexed_labels(),
@@ -474,7 +469,7 @@ async fn prepare(
     );
     let demo = config.server.demo;
     if demo {
-        if openpes_server::routes::people::real_administrator_exists(store)
+        if openpes_app::people::real_administrator_exists(store)
             .await
             .map_err(render_api)?
         {
@@ -491,7 +486,7 @@ async fn prepare(
             eprintln!("Stored a demo training catalog (first run, demo mode).");
         }
     } else {
-        if openpes_server::routes::people::demo_accounts_enabled(store)
+        if openpes_app::people::demo_accounts_enabled(store)
             .await
             .map_err(render_api)?
         {
@@ -500,7 +495,7 @@ async fn prepare(
                  Disable them with `openpes admin disable-demo`, or start with --demo."
             );
         }
-        if !openpes_server::routes::people::administrator_exists(store)
+        if !openpes_app::people::administrator_exists(store)
             .await
             .map_err(render_api)?
         {
@@ -513,25 +508,25 @@ async fn prepare(
             );
         }
     }
-    let security = openpes_server::Security {
+    let security = openpes_app::Security {
         secure_cookies: config.server.secure_cookies,
-        lockout: openpes_server::lockout::LockoutPolicy {
+        lockout: openpes_app::lockout::LockoutPolicy {
             max_failures: config.server.login_max_failures,
             window: std::time::Duration::from_secs(config.server.login_lock_minutes * 60),
             lock_for: std::time::Duration::from_secs(config.server.login_lock_minutes * 60),
         },
         api_token_lifetime: chrono::Duration::days(i64::from(config.server.api_token_days)),
     };
-    let state = openpes_server::AppState::with_security(store.clone(), taxonomy, security);
+    let state = openpes_app::App::with_security(store.clone(), taxonomy, security);
     state.set_taxonomy_fingerprint(fingerprint);
     state.load_matching().await?;
     if demo {
-        let created = openpes_server::routes::people::ensure_demo_accounts(&state)
+        let created = openpes_app::people::ensure_demo_accounts(&state)
             .await
             .map_err(|e| {
                 anyhow::anyhow!(
                     "cannot create the demo accounts: {}",
-                    e.message.render(openpes_server::i18n::UiLang::En)
+                    e.message.render(openpes_app::words::UiLang::En)
                 )
             })?;
         if created {
@@ -539,29 +534,29 @@ async fn prepare(
         }
     }
     state.set_demo_accounts(
-        openpes_server::routes::people::demo_accounts_enabled(store)
+        openpes_app::people::demo_accounts_enabled(store)
             .await
             .map_err(render_api)?,
     );
     let mut registers = Vec::new();
     for register in &config.rules.registers {
         registers.push(
-            openpes_server::benefits::HttpRegister::new(&register.name, &register.url)
+            openpes_app::benefits::HttpRegister::new(&register.name, &register.url)
                 .with_context(|| format!("register {}", register.name))?,
         );
     }
-    state.set_benefits(openpes_server::benefits::Benefits {
+    state.set_benefits(openpes_app::benefits::Benefits {
         engine: config.rules.engine()?,
         registers,
     });
     let today = state.now().date_naive();
     if demo
-        && openpes_server::benefits::demo::ensure_demo_claims(&state, today)
+        && openpes_app::benefits::demo::ensure_demo_claims(&state, today)
             .await
             .map_err(|e| {
                 anyhow::anyhow!(
                     "cannot create the demo benefit claims: {}",
-                    e.message.render(openpes_server::i18n::UiLang::En)
+                    e.message.render(openpes_app::words::UiLang::En)
                 )
             })?
     {
@@ -596,8 +591,8 @@ async fn shutdown_signal() {
 }
 
 /// An API error as a command-line error (in English).
-fn render_api(error: openpes_server::error::ApiError) -> anyhow::Error {
-    anyhow::anyhow!("{}", error.message.render(openpes_server::i18n::UiLang::En))
+fn render_api(error: openpes_app::AppError) -> anyhow::Error {
+    anyhow::anyhow!("{}", error.message.render(openpes_app::words::UiLang::En))
 }
 
 /// Opens the database at `url` (running the migrations). Errors name the database without its

@@ -6,10 +6,10 @@ use crate::config::Config;
 use crate::extract_cmd::{load_taxonomy, TaxonomyArg};
 use anyhow::{Context, Result};
 use chrono::Utc;
+use openpes_app::words::UiLang;
 use openpes_matching::demo::{generate, DemoData, DemoOptions};
 use openpes_matching::search::{SearchFilters, SearchQuery, SortOrder, TextQuery};
 use openpes_matching::{Gazetteer, MatchIndex, MatchQuery};
-use openpes_server::i18n::UiLang;
 use openpes_server::routes::matching::describe;
 use openpes_store::Store;
 use openpes_taxonomy::Taxonomy;
@@ -88,7 +88,7 @@ pub async fn demo(config: &Config, command: DemoCommand) -> Result<()> {
     let url = config.database_url();
     let store = crate::open_store(&url).await?;
     crate::taxonomy_cmd::ensure_taxonomy(&store).await?;
-    let (taxonomy, _) = openpes_server::load_taxonomy(&store).await?;
+    let (taxonomy, _) = openpes_app::load_taxonomy(&store).await?;
     let gazetteer = Gazetteer::taiwan()?;
     let data = generate(&taxonomy, &gazetteer, options(seekers, vacancies, seed))?;
     match out {
@@ -136,8 +136,8 @@ pub async fn match_records(config: &Config, command: MatchCommand) -> Result<()>
     let url = config.database_url();
     let store = crate::open_store(&url).await?;
     crate::taxonomy_cmd::ensure_taxonomy(&store).await?;
-    let (taxonomy, _) = openpes_server::load_taxonomy(&store).await?;
-    let state = openpes_server::AppState::new(store, taxonomy);
+    let (taxonomy, _) = openpes_app::load_taxonomy(&store).await?;
+    let state = openpes_app::App::new(store, taxonomy);
     state.load_matching().await?;
     let (id, limit, lang, seeker) = match command {
         MatchCommand::Seeker { id, limit, lang } => (id, limit, lang, true),

@@ -166,7 +166,7 @@ fn round3(x: f64) -> f64 {
 async fn load(config: &Config) -> Result<(Store, Taxonomy, usize)> {
     let store = open_store(config).await?;
     ensure_taxonomy(&store).await?;
-    let (taxonomy, report) = openpes_server::load_taxonomy(&store).await?;
+    let (taxonomy, report) = openpes_app::load_taxonomy(&store).await?;
     Ok((store, taxonomy, report.dangling_relations))
 }
 

@@ -110,10 +110,7 @@ pub(crate) async fn with_index_mut<T: Send + 'static>(
 
 /// Puts a stored seeker into the matching index.
 pub(crate) async fn index_seeker(state: &AppState, seeker: &Seeker) -> Result<(), ApiError> {
-    let seeker = seeker.clone();
-    with_index_mut(state, move |index| index.upsert_seeker(&seeker))
-        .await?
-        .map_err(invalid)
+    Ok(state.index_seeker(seeker).await?)
 }
 
 /// Checks a seeker against the taxonomy and the gazetteer (off the async workers).

@@ -18,42 +18,20 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{Duration, SecondsFormat};
-use openpes_matching::{Employer, Seeker};
-use openpes_store::{
-    ApiTokenRecord, AuditFilter, NewAuditEntry, OutboxMessage, PendingRegistration, Store,
-    UserRecord,
+use openpes_app::people as accounts;
+pub use openpes_app::people::{
+    administrator_exists, create_administrator, demo_accounts_enabled, disable_demo_accounts,
+    empty_seeker, ensure_demo_accounts, now_text, provision_service_account,
+    real_administrator_exists, scopes_of, DEMO_ACCOUNTS, DEMO_DOMAIN,
 };
+use openpes_app::people::{check_email, check_name, language_tag, short_id, signed_in};
+use openpes_matching::Employer;
+use openpes_store::{ApiTokenRecord, AuditFilter, OutboxMessage, PendingRegistration, UserRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// Stores a new account; a taken e-mail address is a 409.
-async fn store_user(state: &AppState, record: &UserRecord) -> Result<(), ApiError> {
-    state
-        .store()
-        .create_user(record)
-        .await
-        .map_err(|e| match e {
-            openpes_store::StoreError::Conflict(_) => {
-                ApiError::new(StatusCode::CONFLICT, Message::EmailTaken)
-            }
-            other => other.into(),
-        })
-}
-
-pub(crate) fn now_text(state: &AppState) -> String {
-    state.now().to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-fn short_id(prefix: &str) -> String {
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    format!("{prefix}-{}", &id[..12])
-}
-
 fn invalid_field(field: &str, message: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Message::InvalidRecord(vec![(field.to_string(), message.to_string())]),
-    )
+    accounts::invalid_field(field, message).into()
 }
 
 /// An account as the API shows it.
@@ -122,35 +100,6 @@ pub struct Registration {
     /// `zh-TW` (default) or `en`.
     #[serde(default)]
     pub language: Option<String>,
-}
-
-fn check_email(email: &str) -> Result<String, ApiError> {
-    let email = email.trim().to_lowercase();
-    let valid = email.len() <= 254
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-        && !email.contains(char::is_whitespace);
-    if valid {
-        Ok(email)
-    } else {
-        Err(invalid_field("email", "is not an e-mail address"))
-    }
-}
-
-fn check_name(name: &str) -> Result<String, ApiError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(invalid_field("display_name", "needs 1 to 200 characters"));
-    }
-    Ok(name.to_string())
-}
-
-fn language_tag(language: Option<&str>) -> String {
-    match language.and_then(crate::i18n::UiLang::from_tag) {
-        Some(lang) => lang.tag().to_string(),
-        None => "zh-TW".to_string(),
-    }
 }
 
 /// How long a registration's confirmation link works (the register page says 24 hours too).
@@ -402,32 +351,6 @@ pub(crate) async fn confirm_registration(
     Ok(auth::open_session(state, user).await?)
 }
 
-/// A seeker record with nothing in it yet.
-pub(crate) fn empty_seeker(id: String) -> Seeker {
-    Seeker {
-        id,
-        skills: Vec::new(),
-        experience: Vec::new(),
-        desired_occupations: Vec::new(),
-        education: None,
-        languages: Vec::new(),
-        licences: Vec::new(),
-        location: None,
-        place: None,
-        cv_text: None,
-        suggestions: Vec::new(),
-        max_distance_km: None,
-        willing_to_relocate: false,
-        accepts_remote: true,
-        contract_types: Vec::new(),
-        working_time: Vec::new(),
-        min_salary: None,
-        available_from: None,
-        searchable: false,
-        outreach: false,
-    }
-}
-
 /// The answer to a registration: the same whether or not the address has an account.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegistrationAccepted {
@@ -671,12 +594,6 @@ pub async fn confirm_reset_api(
     Ok(StatusCode::NO_CONTENT)
 }
 
-fn signed_in(caller: &openpes_app::auth::Caller) -> Result<&User, ApiError> {
-    caller
-        .user()
-        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, Message::SignInRequired))
-}
-
 /// The signed-in account.
 #[utoipa::path(get, path = "/api/v1/me", tag = "people",
     responses((status = 200, description = "The account", body = SessionView),
@@ -687,22 +604,6 @@ pub async fn me(caller: Caller) -> Result<Json<SessionView>, ApiError> {
         user: AccountView::from(user),
         csrf_token: caller.csrf().map(str::to_string),
     }))
-}
-
-/// The scopes a role's tokens may carry.
-pub fn scopes_of(role: Role) -> &'static [Scope] {
-    match role {
-        Role::Seeker => &[Scope::SeekersRead, Scope::SeekersWrite],
-        Role::Employer => &[Scope::VacanciesWrite, Scope::CandidatesRead],
-        Role::Caseworker => &[
-            Scope::SeekersRead,
-            Scope::SeekersWrite,
-            Scope::CandidatesRead,
-            Scope::AggregatesRead,
-        ],
-        Role::Analyst => &[Scope::AggregatesRead],
-        Role::Admin => &Scope::ALL,
-    }
 }
 
 /// A token to create.
@@ -743,62 +644,23 @@ impl From<ApiTokenRecord> for TokenView {
     }
 }
 
-/// Creates an API token for the signed-in user with scopes their role allows.
+impl From<&NewToken> for accounts::NewToken {
+    fn from(form: &NewToken) -> Self {
+        accounts::NewToken {
+            name: form.name.clone(),
+            scopes: form.scopes.clone(),
+        }
+    }
+}
+
+/// Creates an API token for the signed-in user with scopes their role allows; the view
+/// carries the secret this once.
 pub(crate) async fn create_token(
     state: &AppState,
     caller: &openpes_app::auth::Caller,
     form: &NewToken,
 ) -> Result<TokenView, ApiError> {
-    access::authorize_system(caller, Action::ManageOwnTokens)?;
-    let user = signed_in(caller)?;
-    let name = form.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(invalid_field("name", "needs 1 to 100 characters"));
-    }
-    if form.scopes.is_empty() {
-        return Err(invalid_field("scopes", "name at least one scope"));
-    }
-    let allowed = scopes_of(user.role);
-    if let Some(bad) = form.scopes.iter().find(|s| !allowed.contains(s)) {
-        return Err(invalid_field(
-            "scopes",
-            &format!(
-                "'{}' is beyond the role {}",
-                bad.as_str(),
-                user.role.as_str()
-            ),
-        ));
-    }
-    let secret = format!("opt_{}", auth::new_secret()?);
-    let mut scopes: Vec<&str> = form.scopes.iter().map(|s| s.as_str()).collect();
-    scopes.sort_unstable();
-    scopes.dedup();
-    let record = ApiTokenRecord {
-        id: short_id("t"),
-        user_id: user.id.clone(),
-        name: name.to_string(),
-        scopes: scopes.join(" "),
-        created_at: now_text(state),
-        revoked_at: None,
-        expires_at: Some(
-            (state.now() + state.security().api_token_lifetime)
-                .to_rfc3339_opts(SecondsFormat::Millis, true),
-        ),
-    };
-    state
-        .store()
-        .create_api_token(&record, &auth::digest(&secret))
-        .await?;
-    access::record(
-        state,
-        caller,
-        "create",
-        "token",
-        &record.id,
-        None,
-        "API token",
-    )
-    .await?;
+    let (record, secret) = accounts::create_token(state, caller, &form.into()).await?;
     let mut view = TokenView::from(record);
     view.token = Some(secret);
     Ok(view)
@@ -1206,80 +1068,28 @@ pub struct NewAccount {
     pub language: Option<String>,
 }
 
-/// Creates any account (administrators; also the demo set-up, with `caller` = the system).
+impl From<NewAccount> for accounts::NewAccount {
+    fn from(form: NewAccount) -> Self {
+        accounts::NewAccount {
+            email: form.email,
+            password: form.password,
+            display_name: form.display_name,
+            role: form.role,
+            seeker_id: form.seeker_id,
+            employer_id: form.employer_id,
+            office_id: form.office_id,
+            language: form.language,
+        }
+    }
+}
+
+/// Creates any account (administrators; the checks and the audit are the application's).
 pub(crate) async fn create_account(
     state: &AppState,
     caller: &openpes_app::auth::Caller,
     form: NewAccount,
 ) -> Result<User, ApiError> {
-    let email = check_email(&form.email)?;
-    let display_name = check_name(&form.display_name)?;
-    auth::check_password_rules(&form.password)?;
-    let required = match form.role {
-        Role::Seeker => form.seeker_id.as_ref().map(|_| ()).ok_or("seeker_id"),
-        Role::Employer => form.employer_id.as_ref().map(|_| ()).ok_or("employer_id"),
-        Role::Caseworker => form.office_id.as_ref().map(|_| ()).ok_or("office_id"),
-        Role::Analyst | Role::Admin => Ok(()),
-    };
-    if let Err(field) = required {
-        return Err(invalid_field(field, "this role needs it"));
-    }
-    if let Some(seeker_id) = &form.seeker_id {
-        if state.store().seeker(seeker_id).await?.is_none() {
-            let seeker = empty_seeker(seeker_id.clone());
-            state.store().put_seeker(&seeker, state.now()).await?;
-            crate::routes::matching::index_seeker(state, &seeker).await?;
-        }
-    }
-    if let Some(office) = &form.office_id {
-        if !state
-            .store()
-            .offices()
-            .await?
-            .iter()
-            .any(|o| &o.id == office)
-        {
-            return Err(invalid_field("office_id", "names no office"));
-        }
-    }
-    let password = form.password.clone();
-    let hash = crate::routes::matching::blocking(move || auth::hash_password(&password)).await??;
-    let record = UserRecord {
-        id: short_id("u"),
-        email,
-        display_name,
-        role: form.role.as_str().to_string(),
-        password_hash: hash,
-        seeker_id: form.seeker_id.filter(|_| form.role == Role::Seeker),
-        employer_id: form.employer_id.filter(|_| form.role == Role::Employer),
-        office_id: form.office_id.filter(|_| form.role == Role::Caseworker),
-        language: language_tag(form.language.as_deref()),
-        disabled: false,
-        created_at: now_text(state),
-    };
-    store_user(state, &record).await?;
-    access::record(
-        state,
-        caller,
-        "create",
-        "user",
-        &record.id,
-        record.seeker_id.as_deref(),
-        "account created by administrator",
-    )
-    .await?;
-    // An employer account made by staff (or the demo set-up) belongs to an approved
-    // organisation; self-registered ones wait for approval (`routes::offers`).
-    if let Some(employer) = &record.employer_id {
-        if !state.store().employer_verified(employer).await? {
-            let by = caller.user().map_or("system", |u| u.id.as_str());
-            state
-                .store()
-                .set_employer_verified(employer, true, by, state.now())
-                .await?;
-        }
-    }
-    User::of_record(record).ok_or_else(|| ApiError::internal(&"unknown role"))
+    Ok(accounts::create_account(state, caller, form.into()).await?)
 }
 
 /// Accounts query.
@@ -1514,241 +1324,4 @@ pub async fn outbox_api(
             })
             .collect(),
     ))
-}
-
-/// The demo accounts, one per role (documented in the README): (e-mail, password, name, role).
-pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 5] = [
-    (
-        "seeker@demo.openpes.tw",
-        "demo-seeker-pass",
-        "陳怡君 Chen Yi-chun",
-        Role::Seeker,
-    ),
-    (
-        "employer@demo.openpes.tw",
-        "demo-employer-pass",
-        "林志明 Lin Chih-ming",
-        Role::Employer,
-    ),
-    (
-        "caseworker@demo.openpes.tw",
-        "demo-caseworker-pass",
-        "王美玲 Wang Mei-ling",
-        Role::Caseworker,
-    ),
-    (
-        "analyst@demo.openpes.tw",
-        "demo-analyst-pass",
-        "張家豪 Chang Chia-hao",
-        Role::Analyst,
-    ),
-    (
-        "admin@demo.openpes.tw",
-        "demo-admin-pass",
-        "系統管理員 Administrator",
-        Role::Admin,
-    ),
-];
-
-/// The demo seeker's record, the demo employer, and how many demo seekers the demo caseworker
-/// holds (the generated demo data's first ones).
-const DEMO_SEEKER: &str = "demo-seeker-0000000";
-const DEMO_EMPLOYER: &str = "demo-employer-00000";
-const DEMO_CASELOAD: usize = 12;
-
-/// Creates the demo office and accounts when no account exists yet; returns whether it did.
-pub async fn ensure_demo_accounts(state: &AppState) -> Result<bool, ApiError> {
-    if !state.store().users(None).await?.is_empty() {
-        return Ok(false);
-    }
-    state
-        .store()
-        .put_office(&openpes_store::Office {
-            id: "office-taipei".into(),
-            name_zh: "臺北就業服務站".into(),
-            name_en: "Taipei Employment Service Office".into(),
-        })
-        .await?;
-    if state.store().employer(DEMO_EMPLOYER).await?.is_none() {
-        let employer = Employer {
-            id: DEMO_EMPLOYER.into(),
-            name: "示範企業 Demo Company".into(),
-            registration: None,
-        };
-        state.store().put_employer(&employer, state.now()).await?;
-    }
-    let system = openpes_app::auth::Caller {
-        principal: None,
-        request_id: "demo-setup".into(),
-    };
-    let mut caseworker = None;
-    for (email, password, name, role) in DEMO_ACCOUNTS {
-        let account = NewAccount {
-            email: email.into(),
-            password: password.into(),
-            display_name: name.into(),
-            role,
-            seeker_id: (role == Role::Seeker).then(|| DEMO_SEEKER.to_string()),
-            employer_id: (role == Role::Employer).then(|| DEMO_EMPLOYER.to_string()),
-            office_id: (role == Role::Caseworker).then(|| "office-taipei".to_string()),
-            language: Some("zh-TW".into()),
-        };
-        let user = create_account(state, &system, account).await?;
-        if role == Role::Caseworker {
-            caseworker = Some(user.id);
-        }
-    }
-    if let Some(caseworker) = caseworker {
-        let now = state.now();
-        for i in 0..DEMO_CASELOAD {
-            let seeker = format!("demo-seeker-{i:07}");
-            if state.store().seeker(&seeker).await?.is_some() {
-                state
-                    .store()
-                    .assign_caseworker(&seeker, &caseworker, now)
-                    .await?;
-            }
-        }
-    }
-    state.set_demo_accounts(true);
-    Ok(true)
-}
-
-/// The domain of the demo accounts, whose passwords are published in the README.
-pub const DEMO_DOMAIN: &str = "@demo.openpes.tw";
-
-/// Whether any enabled account of the demo (published password) exists.
-pub async fn demo_accounts_enabled(store: &Store) -> Result<bool, ApiError> {
-    Ok(store
-        .users(None)
-        .await?
-        .iter()
-        .any(|u| !u.disabled && u.email.ends_with(DEMO_DOMAIN)))
-}
-
-/// Whether the database has an administrator who is not a demo account: a production
-/// database, which demo mode must not touch.
-pub async fn real_administrator_exists(store: &Store) -> Result<bool, ApiError> {
-    Ok(store
-        .users(Some(Role::Admin.as_str()))
-        .await?
-        .iter()
-        .any(|u| !u.email.ends_with(DEMO_DOMAIN)))
-}
-
-/// Whether an enabled administrator exists.
-pub async fn administrator_exists(store: &Store) -> Result<bool, ApiError> {
-    Ok(store
-        .users(Some(Role::Admin.as_str()))
-        .await?
-        .iter()
-        .any(|u| !u.disabled))
-}
-
-/// Creates an administrator from the command line (`openpes admin create`): the way the first
-/// administrator of a production database comes to be. The password obeys the usual rules and
-/// is stored only as its argon2id hash; the creation is audited.
-pub async fn create_administrator(
-    store: &Store,
-    email: &str,
-    display_name: &str,
-    password: &str,
-) -> Result<UserRecord, ApiError> {
-    let email = check_email(email)?;
-    let display_name = check_name(display_name)?;
-    auth::check_password_rules(password)?;
-    if email.ends_with(DEMO_DOMAIN) {
-        return Err(invalid_field("email", "is a demo address"));
-    }
-    let password = password.to_string();
-    let hash = crate::routes::matching::blocking(move || auth::hash_password(&password)).await??;
-    let record = UserRecord {
-        id: short_id("u"),
-        email,
-        display_name,
-        role: Role::Admin.as_str().to_string(),
-        password_hash: hash,
-        seeker_id: None,
-        employer_id: None,
-        office_id: None,
-        language: "zh-TW".to_string(),
-        disabled: false,
-        created_at: chrono::Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
-    };
-    store.create_user(&record).await.map_err(|e| match e {
-        openpes_store::StoreError::Conflict(_) => {
-            ApiError::new(StatusCode::CONFLICT, Message::EmailTaken)
-        }
-        other => other.into(),
-    })?;
-    let entry = NewAuditEntry {
-        actor_id: None,
-        actor_role: "system".into(),
-        action: "create".into(),
-        subject_kind: "user".into(),
-        subject_id: record.id.clone(),
-        seeker_id: None,
-        purpose: "administrator created from the command line".into(),
-        request_id: "admin-cli".into(),
-    };
-    store.append_audit(&[entry], chrono::Utc::now()).await?;
-    Ok(record)
-}
-
-/// Disables every demo account (`openpes admin disable-demo`); returns how many were enabled.
-pub async fn disable_demo_accounts(store: &Store) -> Result<usize, ApiError> {
-    let mut disabled = 0;
-    for user in store.users(None).await? {
-        if !user.disabled && user.email.ends_with(DEMO_DOMAIN) {
-            store.set_user_disabled(&user.id, true).await?;
-            disabled += 1;
-        }
-    }
-    Ok(disabled)
-}
-
-/// Creates an account with a random password and an API token for it, returning the token:
-/// for machine clients set up from the command line, benchmarks and tests.
-pub async fn provision_service_account(
-    state: &AppState,
-    email: &str,
-    role: Role,
-    scopes: &[Scope],
-) -> Result<String, ApiError> {
-    let system = openpes_app::auth::Caller {
-        principal: None,
-        request_id: "provisioning".into(),
-    };
-    let account = NewAccount {
-        email: email.into(),
-        password: auth::new_secret()?,
-        display_name: format!("service account {email}"),
-        role,
-        seeker_id: None,
-        employer_id: None,
-        office_id: None,
-        language: Some("en".into()),
-    };
-    let user = create_account(state, &system, account).await?;
-    let caller = openpes_app::auth::Caller {
-        principal: Some(std::sync::Arc::new(auth::Principal {
-            user,
-            credential: auth::Credential::Session {
-                csrf: String::new(),
-            },
-        })),
-        request_id: "provisioning".into(),
-    };
-    let token = create_token(
-        state,
-        &caller,
-        &NewToken {
-            name: "service".into(),
-            scopes: scopes.to_vec(),
-        },
-    )
-    .await?;
-    token
-        .token
-        .ok_or_else(|| ApiError::internal(&"token not returned"))
 }
