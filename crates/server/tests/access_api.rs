@@ -7,6 +7,8 @@
 
 mod common;
 
+use openpes_test_support::on_each_backend;
+
 use common::{register_and_confirm, start, urls, Session, TestResult};
 use openpes_server::auth::{Role, Scope};
 use openpes_server::routes::people::{ensure_demo_accounts, provision_service_account};
@@ -93,11 +95,8 @@ async fn every_protected_operation_refuses_anonymous_callers() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
-async fn each_role_is_allowed_its_own_and_refused_the_rest() -> TestResult {
-    let (urls, _dir) = urls().await?;
-    for url in urls {
-        let server = start(&url).await?;
+on_each_backend! {
+    async fn each_role_is_allowed_its_own_and_refused_the_rest(server: TestApp) -> TestResult {
         let base = &server.base;
         let api = format!("{base}/api/v1");
         let admin_token =
@@ -522,8 +521,8 @@ async fn each_role_is_allowed_its_own_and_refused_the_rest() -> TestResult {
             .send(Method::GET, &format!("{api}/me"), None)
             .await?;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
+        Ok(())
     }
-    Ok(())
 }
 
 #[tokio::test]

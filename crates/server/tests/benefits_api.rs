@@ -7,6 +7,8 @@
 
 mod common;
 
+use openpes_test_support::on_each_backend;
+
 use common::{admin, start, urls, Session, TestResult};
 use openpes_server::benefits::demo::{ensure_demo_claims, COMPLETE, DISPUTED};
 use openpes_server::routes::people::ensure_demo_accounts;
@@ -105,11 +107,8 @@ async fn the_calculator_explains_with_the_law_and_refuses_bad_facts() -> TestRes
     Ok(())
 }
 
-#[tokio::test]
-async fn demo_claims_are_decided_or_reviewed_with_letters() -> TestResult {
-    let (urls, _dir) = urls().await?;
-    for url in urls {
-        let server = start(&url).await?;
+on_each_backend! {
+    async fn demo_claims_are_decided_or_reviewed_with_letters(server: TestApp) -> TestResult {
         let base = &server.base;
         // The demo seekers exist before the demo accounts, as in `serve` (the caseload is built
         // from the seekers that exist).
@@ -333,8 +332,8 @@ async fn demo_claims_are_decided_or_reviewed_with_letters() -> TestResult {
             audit.to_string().contains("review benefit claim"),
             "{audit}"
         );
+        Ok(())
     }
-    Ok(())
 }
 
 #[tokio::test]

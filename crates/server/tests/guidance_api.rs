@@ -6,8 +6,10 @@
 
 mod common;
 
+use openpes_test_support::on_each_backend;
+
 use chrono::{Days, Utc};
-use common::{admin, start, urls, Error, Session, TestResult};
+use common::{admin, Error, Session};
 use openpes_server::routes::people::ensure_demo_accounts;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -132,11 +134,8 @@ fn catalog() -> String {
     )
 }
 
-#[tokio::test]
-async fn a_seeker_gets_reachable_occupations_a_gap_and_a_course_plan_explained() -> TestResult {
-    let (urls, _dir) = urls().await?;
-    for url in urls {
-        let server = start(&url).await?;
+on_each_backend! {
+    async fn a_seeker_gets_reachable_occupations_a_gap_and_a_course_plan_explained(server: TestApp) -> TestResult {
         let base = &server.base;
         let admin = setup(&server).await?;
 
@@ -313,15 +312,12 @@ async fn a_seeker_gets_reachable_occupations_a_gap_and_a_course_plan_explained()
             text.contains("reachable occupations") && text.contains("course plan"),
             "{text}"
         );
+        Ok(())
     }
-    Ok(())
 }
 
-#[tokio::test]
-async fn the_action_plan_is_shared_with_the_caseworker_and_keeps_its_history() -> TestResult {
-    let (urls, _dir) = urls().await?;
-    for url in urls {
-        let server = start(&url).await?;
+on_each_backend! {
+    async fn the_action_plan_is_shared_with_the_caseworker_and_keeps_its_history(server: TestApp) -> TestResult {
         let base = &server.base;
         let admin = setup(&server).await?;
         let (status, body) = import_csv(&admin, base, &catalog()).await?;
@@ -404,6 +400,6 @@ async fn the_action_plan_is_shared_with_the_caseworker_and_keeps_its_history() -
             )
             .await?;
         assert_eq!(status, StatusCode::FORBIDDEN);
+        Ok(())
     }
-    Ok(())
 }

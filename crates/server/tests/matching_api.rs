@@ -5,6 +5,8 @@
 
 mod common;
 
+use openpes_test_support::on_each_backend;
+
 use openpes_server::{AppState, Limits};
 use serde_json::{json, Value};
 
@@ -558,11 +560,9 @@ fn job_postings() -> Value {
     })
 }
 
-#[tokio::test]
-async fn json_ld_postings_import_with_suggestions_to_confirm() -> TestResult {
-    let (urls, _dir) = urls().await?;
-    for url in urls {
-        let (base, state) = start(&url).await?;
+on_each_backend! {
+    async fn json_ld_postings_import_with_suggestions_to_confirm(server: TestApp) -> TestResult {
+        let (base, state) = (format!("{}/api/v1", server.base), server.state.clone());
         let client = admin_client(&state).await?;
         // A bad posting rejects the whole document, naming posting and property.
         let mut bad = job_postings();
@@ -710,6 +710,6 @@ async fn json_ld_postings_import_with_suggestions_to_confirm() -> TestResult {
             ids(&matches, "results").first().map(String::as_str),
             Some(forklift_id.as_str())
         );
+        Ok(())
     }
-    Ok(())
 }
