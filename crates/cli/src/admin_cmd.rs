@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 /// `openpes admin …`.
 #[derive(Debug, Subcommand)]
-pub enum AdminCommand {
+pub(crate) enum AdminCommand {
     /// Create an administrator account (the first one of a production database).
     Create {
         /// The administrator's e-mail address (their sign-in name).
@@ -33,7 +33,7 @@ pub enum AdminCommand {
 }
 
 /// Runs an `admin` command.
-pub async fn run(config: &Config, command: AdminCommand) -> Result<()> {
+pub(crate) async fn run(config: &Config, command: AdminCommand) -> Result<()> {
     let url = config.database_url();
     let store = crate::open_store(&url).await?;
     let render = |e: openpes_app::AppError| {

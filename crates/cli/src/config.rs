@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 /// a key missing from every layer takes it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct Config {
+pub(crate) struct Config {
     pub server: ServerConfig,
     pub database: DatabaseConfig,
     pub log: LogConfig,
@@ -23,7 +23,7 @@ pub struct Config {
 /// `[rules]`: where the benefit rules' parameter files are.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct RulesConfig {
+pub(crate) struct RulesConfig {
     /// A `rules/` folder (`<jurisdiction>/parameters/*.yaml`); when absent, the rules built
     /// into the binary.
     pub dir: Option<PathBuf>,
@@ -34,14 +34,14 @@ pub struct RulesConfig {
 /// An external register of facts (`[[rules.registers]]`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RegisterConfig {
+pub(crate) struct RegisterConfig {
     pub name: String,
     pub url: String,
 }
 
 impl RulesConfig {
     /// The rules engine this configuration names; a malformed file fails loudly.
-    pub fn engine(&self) -> Result<openpes_rules::Engine> {
+    pub(crate) fn engine(&self) -> Result<openpes_rules::Engine> {
         match &self.dir {
             Some(dir) => openpes_rules::Engine::load_dir(dir)
                 .with_context(|| format!("cannot load the rules in {}", dir.display())),
@@ -53,7 +53,7 @@ impl RulesConfig {
 /// `[server]`: the HTTP listener and its limits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct ServerConfig {
+pub(crate) struct ServerConfig {
     /// Address and port to listen on (`127.0.0.1:8080`, `[::1]:8080`); checked when the
     /// configuration loads.
     #[serde(with = "socket_address")]
@@ -114,11 +114,11 @@ mod socket_address {
     use serde::{Deserialize, Deserializer, Serializer};
     use std::net::SocketAddr;
 
-    pub fn serialize<S: Serializer>(address: &SocketAddr, s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(address: &SocketAddr, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(address)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SocketAddr, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SocketAddr, D::Error> {
         /// A port alone arrives as a number from the environment (`OPENPES__SERVER__BIND=80`).
         #[derive(Deserialize)]
         #[serde(untagged)]
@@ -164,7 +164,7 @@ fn list_or_commas<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>,
 /// `[database]`: where data lives.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct DatabaseConfig {
+pub(crate) struct DatabaseConfig {
     /// `sqlite://…` or `postgres://…`; when absent, SQLite in `data_dir`.
     pub url: Option<String>,
     /// Directory of the embedded SQLite database.
@@ -183,7 +183,7 @@ impl Default for DatabaseConfig {
 /// `[log]`: logging.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct LogConfig {
+pub(crate) struct LogConfig {
     /// `text` or `json`.
     pub format: LogFormat,
     /// A tracing filter such as `info` or `openpes=debug,info`.
@@ -202,7 +202,7 @@ impl Default for LogConfig {
 /// How log lines are written (`[log] format`): `text` or `json`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum LogFormat {
+pub(crate) enum LogFormat {
     /// Lines for people.
     Text,
     /// One JSON object per line, for log collectors.
@@ -226,7 +226,7 @@ impl<'de> Deserialize<'de> for LogFormat {
 
 /// Values given on the command line (highest precedence); `None` leaves a value alone.
 #[derive(Debug, Default, Serialize)]
-pub struct Overrides {
+pub(crate) struct Overrides {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bind: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -243,7 +243,7 @@ pub struct Overrides {
 impl Config {
     /// Loads the layered configuration. `file` is `--config`; when absent, `OPENPES_CONFIG`.
     /// `env` yields the environment (injected so that tests need not change the process's).
-    pub fn load(
+    pub(crate) fn load(
         file: Option<&Path>,
         env: impl Fn(&str) -> Option<String>,
         env_pairs: Vec<(String, String)>,
@@ -310,7 +310,7 @@ impl Config {
     }
 
     /// The database URL: the configured one, else SQLite in the data directory.
-    pub fn database_url(&self) -> String {
+    pub(crate) fn database_url(&self) -> String {
         match &self.database.url {
             Some(url) if !url.is_empty() => url.clone(),
             _ => openpes_store::Store::sqlite_url_in(&self.database.data_dir),

@@ -17,7 +17,7 @@ use crate::config::Config;
 
 /// Where the taxonomy comes from.
 #[derive(Debug, Clone, Args)]
-pub struct TaxonomyArg {
+pub(crate) struct TaxonomyArg {
     /// `esco:DIR`, `onet:DIR` or `starter`; default: the database's taxonomy. Give it more
     /// than once to combine classifications in one graph.
     #[arg(long)]
@@ -29,7 +29,7 @@ pub struct TaxonomyArg {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum KindArg {
+pub(crate) enum KindArg {
     Cv,
     Vacancy,
     Title,
@@ -37,7 +37,7 @@ pub enum KindArg {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum EvalCommand {
+pub(crate) enum EvalCommand {
     /// Skill ranking per sentence against a gold CSV `sentence,label` (RP@5, RP@10, MRR).
     Skills {
         #[command(flatten)]
@@ -74,7 +74,7 @@ pub enum EvalCommand {
 }
 
 /// Loads the taxonomy named by `--taxonomy`, or the database's.
-pub async fn load_taxonomy(config: &Config, arg: &TaxonomyArg) -> Result<Taxonomy> {
+pub(crate) async fn load_taxonomy(config: &Config, arg: &TaxonomyArg) -> Result<Taxonomy> {
     if arg.taxonomy.is_empty() {
         if arg.crosswalk.is_some() {
             bail!("--crosswalk needs both classifications it links: --taxonomy esco:DIR --taxonomy onet:DIR");
@@ -138,7 +138,7 @@ fn read_input(file: Option<&Path>) -> Result<String> {
 }
 
 /// What `openpes extract` is asked for.
-pub struct ExtractOptions<'a> {
+pub(crate) struct ExtractOptions<'a> {
     pub kind: KindArg,
     /// Language of the text (default: detected).
     pub lang: Option<&'a str>,
@@ -147,7 +147,7 @@ pub struct ExtractOptions<'a> {
 }
 
 /// `openpes extract`.
-pub async fn extract(
+pub(crate) async fn extract(
     config: &Config,
     taxonomy: &TaxonomyArg,
     options: ExtractOptions<'_>,
@@ -250,7 +250,7 @@ fn read_gold(path: &Path, columns: &[&str]) -> Result<Vec<Vec<String>>> {
 }
 
 /// `openpes eval …`.
-pub async fn eval(config: &Config, command: EvalCommand) -> Result<()> {
+pub(crate) async fn eval(config: &Config, command: EvalCommand) -> Result<()> {
     let result = match command {
         EvalCommand::Skills { taxonomy, gold } => {
             let taxonomy = load_taxonomy(config, &taxonomy).await?;
@@ -378,7 +378,7 @@ fn eval_ads(taxonomy: &Taxonomy, gold: &Path) -> Result<serde_json::Value> {
 
 /// `openpes bench extract`: index build time, then extraction throughput over the ads of a CSV
 /// with `title,description` columns, on one thread; prints one JSON object.
-pub async fn bench_extract(
+pub(crate) async fn bench_extract(
     config: &Config,
     taxonomy: &TaxonomyArg,
     input: &Path,
@@ -464,12 +464,12 @@ pub async fn bench_extract(
 }
 
 /// Peak resident memory of this process in MB (Linux `VmHWM`), if known.
-pub fn peak_memory_mb() -> Option<f64> {
+pub(crate) fn peak_memory_mb() -> Option<f64> {
     memory_mb("VmHWM:")
 }
 
 /// Resident memory now, in MB (Linux).
-pub fn resident_memory_mb() -> Option<f64> {
+pub(crate) fn resident_memory_mb() -> Option<f64> {
     memory_mb("VmRSS:")
 }
 

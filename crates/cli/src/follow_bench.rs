@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// What to run.
-pub struct FollowBench {
+pub(crate) struct FollowBench {
     /// Vacancy writes per second through node A.
     pub rate: u32,
     pub seconds: u64,
@@ -67,7 +67,7 @@ async fn node(url: &str, poll: Duration) -> Result<App> {
     Ok(state)
 }
 
-pub async fn bench_follow(config: &Config, options: FollowBench) -> Result<()> {
+pub(crate) async fn bench_follow(config: &Config, options: FollowBench) -> Result<()> {
     let dir = tempfile::tempdir().context("cannot create a temporary directory")?;
     let url = match &config.database.url {
         Some(url) if !url.is_empty() => url.clone(),

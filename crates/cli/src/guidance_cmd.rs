@@ -29,7 +29,7 @@ const FIRST_RUN_COURSES: usize = 400;
 const FIRST_RUN_COURSE_SEED: u64 = 20_261_127;
 
 #[derive(Debug, clap::Subcommand)]
-pub enum GuidanceCommand {
+pub(crate) enum GuidanceCommand {
     /// A seeker's skills gap to an occupation (URI) or a vacancy (id).
     Gap {
         seeker: String,
@@ -80,7 +80,7 @@ pub enum GuidanceCommand {
 }
 
 #[derive(Debug, clap::Subcommand)]
-pub enum CoursesCommand {
+pub(crate) enum CoursesCommand {
     /// Import courses from CSV (`.csv`) or JSON lines (anything else), all or nothing.
     Import { file: PathBuf },
     /// Generate and store a demo catalog of courses drawn from the taxonomy.
@@ -126,7 +126,7 @@ async fn seeker(state: &App, id: &str) -> Result<openpes_matching::Seeker> {
 }
 
 /// `openpes guidance …`
-pub async fn run(config: &Config, command: GuidanceCommand) -> Result<()> {
+pub(crate) async fn run(config: &Config, command: GuidanceCommand) -> Result<()> {
     let state = state(config).await?;
     let out = match command {
         GuidanceCommand::Gap {
@@ -192,7 +192,7 @@ pub async fn run(config: &Config, command: GuidanceCommand) -> Result<()> {
 }
 
 /// `openpes courses …`
-pub async fn courses(config: &Config, command: CoursesCommand) -> Result<()> {
+pub(crate) async fn courses(config: &Config, command: CoursesCommand) -> Result<()> {
     let state = state(config).await?;
     match command {
         CoursesCommand::Import { file } => {
@@ -228,7 +228,7 @@ async fn store_demo_courses(
 }
 
 /// Stores the demo training catalog when the database has no course. Returns whether it did.
-pub async fn ensure_demo_courses(store: &Store, taxonomy: &Taxonomy) -> Result<bool> {
+pub(crate) async fn ensure_demo_courses(store: &Store, taxonomy: &Taxonomy) -> Result<bool> {
     if store.has_courses().await? {
         return Ok(false);
     }
@@ -249,7 +249,7 @@ fn latencies(mut times: Vec<f64>) -> serde_json::Value {
 
 /// `openpes bench guidance`: one JSON object with build times and latencies of reachable
 /// occupations, gap analyses and course plans over generated vacancies and courses.
-pub async fn bench_guidance(
+pub(crate) async fn bench_guidance(
     config: &Config,
     taxonomy: &TaxonomyArg,
     vacancies: usize,

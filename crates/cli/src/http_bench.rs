@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What to run.
-pub struct HttpBench {
+pub(crate) struct HttpBench {
     pub vacancies: usize,
     pub seekers: usize,
     pub clients: usize,
@@ -32,7 +32,7 @@ pub struct HttpBench {
     pub nodes: usize,
 }
 
-pub async fn bench_http(
+pub(crate) async fn bench_http(
     config: &Config,
     taxonomy_arg: &TaxonomyArg,
     options: HttpBench,

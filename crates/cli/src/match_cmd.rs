@@ -25,7 +25,7 @@ const FIRST_RUN_SEEKERS: usize = 150;
 const FIRST_RUN_SEED: u64 = 20_261_126;
 
 #[derive(Debug, clap::Subcommand)]
-pub enum DemoCommand {
+pub(crate) enum DemoCommand {
     /// Generate synthetic employers, vacancies and seekers from the taxonomy's occupation
     /// profiles and the gazetteer.
     Generate {
@@ -78,7 +78,7 @@ fn write_lines<T: serde::Serialize>(dir: &Path, name: &str, records: &[T]) -> Re
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-pub async fn demo(config: &Config, command: DemoCommand) -> Result<()> {
+pub(crate) async fn demo(config: &Config, command: DemoCommand) -> Result<()> {
     let DemoCommand::Generate {
         seekers,
         vacancies,
@@ -110,7 +110,7 @@ pub async fn demo(config: &Config, command: DemoCommand) -> Result<()> {
 }
 
 #[derive(Debug, clap::Subcommand)]
-pub enum MatchCommand {
+pub(crate) enum MatchCommand {
     /// The best open vacancies for a job seeker, explained.
     Seeker {
         id: String,
@@ -132,7 +132,7 @@ pub enum MatchCommand {
 
 /// `openpes match seeker|vacancy ID`: the same explained results as the API, from the
 /// database, as one JSON object.
-pub async fn match_records(config: &Config, command: MatchCommand) -> Result<()> {
+pub(crate) async fn match_records(config: &Config, command: MatchCommand) -> Result<()> {
     let url = config.database_url();
     let store = crate::open_store(&url).await?;
     crate::taxonomy_cmd::ensure_taxonomy(&store).await?;
@@ -167,7 +167,7 @@ pub async fn match_records(config: &Config, command: MatchCommand) -> Result<()>
 
 /// Stores a small demo set when the database holds no vacancies and no seekers, so that a
 /// first `serve` shows real matches. Returns whether it did.
-pub async fn ensure_demo(store: &Store, taxonomy: &Taxonomy) -> Result<bool> {
+pub(crate) async fn ensure_demo(store: &Store, taxonomy: &Taxonomy) -> Result<bool> {
     if store.has_matching_records().await? {
         return Ok(false);
     }
@@ -187,7 +187,7 @@ pub async fn ensure_demo(store: &Store, taxonomy: &Taxonomy) -> Result<bool> {
 }
 
 /// `openpes eval match`: NDCG@10 of seeker → vacancies on generated data.
-pub fn eval_match(
+pub(crate) fn eval_match(
     taxonomy: Taxonomy,
     vacancies: usize,
     seekers: usize,
@@ -225,7 +225,7 @@ fn build_index(taxonomy: &Arc<Taxonomy>, data: &DemoData) -> Result<MatchIndex> 
 }
 
 /// Adds every generated vacancy and seeker to `index`.
-pub fn fill_index(index: &mut MatchIndex, data: &DemoData) -> Result<()> {
+pub(crate) fn fill_index(index: &mut MatchIndex, data: &DemoData) -> Result<()> {
     for v in &data.vacancies {
         index
             .upsert_vacancy(v)
@@ -311,7 +311,7 @@ fn search_mix(index: &MatchIndex, data: &DemoData, count: usize) -> Vec<SearchQu
 }
 
 /// `openpes bench match`: one JSON object with build time, memory and latencies.
-pub async fn bench_match(
+pub(crate) async fn bench_match(
     config: &Config,
     taxonomy: &TaxonomyArg,
     vacancies: usize,

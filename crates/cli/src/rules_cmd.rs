@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 #[derive(Debug, Subcommand)]
-pub enum RulesCommand {
+pub(crate) enum RulesCommand {
     /// Run test suites (YAML cases) against the rules; exits non-zero when a case fails.
     Test {
         /// A suite file or a folder of them (default: `./rules` when it exists, else the
@@ -57,7 +57,7 @@ fn engine(config: &Config, rules: Option<&Path>) -> Result<Engine> {
 }
 
 /// Runs a `rules` subcommand.
-pub fn run(config: &Config, command: RulesCommand) -> Result<()> {
+pub(crate) fn run(config: &Config, command: RulesCommand) -> Result<()> {
     match command {
         RulesCommand::Test { path, rules, json } => test(config, path, rules, json),
         RulesCommand::Calc {
@@ -173,7 +173,7 @@ fn test(config: &Config, path: Option<PathBuf>, rules: Option<PathBuf>, json: bo
 
 /// `openpes bench rules`: latency of one determination with its trace, and batch throughput
 /// on one core, over the built-in suite cases.
-pub fn bench(config: &Config, rounds: usize) -> Result<()> {
+pub(crate) fn bench(config: &Config, rounds: usize) -> Result<()> {
     let started = Instant::now();
     let engine = config.rules.engine()?;
     let load_ms = started.elapsed().as_secs_f64() * 1e3;

@@ -13,7 +13,7 @@ use std::time::Instant;
 use crate::config::Config;
 
 #[derive(Debug, Subcommand)]
-pub enum TaxonomyCommand {
+pub(crate) enum TaxonomyCommand {
     /// Import a taxonomy (replaces the starter taxonomy and any earlier version of the source).
     Import {
         #[command(subcommand)]
@@ -38,7 +38,7 @@ pub enum TaxonomyCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ImportWhat {
+pub(crate) enum ImportWhat {
     /// The official ESCO CSV export (a directory such as `esco/v1.1.1-en`).
     Esco {
         dir: PathBuf,
@@ -80,7 +80,7 @@ impl From<KindArg> for ConceptKind {
 }
 
 /// Stores the starter taxonomy when the database has no taxonomy yet.
-pub async fn ensure_taxonomy(store: &Store) -> Result<()> {
+pub(crate) async fn ensure_taxonomy(store: &Store) -> Result<()> {
     if store.has_taxonomy().await? {
         return Ok(());
     }
@@ -101,7 +101,7 @@ async fn open_store(config: &Config) -> Result<Store> {
     crate::open_store(&config.database_url()).await
 }
 
-pub async fn run(config: &Config, command: TaxonomyCommand) -> Result<()> {
+pub(crate) async fn run(config: &Config, command: TaxonomyCommand) -> Result<()> {
     match command {
         TaxonomyCommand::Import { what } => import(config, what).await,
         TaxonomyCommand::Stats => stats(config).await,

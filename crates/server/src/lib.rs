@@ -1,9 +1,13 @@
-//! The OpenPES HTTP server (axum): the only crate that knows HTTP and JSON on the wire.
+//! The OpenPES HTTP server (axum): the only crate that knows HTTP and JSON on the wire. It
+//! holds the API ([`routes`], [`dto`], [`openapi`], [`error`], [`auth`], [`rate_limit`]) and
+//! the server-rendered pages ([`web`]).
 //!
-//! [`AppState`] holds the store and the current in-memory taxonomy (swapped whole on reload).
-//! [`router`] assembles the API under `/api/v1`, health probes, the OpenAPI document and its
-//! browsable page, with request ids, structured request logs, a request body limit, a timeout,
-//! a per-client rate limit and problem+json errors for everything that fails.
+//! [`AppState`] is the application layer's `App` (`openpes_app`), re-exported with the modules
+//! that moved there (`access`, `benefits`, `follow`, `lockout`, `suggest`) so that their old
+//! paths keep working. [`router`] assembles the API under `/api/v1`, the web pages, health
+//! probes, the OpenAPI document and its browsable page, with request ids, structured request
+//! logs, security headers, request body limits, a timeout, a per-client rate limit and
+//! problem+json errors for everything that fails.
 
 pub mod auth;
 pub mod dto;
@@ -499,14 +503,14 @@ mod idle {
     use tokio::time::{Instant, Sleep};
 
     /// `inner` with an idle deadline that every successful read or write moves on.
-    pub struct IdleTimeout<S> {
+    pub(crate) struct IdleTimeout<S> {
         inner: S,
         deadline: Pin<Box<Sleep>>,
         idle: Duration,
     }
 
     impl<S> IdleTimeout<S> {
-        pub fn new(inner: S, idle: Duration) -> Self {
+        pub(crate) fn new(inner: S, idle: Duration) -> Self {
             IdleTimeout {
                 inner,
                 deadline: Box::pin(tokio::time::sleep(idle)),

@@ -14,7 +14,7 @@
 use jieba_rs::Jieba;
 
 /// Longest piece of text handed to jieba at once (bytes).
-pub const MAX_CHUNK_BYTES: usize = 16 * 1024;
+pub(crate) const MAX_CHUNK_BYTES: usize = 16 * 1024;
 
 /// A segmenter: jieba's dictionary plus added words.
 pub struct Segmenter {

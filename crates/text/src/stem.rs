@@ -6,7 +6,7 @@
 use rust_stemmers::{Algorithm, Stemmer};
 
 /// Longest word stemmed (bytes); longer words are their own stem.
-pub const MAX_STEMMED_BYTES: usize = 128;
+pub(crate) const MAX_STEMMED_BYTES: usize = 128;
 
 /// A stemmer for one language, or the identity where none exists.
 pub struct LanguageStemmer {

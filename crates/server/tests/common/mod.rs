@@ -2,4 +2,4 @@
 //! them under the name the test files use.
 #![allow(unused_imports)]
 
-pub use openpes_test_support::*;
+pub(crate) use openpes_test_support::*;

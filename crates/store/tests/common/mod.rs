@@ -4,7 +4,7 @@ use openpes_store::testing::{create_postgres_database, TEST_DATABASE_URL_VAR};
 use openpes_store::{Store, StoreError};
 
 /// A fresh store per backend: SQLite in a temporary directory, and PostgreSQL when configured.
-pub async fn fresh_stores() -> Result<Vec<(Store, Option<tempfile::TempDir>)>, StoreError> {
+pub(crate) async fn fresh_stores() -> Result<Vec<(Store, Option<tempfile::TempDir>)>, StoreError> {
     let dir = tempfile::tempdir().map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let mut stores = vec![(
         Store::connect(&Store::sqlite_url_in(dir.path())).await?,
