@@ -14,7 +14,8 @@
 //!   from the loaded one (the node that imported it has already rebuilt).
 //!
 //! The follower wakes on PostgreSQL `NOTIFY` and polls as the fallback (and on SQLite).
-//! A reload and a pass of the follower never run at once ([`App::follow_lock`]).
+//! A reload ([`App::reload_taxonomy`]) and a pass of the follower take the same lock, so they
+//! never run at once.
 //! `/readyz` reports the applied position, how far behind the node is, and the taxonomy
 //! fingerprint, and is not ready while the loaded taxonomy is not the database's.
 

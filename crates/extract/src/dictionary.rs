@@ -12,6 +12,12 @@
 //! that it is a stop word, a negation, a typo of a label word — is worked out once per distinct
 //! word and remembered per thread and language, so stemming and typo search are paid once per
 //! vocabulary word rather than once per occurrence.
+//!
+//! Rarity is counted over the taxonomy's labels and descriptions (its stand-in for job text),
+//! so common words seldom anchor. A 256-bit signature of the window's terms (folded to 64 bits
+//! for patterns) rejects most candidates without reading them; terms are numbered from the most
+//! frequent, so the records of the words met most often stay in cache, and words are looked up
+//! in a table whose slots are prefetched a few words ahead (`wordtable`).
 
 use crate::analyze::{ends_sentence, fold_word, Analyzer, NEGATIONS};
 use crate::wordtable::{prefetch, WordTable};

@@ -5,6 +5,13 @@
 //! needed"); "nice to have", "a plus", 加分 … make a requirement optional; mentions under a
 //! benefits or company heading are not requirements. Sentences that name no label are ranked
 //! against the taxonomy's text ([`crate::ranker`]) so that paraphrases still find their skills.
+//!
+//! Titles and vacancies in the ranking language are also classified as a whole: a title by its
+//! best single occupation label (character trigrams) plus a third of the profile similarity; a
+//! vacancy's first line is its title, and the whole ad adds half. Every stage is bounded per text (ranked sentence
+//! pieces, title length, typo and stemming word lengths, jieba chunks), so extraction is linear
+//! in its input, and [`Extractor::extract_where_cancellable`] stops between stages when its
+//! caller gives up.
 
 use crate::dictionary::{Dictionary, LabelMatch, MatchKind, Scan, ScanToken};
 use crate::ranker::{Granularity, LabelHit, Ranker};

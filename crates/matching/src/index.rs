@@ -7,7 +7,12 @@
 //! A query gathers candidates through the postings (records sharing a skill or an occupation),
 //! drops those a hard filter excludes, scores the rest ([`crate::score`]) and returns the top k
 //! by score, ties broken by id. Vacancy → seekers only ever returns seekers who consented to
-//! be found.
+//! be found. Scoring is bounded first: one pass over the postings gives each candidate an upper
+//! bound of its score, and only those whose bound reaches the current k-th best are scored in
+//! full (the result is the same as scoring them all).
+//!
+//! A record's `place` (a gazetteer code or name) resolves to a point and a region; a record
+//! with coordinates only counts in the region of the nearest place within 30 km.
 
 use crate::geo::{Gazetteer, Point};
 use crate::model::{FieldError, InvalidRecord, Seeker, Vacancy};

@@ -1,5 +1,11 @@
 //! The engine: parameters plus the registry of formulas, and the [`Context`] a formula uses to
 //! read facts and parameters while it writes its trace.
+//!
+//! A formula reads only through its `Context`, which records every fact and parameter value
+//! read in the current trace step, and records as needed any fact that is unknown or disputed
+//! and any parameter without a value on the date asked (a yearly figure ends with its year, so
+//! a missing year makes the case `undetermined`, never a stale amount). An engine whose
+//! formulas read a parameter that no file defines is refused when it is built.
 
 use crate::decision::{
     Determination, MonthlyPayment, Needed, Outcome, Output, OutputValue, Reason, RulesVersion,

@@ -6,6 +6,11 @@
 //! reads to one row per concept); relations are one row each. Re-importing content whose hash is already stored is
 //! recorded as `unchanged` and touches nothing else. Concepts, labels and relations keep their
 //! order, so the read model built from the database is the same on every start.
+//!
+//! Sources the caller names to replace (the placeholder `starter` taxonomy, when a real source
+//! arrives) are removed in the same transaction. Every completed import is logged in
+//! `taxonomy_imports`, and every change of the stored sources appends a `taxonomy` entry to
+//! the change log, so that other nodes rebuild their read model.
 
 use crate::changes::{self, Pending, RecordKind};
 use crate::{Backend, Store, StoreError};

@@ -6,6 +6,12 @@
 //! registration and referrals); insurance records imported from CSV; external registers over
 //! HTTP; facts a caseworker supplies in review. When two sources disagree about a fact it
 //! becomes `disputed` (a caseworker's fact settles a dispute).
+//!
+//! Only an `eligible` determination with nothing flagged for review is decided automatically.
+//! A claim that only waits for a period set by law is `waiting` and is determined again by the
+//! hourly job ([`redetermine_when_due`], run once across nodes). A decision names the claim
+//! version it was based on, and a version gets one decision: the second is a conflict
+//! (`claim_changed`), which the job skips.
 
 pub mod adapters;
 pub mod demo;
