@@ -204,6 +204,7 @@ pub struct WordMatch {
 
 /// One search result.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ConceptSearchResult)]
 pub struct SearchResult {
     /// The concept, labelled in the language of the matched label.
     pub concept: ConceptRef,
@@ -254,8 +255,10 @@ impl SearchResult {
     }
 }
 
-/// Search results.
+/// Taxonomy search results (named apart from the vacancy search's page in the OpenAPI
+/// document: two schemas of one name would overwrite each other).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ConceptSearchResponse)]
 pub struct SearchResponse {
     pub query: String,
     pub results: Vec<SearchResult>,

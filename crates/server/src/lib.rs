@@ -65,190 +65,14 @@ pub const MAX_UPLOAD_BYTES: usize = 10 << 20;
 
 /// The complete application router.
 pub fn router(state: AppState, limits: Limits) -> Router {
-    use axum::routing::post;
-    use routes::matching as m;
-    use routes::people as p;
-    use routes::taxonomy as t;
     let request_id = HeaderName::from_static("x-request-id");
-    let api = Router::new()
-        .route("/taxonomy/search", get(t::search))
-        .route("/taxonomy/stats", get(t::stats))
-        .route("/taxonomy/versions", get(t::versions))
-        .route("/taxonomy/hierarchy", get(t::hierarchy_roots))
-        .route("/taxonomy/concepts/by-uri", get(t::concept_by_uri))
-        .route("/taxonomy/concepts/{id}", get(t::concept))
-        .route("/taxonomy/concepts/{id}/skills", get(t::occupation_skills))
-        .route(
-            "/taxonomy/concepts/{id}/occupations",
-            get(t::skill_occupations),
-        )
-        .route("/taxonomy/concepts/{id}/related", get(t::related))
-        .route("/taxonomy/concepts/{id}/hierarchy", get(t::hierarchy_at))
-        .route("/extract", axum::routing::post(routes::extract::extract))
-        .route(
-            "/seekers/{id}",
-            get(m::get_seeker)
-                .put(m::put_seeker)
-                .delete(m::delete_seeker),
-        )
-        .route("/seekers/{id}/matches", get(m::seeker_matches))
-        .route(
-            "/seekers/{id}/suggestions",
-            axum::routing::post(m::decide_seeker_suggestions),
-        )
-        .route(
-            "/vacancies/{id}/suggestions",
-            axum::routing::post(m::decide_vacancy_suggestions),
-        )
-        .route("/employers/{id}", axum::routing::put(m::put_employer))
-        .route(
-            "/vacancies/import",
-            axum::routing::post(m::import_vacancies),
-        )
-        .route("/vacancies/changes", get(m::vacancy_changes))
-        .route("/vacancies/search", get(routes::search::search))
-        .route("/vacancies/snapshot", get(routes::search::snapshot))
-        .route(
-            "/vacancies/{id}",
-            get(m::get_vacancy)
-                .put(m::put_vacancy)
-                .delete(m::delete_vacancy),
-        )
-        .route("/vacancies/{id}/candidates", get(m::vacancy_candidates))
-        .route("/auth/register", post(p::register_api))
-        .route("/auth/register/confirm", post(p::confirm_registration_api))
-        .route("/auth/login", post(p::login_api))
-        .route("/auth/logout", post(p::logout_api))
-        .route("/auth/password-reset", post(p::request_reset_api))
-        .route("/auth/password-reset/confirm", post(p::confirm_reset_api))
-        .route("/me", get(p::me))
-        .route(
-            "/me/tokens",
-            get(p::list_tokens_api).post(p::create_token_api),
-        )
-        .route(
-            "/me/tokens/{id}",
-            axum::routing::delete(p::revoke_token_api),
-        )
-        .route("/seekers/{id}/consent", axum::routing::put(p::consent_api))
-        .route("/seekers/{id}/audit", get(p::seeker_audit_api))
-        .route(
-            "/seekers/{id}/notes",
-            get(p::notes_api).post(p::add_note_api),
-        )
-        .route("/caseload", get(p::caseload_api))
-        .route("/audit", get(p::audit_api))
-        .route("/admin/users", get(p::users_api).post(p::create_user_api))
-        .route(
-            "/admin/users/{id}/disabled",
-            axum::routing::put(p::disable_user_api),
-        )
-        .route(
-            "/admin/caseload/{seeker}",
-            axum::routing::put(p::assign_api),
-        )
-        .route("/admin/offices", get(p::offices_api))
-        .route("/admin/offices/{id}", axum::routing::put(p::put_office_api))
-        .route("/admin/outbox", get(p::outbox_api))
-        .route("/analytics/summary", get(routes::analytics::summary_api))
-        .route("/benefits/programs", get(routes::benefits::programs))
-        .route("/benefits/parameters", get(routes::benefits::parameters))
-        .route("/benefits/calculate", post(routes::benefits::calculate))
-        .route("/benefits/claims", post(routes::benefits::create_claim))
-        .route(
-            "/benefits/claims/redetermine",
-            post(routes::benefits::redetermine),
-        )
-        .route("/benefits/claims/{id}", get(routes::benefits::get_claim))
-        .route(
-            "/benefits/claims/{id}/review",
-            post(routes::benefits::review_claim),
-        )
-        .route(
-            "/benefits/review-queue",
-            get(routes::benefits::review_queue),
-        )
-        .route(
-            "/benefits/insurance-records",
-            post(routes::benefits::import_insurance),
-        )
-        .route("/seekers/{id}/claims", get(routes::benefits::seeker_claims))
-        .route("/seekers/{id}/gap", get(routes::guidance::gap))
-        .route("/seekers/{id}/reachable", get(routes::guidance::reachable))
-        .route(
-            "/seekers/{id}/course-plan",
-            get(routes::guidance::course_plan),
-        )
-        .route(
-            "/seekers/{id}/plan",
-            get(routes::guidance::get_plan).post(routes::guidance::add_step),
-        )
-        .route(
-            "/seekers/{id}/plan/history",
-            get(routes::guidance::plan_history),
-        )
-        .route(
-            "/seekers/{id}/plan/{step}",
-            axum::routing::put(routes::guidance::update_step),
-        )
-        .route("/seekers/{id}/saved", get(routes::applications::saved))
-        .route(
-            "/seekers/{id}/saved/{vacancy}",
-            axum::routing::put(routes::applications::save).delete(routes::applications::unsave),
-        )
-        .route(
-            "/seekers/{id}/applications",
-            get(routes::applications::of_seeker).post(routes::applications::apply),
-        )
-        .route("/applications/{id}", get(routes::applications::get))
-        .route(
-            "/applications/{id}/status",
-            axum::routing::put(routes::applications::set_status),
-        )
-        .route(
-            "/vacancies/{id}/applications",
-            get(routes::applications::of_vacancy),
-        )
-        .route(
-            "/vacancies/{id}/contacts",
-            post(routes::offers::contact_api),
-        )
-        .route(
-            "/vacancies/{id}/candidates/{seeker}/contact",
-            post(routes::offers::contact_candidate_api),
-        )
-        .route(
-            "/vacancies/{id}/offers",
-            post(routes::offers::propose_offer_api),
-        )
-        .route(
-            "/seekers/{id}/referrals",
-            get(routes::offers::referrals_api).post(routes::offers::record_referral_api),
-        )
-        .route(
-            "/referrals/{id}/status",
-            axum::routing::put(routes::offers::settle_api),
-        )
-        .route("/admin/employers", get(routes::offers::employers_api))
-        .route(
-            "/admin/employers/{id}/verified",
-            axum::routing::put(routes::offers::verify_employer_api),
-        )
-        .route("/courses", get(routes::guidance::list_courses))
-        .route("/courses/import", post(routes::guidance::import_courses))
-        .route(
-            "/courses/{id}",
-            get(routes::guidance::get_course)
-                .put(routes::guidance::put_course)
-                .delete(routes::guidance::delete_course),
-        )
-        .route("/openapi.json", get(openapi_document));
+    let (api, _) = routes::bounded().split_for_parts();
+    let (upload_api, _) = routes::uploads().split_for_parts();
     let bounded = Router::new()
-        .route("/healthz", get(routes::health::healthz))
-        .route("/readyz", get(routes::health::readyz))
         .route("/api/docs", get(api_docs))
+        .route("/api/v1/openapi.json", get(openapi_document))
         .route("/static/api-docs.css", get(api_docs_css))
-        .nest("/api/v1", api)
+        .merge(api)
         .merge(web::routes(&state))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(RequestBodyLimitLayer::new(limits.max_body_bytes))
@@ -257,7 +81,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
             reject_nul,
         ));
     let uploads = Router::new()
-        .route("/api/v1/extract/file", post(routes::extract::extract_file))
+        .merge(upload_api)
         .merge(web::upload_routes(&state))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES));

@@ -5,6 +5,7 @@
 use crate::{dto, error, routes};
 use serde_json::Value;
 use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -15,99 +16,6 @@ use utoipa::OpenApi;
                        an `x-request-id` header. Labels are given in the `lang` asked for (falls back \
                        to English); problem texts follow `Accept-Language` (zh-TW or en).",
         license(name = "Apache-2.0")
-    ),
-    paths(
-        routes::health::healthz,
-        routes::health::readyz,
-        routes::taxonomy::search,
-        routes::taxonomy::concept,
-        routes::taxonomy::concept_by_uri,
-        routes::taxonomy::occupation_skills,
-        routes::taxonomy::skill_occupations,
-        routes::taxonomy::related,
-        routes::taxonomy::hierarchy_roots,
-        routes::taxonomy::hierarchy_at,
-        routes::taxonomy::stats,
-        routes::taxonomy::versions,
-        routes::extract::extract,
-        routes::matching::put_seeker,
-        routes::matching::get_seeker,
-        routes::matching::delete_seeker,
-        routes::matching::seeker_matches,
-        routes::matching::put_employer,
-        routes::matching::put_vacancy,
-        routes::matching::get_vacancy,
-        routes::matching::delete_vacancy,
-        routes::matching::vacancy_candidates,
-        routes::matching::import_vacancies,
-        routes::matching::vacancy_changes,
-        routes::matching::decide_vacancy_suggestions,
-        routes::matching::decide_seeker_suggestions,
-        routes::search::search,
-        routes::search::snapshot,
-        routes::people::register_api,
-        routes::people::confirm_registration_api,
-        routes::people::login_api,
-        routes::people::logout_api,
-        routes::people::request_reset_api,
-        routes::people::confirm_reset_api,
-        routes::people::me,
-        routes::people::list_tokens_api,
-        routes::people::create_token_api,
-        routes::people::revoke_token_api,
-        routes::people::consent_api,
-        routes::people::seeker_audit_api,
-        routes::people::notes_api,
-        routes::people::add_note_api,
-        routes::people::caseload_api,
-        routes::people::audit_api,
-        routes::people::users_api,
-        routes::people::create_user_api,
-        routes::people::disable_user_api,
-        routes::people::assign_api,
-        routes::people::offices_api,
-        routes::people::put_office_api,
-        routes::people::outbox_api,
-        routes::analytics::summary_api,
-        routes::benefits::programs,
-        routes::benefits::parameters,
-        routes::benefits::calculate,
-        routes::benefits::create_claim,
-        routes::benefits::get_claim,
-        routes::benefits::seeker_claims,
-        routes::benefits::review_queue,
-        routes::benefits::review_claim,
-        routes::benefits::import_insurance,
-        routes::benefits::redetermine,
-        routes::guidance::gap,
-        routes::guidance::reachable,
-        routes::guidance::course_plan,
-        routes::guidance::get_plan,
-        routes::guidance::add_step,
-        routes::guidance::update_step,
-        routes::guidance::plan_history,
-        routes::guidance::list_courses,
-        routes::guidance::get_course,
-        routes::guidance::put_course,
-        routes::guidance::delete_course,
-        routes::guidance::import_courses,
-        routes::extract::extract_file,
-        routes::applications::saved,
-        routes::applications::save,
-        routes::applications::unsave,
-        routes::applications::of_seeker,
-        routes::applications::apply,
-        routes::applications::get,
-        routes::applications::set_status,
-        routes::applications::of_vacancy,
-        routes::offers::contact_api,
-        routes::offers::contact_candidate_api,
-        routes::offers::record_referral_api,
-        routes::offers::referrals_api,
-        routes::offers::propose_offer_api,
-        routes::offers::settle_api,
-        routes::offers::employers_api,
-        routes::offers::verify_employer_api,
     ),
     components(schemas(error::Problem, dto::ConceptRef, dto::ConceptDetail, dto::SearchResponse)),
     tags(
@@ -135,9 +43,23 @@ use utoipa::OpenApi;
 )]
 pub struct ApiDoc;
 
-/// The OpenAPI document as JSON.
+/// The OpenAPI document: the description above with every route the API serves, each taken
+/// from its handler's `#[utoipa::path]` by the route table ([`crate::routes::bounded`],
+/// [`crate::routes::uploads`]).
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, bounded) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(routes::bounded())
+        .merge(routes::uploads())
+        .split_for_parts();
+    bounded
+}
+
+/// The OpenAPI document as JSON (built once).
 pub fn openapi_json() -> Value {
-    serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null)
+    static DOCUMENT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    DOCUMENT
+        .get_or_init(|| serde_json::to_value(document()).unwrap_or(Value::Null))
+        .clone()
 }
 
 fn escape(text: &str) -> String {
@@ -234,4 +156,43 @@ pub fn docs_html(doc: &Value) -> String {
     }
     html.push_str("</body></html>");
     html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two response types of one name would share one schema in the document, and one of the
+    /// endpoints would be described with the other's fields.
+    #[test]
+    fn every_schema_name_stands_for_one_type_and_every_route_is_documented() {
+        let document = openapi_json();
+        let schemas = document["components"]["schemas"]
+            .as_object()
+            .map_or(0, |s| s.len());
+        for name in [
+            "ConceptSearchResponse",
+            "VacancySearchResponse",
+            "ConceptSearchResult",
+            "VacancySearchResult",
+            "InsuranceImportSummary",
+            "VacancyImportSummary",
+        ] {
+            assert!(
+                document["components"]["schemas"].get(name).is_some(),
+                "{name} missing among {schemas} schemas"
+            );
+        }
+        let operations: usize = document["paths"].as_object().map_or(0, |p| {
+            p.values()
+                .filter_map(|v| v.as_object())
+                .map(|v| v.len())
+                .sum()
+        });
+        // Every operation of the route table; the table is the only list of routes.
+        assert!(operations >= 91, "only {operations} operations documented");
+        assert!(document["paths"]
+            .get("/api/v1/vacancies/{id}/candidates/{seeker}/contact")
+            .is_some());
+    }
 }

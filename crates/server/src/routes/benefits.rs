@@ -618,6 +618,7 @@ fn merged_supplied(
 
 /// Import result.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = InsuranceImportSummary)]
 pub struct ImportSummary {
     pub inserted: usize,
     /// Rows whose record id was already stored.

@@ -382,6 +382,7 @@ pub async fn delete_vacancy(
 
 /// What an import stored.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = VacancyImportSummary)]
 pub struct ImportSummary {
     /// Vacancies stored.
     pub stored: usize,

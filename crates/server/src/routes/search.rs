@@ -117,6 +117,7 @@ pub struct RelevancePartDto {
 
 /// One vacancy found.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = VacancySearchResult)]
 pub struct SearchResult {
     pub id: String,
     pub title: String,
@@ -186,8 +187,9 @@ pub struct Interpretation {
     pub words: Vec<String>,
 }
 
-/// One page of search results.
+/// One page of vacancy search results.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = VacancySearchResponse)]
 pub struct SearchResponse {
     /// Hits across all pages.
     pub total: usize,
