@@ -158,9 +158,15 @@ fn the_application_layer_knows_no_http_and_the_domain_crates_no_io() -> std::io:
 fn domain_crates_never_read_the_clock_and_the_app_only_through_its_clock() -> std::io::Result<()> {
     let readings = ["Utc::now(", "Local::now(", "SystemTime::now("];
     let mut found = Vec::new();
-    for krate in DOMAIN_CRATES.iter().chain(&["app"]) {
+    for krate in DOMAIN_CRATES.iter().chain(&["app", "store"]) {
         for (file, text) in production_source(krate)? {
-            if *krate == "app" && file.ends_with("clock.rs") {
+            // The clock itself, and two readings that seed unique names, not dates.
+            let allowed = [
+                "app/src/clock.rs",
+                "store/src/lib.rs",     // a node's unique name
+                "store/src/testing.rs", // a test database's unique name
+            ];
+            if allowed.iter().any(|a| file.ends_with(a)) {
                 continue;
             }
             for reading in readings {

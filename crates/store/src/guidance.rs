@@ -146,7 +146,7 @@ impl Store {
     }
 
     /// Removes a course; false if there was none.
-    pub async fn delete_course(&self, id: &str) -> Result<bool, StoreError> {
+    pub async fn delete_course(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("DELETE FROM courses WHERE id = $1")
             .bind(id.to_string())
@@ -155,7 +155,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        let at = timestamp(Utc::now());
+        let at = timestamp(now);
         changes::append(
             self,
             &mut tx,

@@ -152,8 +152,8 @@ impl Store {
     /// Deletes a job seeker with their applications (cover notes included), the applications'
     /// status history and their saved vacancies, in one transaction; false when there was no
     /// such seeker (and then nothing is deleted).
-    pub async fn delete_seeker(&self, id: &str) -> Result<bool, StoreError> {
-        let at = timestamp(Utc::now());
+    pub async fn delete_seeker(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let at = timestamp(now);
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("DELETE FROM seekers WHERE id = $1")
             .bind(id.to_string())

@@ -66,8 +66,8 @@ async fn courses_round_trip_and_batches_are_all_or_nothing() -> TestResult {
             1,
             "nothing of the batch stored"
         );
-        assert!(store.delete_course("c-1").await?);
-        assert!(!store.delete_course("c-1").await?);
+        assert!(store.delete_course("c-1", chrono::Utc::now()).await?);
+        assert!(!store.delete_course("c-1", chrono::Utc::now()).await?);
         assert!(!store.has_courses().await?);
     }
     Ok(())

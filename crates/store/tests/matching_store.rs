@@ -109,7 +109,7 @@ async fn records_round_trip_and_vacancy_batches_are_all_or_nothing() -> TestResu
         );
         let after = store.vacancy_changes(feed[0].seq, 10).await?;
         assert_eq!(after.len(), 2, "the cursor skips what was read");
-        assert!(store.delete_seeker("s-1").await?);
+        assert!(store.delete_seeker("s-1", chrono::Utc::now()).await?);
         assert_eq!(store.seeker("s-1").await?, None);
     }
     Ok(())

@@ -1498,7 +1498,7 @@ pub async fn delete_course(
 ) -> Result<StatusCode, ApiError> {
     access::require_signed_in(&caller)?;
     access::authorize_system(&caller, Action::ManageCourses)?;
-    if !state.store().delete_course(&id).await? {
+    if !state.store().delete_course(&id, state.now()).await? {
         return Err(not_found("course", &id));
     }
     let guidance = state.guidance().guidance;

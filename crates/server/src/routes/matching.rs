@@ -217,7 +217,7 @@ pub async fn delete_seeker(
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     access::authorize_seeker(&state, &caller, Action::DeleteSeeker, &id, "delete record").await?;
-    if !state.store().delete_seeker(&id).await? {
+    if !state.store().delete_seeker(&id, state.now()).await? {
         return Err(not_found("seeker", &id));
     }
     with_index_mut(&state, move |index| index.remove_seeker(&id)).await?;
