@@ -339,57 +339,10 @@ pub struct LangParams {
 // ---------------------------------------------------------------------------------------------
 // Words.
 
+use openpes_app::words::{list, percent, thousands};
+
 fn part_label(name: &str, lang: UiLang) -> &'static str {
-    match (name, lang) {
-        ("essential_skills", UiLang::En) => "Essential skills",
-        ("essential_skills", UiLang::ZhTw) => "必要技能",
-        ("optional_skills", UiLang::En) => "Optional skills",
-        ("optional_skills", UiLang::ZhTw) => "加分技能",
-        ("transition", UiLang::En) => "Career move",
-        ("transition", UiLang::ZhTw) => "職涯轉換",
-        ("demand", UiLang::En) => "Open vacancies",
-        ("demand", UiLang::ZhTw) => "職缺需求",
-        ("trend", UiLang::En) => "Demand trend",
-        ("trend", UiLang::ZhTw) => "需求趨勢",
-        ("salary", UiLang::En) => "Salary",
-        ("salary", UiLang::ZhTw) => "薪資",
-        ("level", UiLang::En) => "Skill level",
-        ("level", UiLang::ZhTw) => "技能等級",
-        (_, UiLang::En) => "Other",
-        (_, UiLang::ZhTw) => "其他",
-    }
-}
-
-fn percent(share: f32) -> String {
-    let p = share * 100.0;
-    if p > 0.0 && p < 1.0 {
-        format!("{p:.1} %")
-    } else {
-        format!("{p:.0} %")
-    }
-}
-
-fn thousands(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn list(names: &[String], lang: UiLang) -> String {
-    match lang {
-        UiLang::En => names.join(", "),
-        UiLang::ZhTw => names
-            .iter()
-            .map(|n| format!("「{n}」"))
-            .collect::<Vec<_>>()
-            .join("、"),
-    }
+    openpes_app::words::guidance::part_label(name).get(lang)
 }
 
 /// Everything needed to put concepts and places into words.

@@ -820,25 +820,6 @@ pub struct MatchList {
     pub results: Vec<MatchResult>,
 }
 
-fn part_label(name: PartName, lang: UiLang) -> &'static str {
-    match (name, lang) {
-        (PartName::EssentialSkills, UiLang::En) => "Essential skills",
-        (PartName::EssentialSkills, UiLang::ZhTw) => "必要技能",
-        (PartName::OptionalSkills, UiLang::En) => "Optional skills",
-        (PartName::OptionalSkills, UiLang::ZhTw) => "加分技能",
-        (PartName::Occupation, UiLang::En) => "Occupation",
-        (PartName::Occupation, UiLang::ZhTw) => "職業相近程度",
-        (PartName::Experience, UiLang::En) => "Experience",
-        (PartName::Experience, UiLang::ZhTw) => "工作經驗",
-        (PartName::Education, UiLang::En) => "Education",
-        (PartName::Education, UiLang::ZhTw) => "教育程度",
-        (PartName::Distance, UiLang::En) => "Distance",
-        (PartName::Distance, UiLang::ZhTw) => "通勤距離",
-        (PartName::Salary, UiLang::En) => "Salary",
-        (PartName::Salary, UiLang::ZhTw) => "薪資",
-    }
-}
-
 fn part_name(name: PartName) -> &'static str {
     match name {
         PartName::EssentialSkills => "essential_skills",
@@ -849,40 +830,6 @@ fn part_name(name: PartName) -> &'static str {
         PartName::Distance => "distance",
         PartName::Salary => "salary",
     }
-}
-
-fn summary(r: &Ranked, lang: UiLang) -> String {
-    let e = &r.explanation;
-    let matched = e.essential_matched.len();
-    let mut pieces = vec![match lang {
-        UiLang::En => format!("{matched}/{} essential skills", e.essential_total),
-        UiLang::ZhTw => format!("符合 {matched}/{} 項必要技能", e.essential_total),
-    }];
-    pieces.push(
-        match (e.occupation, lang) {
-            (OccupationRelation::Same { .. }, UiLang::En) => "same occupation",
-            (OccupationRelation::Same { .. }, UiLang::ZhTw) => "相同職業",
-            (OccupationRelation::SameGroup { .. }, UiLang::En) => "related occupation",
-            (OccupationRelation::SameGroup { .. }, UiLang::ZhTw) => "相近職業",
-            (OccupationRelation::Unrelated, UiLang::En) => "other occupation",
-            (OccupationRelation::Unrelated, UiLang::ZhTw) => "不同職業",
-            (OccupationRelation::Unknown, UiLang::En) => "occupation unknown",
-            (OccupationRelation::Unknown, UiLang::ZhTw) => "職業未知",
-        }
-        .to_string(),
-    );
-    if e.remote {
-        pieces.push(match lang {
-            UiLang::En => "remote".into(),
-            UiLang::ZhTw => "遠端工作".into(),
-        });
-    } else if let Some(km) = e.distance_km {
-        pieces.push(match lang {
-            UiLang::En => format!("{km:.0} km"),
-            UiLang::ZhTw => format!("距離 {km:.0} 公里"),
-        });
-    }
-    pieces.join(" · ")
 }
 
 /// One ranked record as the API (and the CLI) shows it, in `lang` with labels in `tag`.
@@ -923,13 +870,15 @@ pub fn describe(taxonomy: &Taxonomy, r: &Ranked, lang: UiLang, tag: &str) -> Mat
         id: r.id.clone(),
         title: Some(r.title.clone()).filter(|t| !t.is_empty()),
         score: e.score,
-        summary: summary(r, lang),
+        summary: openpes_app::words::matching::summary(e, lang),
         parts: e
             .parts
             .iter()
             .map(|p| ScorePart {
                 name: part_name(p.name).into(),
-                label: part_label(p.name, lang).into(),
+                label: openpes_app::words::matching::part_label(p.name)
+                    .get(lang)
+                    .into(),
                 weight: p.weight,
                 value: p.value,
                 points: p.points,

@@ -1,6 +1,67 @@
-//! User-facing message catalogue in every supported language (zh-TW and en), so that no
-//! user-facing string is written in a handler or a use case. The caller picks the language
-//! ([`UiLang::asked`]: an explicit tag, else `Accept-Language`, else English).
+//! The wording layer: every user-facing sentence in every supported language (zh-TW and
+//! en), so that no user-facing string is written in a handler or a use case. The caller picks
+//! the language ([`UiLang::asked`]: an explicit tag, else `Accept-Language`, else English).
+//!
+//! - [`Message`]: what went wrong or what happened (errors, notices), with parameters.
+//! - [`Text`]: one fixed phrase in both languages.
+//! - [`matching`]: the words of a match explanation (score parts, the one-line summary);
+//!   [`guidance`]: the words of guidance's explanations.
+//! - [`thousands`], [`percent`], [`list`]: numbers and lists as each language writes them.
+
+pub mod guidance;
+pub mod matching;
+
+/// A count with thousands separators: `12,345`.
+pub fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A share as a percentage: one decimal below 1 %, none above (`0.4 %`, `63 %`).
+pub fn percent(share: f32) -> String {
+    let p = share * 100.0;
+    if p > 0.0 && p < 1.0 {
+        format!("{p:.1} %")
+    } else {
+        format!("{p:.0} %")
+    }
+}
+
+/// Names as a list: `a, b` in English, `「a」、「b」` in Chinese.
+pub fn list(names: &[String], lang: UiLang) -> String {
+    match lang {
+        UiLang::En => names.join(", "),
+        UiLang::ZhTw => names
+            .iter()
+            .map(|n| format!("「{n}」"))
+            .collect::<Vec<_>>()
+            .join("、"),
+    }
+}
+
+/// One fixed phrase in both languages: a value cannot lack either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text {
+    pub zh_tw: &'static str,
+    pub en: &'static str,
+}
+
+impl Text {
+    /// The phrase in `lang`.
+    pub fn get(self, lang: UiLang) -> &'static str {
+        match lang {
+            UiLang::ZhTw => self.zh_tw,
+            UiLang::En => self.en,
+        }
+    }
+}
 
 /// The languages the API speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -797,6 +858,26 @@ fn kind_zh(kind: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_and_lists_are_written_as_each_language_writes_them() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(percent(0.004), "0.4 %");
+        assert_eq!(percent(0.63), "63 %");
+        assert_eq!(percent(0.0), "0 %");
+        let names = vec!["a".to_string(), "b".to_string()];
+        assert_eq!(list(&names, UiLang::En), "a, b");
+        assert_eq!(list(&names, UiLang::ZhTw), "「a」、「b」");
+        let text = Text {
+            zh_tw: "護理師",
+            en: "nurse",
+        };
+        assert_eq!(text.get(UiLang::ZhTw), "護理師");
+        assert_eq!(text.get(UiLang::En), "nurse");
+    }
 
     #[test]
     fn picks_language_from_accept_language() {
