@@ -8,7 +8,8 @@
 //! through its [`Clock`]. Its modules:
 //!
 //! - [`auth`]: accounts, roles, passwords, sessions and API tokens; [`access`]: the access
-//!   policy and the audit log every access to personal data writes.
+//!   policy and the audit log every access to personal data writes; [`analytics`]: aggregate
+//!   statistics, small cells suppressed.
 //! - [`benefits`]: the benefit-claim workflow (facts from registers behind adapters, the rules
 //!   engine, decisions with their versions, letters).
 //! - [`suggest`]: skills and occupations suggested from a record's text.
@@ -19,6 +20,7 @@
 //!   can fail with.
 
 pub mod access;
+pub mod analytics;
 pub mod audit_writer;
 pub mod auth;
 pub mod benefits;

@@ -1,6 +1,7 @@
 //! Golden files of the explanations people read, per language, for policy staff to review:
-//! a seeker's explained matches, their skills gap and reachable occupations, and the letter of
-//! an automated benefit decision. Each is produced through the API on a fixed day from
+//! a seeker's explained matches, their skills gap and reachable occupations, the analysts'
+//! summary (with its small-cell rule checked), and the letter of an automated benefit
+//! decision. Each is produced through the API on a fixed day from
 //! generated (seeded) data, on SQLite and on PostgreSQL when configured, and compared with
 //! `tests/golden/<name>`: both backends must give the same words.
 //!
@@ -143,6 +144,26 @@ async fn match_and_guidance_explanations_read_as_reviewed() -> TestResult {
                 assert_eq!(status, StatusCode::OK, "{what} {lang}: {body}");
                 golden(&format!("{what}.{lang}.txt"), &words(&body))?;
             }
+            // Aggregates: no published count below the small-cell threshold, and the seeded
+            // data has regions small enough to be withheld.
+            let (status, summary) = admin
+                .send(
+                    Method::GET,
+                    &format!("{base}/api/v1/analytics/summary?lang={lang}"),
+                    None,
+                )
+                .await?;
+            assert_eq!(status, StatusCode::OK, "{summary}");
+            let cells = summary["vacancies_by_region"].as_array().ok_or("regions")?;
+            assert!(cells
+                .iter()
+                .any(|c| c["suppressed"] == true && c["count"].is_null()));
+            for cell in cells {
+                if let Some(count) = cell["count"].as_u64() {
+                    assert!(count >= 5 && cell["suppressed"] == false, "{cell}");
+                }
+            }
+            golden(&format!("analytics.{lang}.txt"), &words(&summary))?;
         }
     }
     Ok(())

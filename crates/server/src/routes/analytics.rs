@@ -1,11 +1,9 @@
 //! Aggregate statistics for analysts: never an individual. Counts below
 //! [`SMALL_CELL`] are suppressed (shown as absent), so that no small group can be singled out.
 
-use crate::access::{self, Action};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiQuery};
 use crate::i18n::UiLang;
-use crate::routes::search::{search, SearchParams};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -23,15 +21,6 @@ pub struct Cell {
     /// The count; absent when below the small-cell threshold.
     pub count: Option<usize>,
     pub suppressed: bool,
-}
-
-fn cell(label: String, count: usize) -> Cell {
-    let published = openpes_labour_market::publish(count);
-    Cell {
-        label,
-        count: published.count(),
-        suppressed: published.is_suppressed(),
-    }
 }
 
 /// Aggregates over the whole service.
@@ -55,35 +44,29 @@ pub struct SummaryQuery {
     pub lang: Option<String>,
 }
 
+/// The summary as the API and the analyst page show it (the use case is the application's).
 pub(crate) async fn summary(
     state: &AppState,
     caller: &openpes_app::auth::Caller,
     lang: UiLang,
 ) -> Result<Summary, ApiError> {
-    access::authorize_system(caller, Action::ReadAggregates)?;
-    let (seekers, findable) = state.store().seeker_counts().await?;
-    let params = SearchParams {
-        lang: Some(lang.tag().to_string()),
-        limit: Some(1),
-        ..SearchParams::default()
+    let summary = openpes_app::analytics::summary(state, caller, lang).await?;
+    let cells = |cells: Vec<openpes_app::analytics::Cell>| -> Vec<Cell> {
+        cells
+            .into_iter()
+            .map(|c| Cell {
+                label: c.label,
+                count: c.count.count(),
+                suppressed: c.count.is_suppressed(),
+            })
+            .collect()
     };
-    let Json(page) = search(State(state.clone()), ApiQuery(params), HeaderMap::new()).await?;
     Ok(Summary {
-        seekers: usize::try_from(seekers).unwrap_or(0),
-        seekers_findable: usize::try_from(findable).unwrap_or(0),
-        open_vacancies: page.total,
-        vacancies_by_region: page
-            .facets
-            .regions
-            .into_iter()
-            .map(|f| cell(f.value.name, f.count))
-            .collect(),
-        vacancies_by_occupation_group: page
-            .facets
-            .occupation_groups
-            .into_iter()
-            .map(|f| cell(f.value.label, f.count))
-            .collect(),
+        seekers: summary.seekers,
+        seekers_findable: summary.seekers_findable,
+        open_vacancies: summary.open_vacancies,
+        vacancies_by_region: cells(summary.vacancies_by_region),
+        vacancies_by_occupation_group: cells(summary.vacancies_by_occupation_group),
         small_cell_threshold: SMALL_CELL,
     })
 }
@@ -100,16 +83,4 @@ pub async fn summary_api(
 ) -> Result<Json<Summary>, ApiError> {
     let lang = crate::i18n::request_lang(query.lang.as_deref(), &headers);
     Ok(Json(summary(&state, &caller, lang).await?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn small_counts_are_suppressed() {
-        assert!(cell("a".into(), SMALL_CELL - 1).suppressed);
-        assert_eq!(cell("a".into(), SMALL_CELL - 1).count, None);
-        assert_eq!(cell("a".into(), SMALL_CELL).count, Some(SMALL_CELL));
-    }
 }
