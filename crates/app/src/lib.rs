@@ -12,6 +12,7 @@
 //!   statistics, small cells suppressed.
 //! - [`benefits`]: the benefit-claim workflow (facts from registers behind adapters, the rules
 //!   engine, decisions with their versions, letters).
+//! - [`offers`]: contacts with candidates, verified employers.
 //! - [`suggest`]: skills and occupations suggested from a record's text.
 //! - [`follow`]: keeping this node's indexes current with the change log (several nodes).
 //! - [`lockout`]: sign-in failures counted in the database; [`people`]: accounts, API tokens
@@ -28,6 +29,7 @@ pub mod clock;
 pub mod error;
 pub mod follow;
 pub mod lockout;
+pub mod offers;
 pub mod people;
 pub mod suggest;
 pub mod words;

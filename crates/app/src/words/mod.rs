@@ -5,10 +5,11 @@
 //! - [`Message`]: what went wrong or what happened (errors, notices), with parameters.
 //! - [`Text`]: one fixed phrase in both languages.
 //! - [`matching`]: the words of a match explanation (score parts, the one-line summary);
-//!   [`guidance`]: the words of guidance's explanations.
+//!   [`guidance`]: the words of guidance's explanations; [`mail`]: messages sent to people.
 //! - [`thousands`], [`percent`], [`list`]: numbers and lists as each language writes them.
 
 pub mod guidance;
+pub mod mail;
 pub mod matching;
 
 /// A count with thousands separators: `12,345`.

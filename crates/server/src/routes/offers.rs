@@ -22,147 +22,28 @@
 //!   accounts) belong to approved organisations.
 
 use crate::access::{self, Action};
-use crate::auth::{Caller, Role};
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiPath};
 use crate::i18n::{Message, UiLang};
-use crate::routes::matching::{body, not_found, ranked_matches, Side};
+use crate::routes::matching::{body, not_found};
 use crate::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{Duration, NaiveDate};
-use openpes_matching::{FieldError, InvalidRecord, Vacancy};
+use chrono::NaiveDate;
 use openpes_store::{NewReferral, Referral};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// How many seekers one employer may contact in 24 hours.
-pub const CONTACTS_PER_EMPLOYER_PER_DAY: i64 = 20;
-
-/// How many of a vacancy's best candidates count as its candidates for a contact or an offer
-/// (the most the candidates API lists).
-const CANDIDATES_CONSIDERED: usize = 100;
-
 fn invalid_field(field: &str, message: &str) -> ApiError {
-    crate::routes::matching::invalid(InvalidRecord(vec![FieldError {
-        field: field.into(),
-        message: message.into(),
-    }]))
+    openpes_app::people::invalid_field(field, message).into()
 }
 
-/// Checks the checksum of a Taiwanese business registration number (統一編號): eight digits,
-/// weighted 1,2,1,2,1,2,4,1, the digits of each product summed; valid when the sum is a
-/// multiple of 5 (the rule since 2023; before, of 10), or — when the seventh digit is 7 — when
-/// the sum plus one is.
-pub fn registration_number_valid(number: &str) -> bool {
-    let digits: Vec<u32> = number.chars().filter_map(|c| c.to_digit(10)).collect();
-    if digits.len() != 8 || number.chars().count() != 8 {
-        return false;
-    }
-    const WEIGHTS: [u32; 8] = [1, 2, 1, 2, 1, 2, 4, 1];
-    let sum: u32 = digits
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(d, w)| {
-            let product = d * w;
-            product / 10 + product % 10
-        })
-        .sum();
-    sum.is_multiple_of(5) || (digits[6] == 7 && (sum + 1).is_multiple_of(5))
-}
-
-/// Refuses an employer's user whose organisation staff have not verified (403
-/// `employer_unverified`); everyone else passes (their role decides elsewhere).
-pub async fn require_verified(
-    state: &AppState,
-    caller: &openpes_app::auth::Caller,
-    employer_id: &str,
-) -> Result<(), ApiError> {
-    match caller.user() {
-        Some(user) if user.role == Role::Employer => {
-            if state.store().employer_verified(employer_id).await? {
-                Ok(())
-            } else {
-                Err(ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    Message::EmployerUnverified,
-                ))
-            }
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Whether a seeker is a candidate of a vacancy: an applicant (not withdrawn), or among the
-/// vacancy's best candidates found by matching (only seekers who consented to be found).
-async fn is_candidate(
-    state: &AppState,
-    vacancy: &Vacancy,
-    seeker_id: &str,
-) -> Result<bool, ApiError> {
-    if let Some(application) = state
-        .store()
-        .application_for(seeker_id, &vacancy.id)
-        .await?
-    {
-        if application.status != "withdrawn" {
-            return Ok(true);
-        }
-    }
-    let consented = state
-        .store()
-        .seeker(seeker_id)
-        .await?
-        .is_some_and(|s| s.searchable);
-    if !consented {
-        return Ok(false);
-    }
-    let side = Side::Vacancy(vacancy.id.clone(), None);
-    let found = ranked_matches(state, Some(CANDIDATES_CONSIDERED), UiLang::En, side).await?;
-    Ok(found.iter().any(|r| r.id == seeker_id))
-}
-
-/// The vacancy, once the caller may act for its employer (and that employer is verified).
-async fn vacancy_of_verified_employer(
-    state: &AppState,
-    caller: &openpes_app::auth::Caller,
-    vacancy_id: &str,
-) -> Result<Vacancy, ApiError> {
-    access::require_signed_in(caller)?;
-    let vacancy = state
-        .store()
-        .vacancy(vacancy_id)
-        .await?
-        .ok_or_else(|| not_found("vacancy", vacancy_id))?;
-    access::authorize_employer(caller, Action::ManageVacancies, &vacancy.employer)?;
-    require_verified(state, caller, &vacancy.employer).await?;
-    Ok(vacancy)
-}
-
-/// Refuses (and audits the refusal) when the seeker is not a candidate of the vacancy.
-async fn require_candidate(
-    state: &AppState,
-    caller: &openpes_app::auth::Caller,
-    vacancy: &Vacancy,
-    seeker_id: &str,
-    what: &str,
-) -> Result<(), ApiError> {
-    if is_candidate(state, vacancy, seeker_id).await? {
-        return Ok(());
-    }
-    access::record(
-        state,
-        caller,
-        &format!("denied {what}"),
-        "seeker",
-        seeker_id,
-        Some(seeker_id),
-        &format!("{what} about vacancy {} (not a candidate)", vacancy.id),
-    )
-    .await?;
-    Err(ApiError::new(StatusCode::FORBIDDEN, Message::NotACandidate))
-}
+pub use openpes_app::offers::{
+    is_candidate, registration_number_valid, require_candidate, require_verified,
+    vacancy_of_verified_employer, CONTACTS_PER_EMPLOYER_PER_DAY,
+};
 
 /// What a contact did.
 #[derive(Debug, Serialize, ToSchema)]
@@ -173,88 +54,18 @@ pub struct ContactView {
     pub remaining_today: i64,
 }
 
-/// Contacts a candidate about a vacancy: a message to the seeker, stored as a contact (never
-/// as a job offer), audited. Shared by the API and the web page.
+/// Contacts a candidate about a vacancy (the use case is [`openpes_app::offers::contact`]).
 pub(crate) async fn contact(
     state: &AppState,
     caller: &openpes_app::auth::Caller,
     vacancy_id: &str,
     seeker_id: &str,
 ) -> Result<ContactView, ApiError> {
-    let vacancy = vacancy_of_verified_employer(state, caller, vacancy_id).await?;
-    let account = state.store().user_of_seeker(seeker_id).await?;
-    let (Some(_), Some(account)) = (state.store().seeker(seeker_id).await?, account) else {
-        return Err(not_found("seeker", seeker_id));
-    };
-    require_candidate(state, caller, &vacancy, seeker_id, "contact").await?;
-    if state.store().contacted(&vacancy.id, seeker_id).await? {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            Message::AlreadyContacted,
-        ));
-    }
-    let now = state.now();
-    let by = caller.user().map(|u| u.id.clone()).unwrap_or_default();
-    let outcome = state
-        .store()
-        .add_contact_within(
-            &vacancy.employer,
-            &vacancy.id,
-            seeker_id,
-            &by,
-            now,
-            now - Duration::hours(24),
-            CONTACTS_PER_EMPLOYER_PER_DAY,
-        )
-        .await?;
-    let sent = match outcome {
-        openpes_store::ContactOutcome::Added { sent_before } => sent_before,
-        openpes_store::ContactOutcome::AlreadyContacted => {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                Message::AlreadyContacted,
-            ))
-        }
-        openpes_store::ContactOutcome::LimitReached => {
-            return Err(ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                Message::ContactLimit {
-                    per_day: CONTACTS_PER_EMPLOYER_PER_DAY,
-                },
-            ))
-        }
-    };
-    let employer_name = state
-        .store()
-        .employer(&vacancy.employer)
-        .await?
-        .map_or_else(|| vacancy.employer.clone(), |e| e.name);
-    let lang = UiLang::from_tag(&account.language).unwrap_or(UiLang::ZhTw);
-    let (subject, body) = crate::web::i18n::contact_mail(lang, &employer_name, &vacancy.title);
-    state
-        .store()
-        .push_outbox(&openpes_store::OutboxMessage {
-            id: 0,
-            recipient: account.email,
-            subject,
-            body,
-            created_at: crate::routes::people::now_text(state),
-        })
-        .await?;
-    access::record(
-        state,
-        caller,
-        "contact",
-        "seeker",
-        seeker_id,
-        Some(seeker_id),
-        &format!("contact about vacancy {}", vacancy.id),
-    )
-    .await?;
+    let done = openpes_app::offers::contact(state, caller, vacancy_id, seeker_id).await?;
     Ok(ContactView {
-        vacancy: vacancy.id,
-        seeker: seeker_id.to_string(),
-        remaining_today: CONTACTS_PER_EMPLOYER_PER_DAY - sent - 1,
+        vacancy: done.vacancy,
+        seeker: done.seeker,
+        remaining_today: done.remaining_today,
     })
 }
 

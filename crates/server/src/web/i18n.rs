@@ -350,20 +350,6 @@ pub fn offer_mail(lang: UiLang, employer: &str, vacancy: &str, id: i64) -> (Stri
     }
 }
 
-/// The message an employer's contact request puts in the outbox for a seeker.
-pub fn contact_mail(lang: UiLang, employer: &str, vacancy: &str) -> (String, String) {
-    match lang {
-        UiLang::En => (
-            format!("{employer} would like to hear from you"),
-            format!("{employer} found your profile a good fit for the vacancy \"{vacancy}\" and would like to talk. Sign in to OpenPES to see the vacancy."),
-        ),
-        UiLang::ZhTw => (
-            format!("{employer} 想與您聯絡"),
-            format!("{employer} 認為您適合職缺「{vacancy}」，希望與您聯繫。請登入 OpenPES 查看職缺。"),
-        ),
-    }
-}
-
 /// The notice to an applicant whose application the employer moved on.
 pub fn application_mail(lang: UiLang, vacancy: &str, status: &str) -> (String, String) {
     match lang {
