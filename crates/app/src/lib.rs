@@ -12,6 +12,7 @@
 //!   statistics, small cells suppressed.
 //! - [`benefits`]: the benefit-claim workflow (facts from registers behind adapters, the rules
 //!   engine, decisions with their versions, letters).
+//! - [`applications`]: application statuses and who may change them.
 //! - [`offers`]: contacts with candidates, verified employers.
 //! - [`suggest`]: skills and occupations suggested from a record's text.
 //! - [`follow`]: keeping this node's indexes current with the change log (several nodes).
@@ -22,6 +23,7 @@
 
 pub mod access;
 pub mod analytics;
+pub mod applications;
 pub mod audit_writer;
 pub mod auth;
 pub mod benefits;

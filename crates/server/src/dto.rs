@@ -402,6 +402,21 @@ pub mod schema {
         Admin,
     }
 
+    /// Where an application stands (mirrors
+    /// [`openpes_app::applications::ApplicationStatus`]).
+    #[derive(utoipa::ToSchema, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ApplicationStatus {
+        /// Sent; the employer has not looked yet.
+        Applied,
+        Viewed,
+        Interview,
+        Offer,
+        Hired,
+        Rejected,
+        Withdrawn,
+    }
+
     /// What an API token may be used for (mirrors [`openpes_app::auth::Scope`]).
     #[derive(utoipa::ToSchema, serde::Serialize)]
     pub enum Scope {
@@ -425,7 +440,7 @@ pub mod schema {
 
     #[cfg(test)]
     mod tests {
-        use super::{Role, Scope};
+        use super::{ApplicationStatus, Role, Scope};
         use openpes_app::auth;
 
         #[test]
@@ -439,6 +454,23 @@ pub mod schema {
             ];
             assert_eq!(roles.len(), auth::Role::ALL.len());
             for (real, mirror) in roles {
+                assert_eq!(
+                    serde_json::to_value(real).ok(),
+                    serde_json::to_value(mirror).ok()
+                );
+            }
+            use openpes_app::applications::ApplicationStatus as Real;
+            let statuses = [
+                (Real::Applied, ApplicationStatus::Applied),
+                (Real::Viewed, ApplicationStatus::Viewed),
+                (Real::Interview, ApplicationStatus::Interview),
+                (Real::Offer, ApplicationStatus::Offer),
+                (Real::Hired, ApplicationStatus::Hired),
+                (Real::Rejected, ApplicationStatus::Rejected),
+                (Real::Withdrawn, ApplicationStatus::Withdrawn),
+            ];
+            assert_eq!(statuses.len(), Real::ALL.len());
+            for (real, mirror) in statuses {
                 assert_eq!(
                     serde_json::to_value(real).ok(),
                     serde_json::to_value(mirror).ok()

@@ -8,6 +8,7 @@
 //!   [`guidance`]: the words of guidance's explanations; [`mail`]: messages sent to people.
 //! - [`thousands`], [`percent`], [`list`]: numbers and lists as each language writes them.
 
+pub mod applications;
 pub mod guidance;
 pub mod mail;
 pub mod matching;

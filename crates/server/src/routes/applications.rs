@@ -19,128 +19,14 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use openpes_matching::{FieldError, InvalidRecord, Vacancy, VacancyStatus};
+use openpes_matching::{FieldError, InvalidRecord};
 use openpes_store::{ApplicationRecord, NewApplication, OutboxMessage, StoreError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// Longest message to an employer, in characters.
-pub const MAX_NOTE_CHARS: usize = 4000;
-
-/// Where an application stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ApplicationStatus {
-    /// Sent; the employer has not looked yet.
-    Applied,
-    Viewed,
-    Interview,
-    Offer,
-    Hired,
-    Rejected,
-    Withdrawn,
-}
-
-/// Who changes an application: the applicant's side or the employer's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Party {
-    Applicant,
-    Employer,
-}
-
-impl ApplicationStatus {
-    pub const ALL: [ApplicationStatus; 7] = [
-        ApplicationStatus::Applied,
-        ApplicationStatus::Viewed,
-        ApplicationStatus::Interview,
-        ApplicationStatus::Offer,
-        ApplicationStatus::Hired,
-        ApplicationStatus::Rejected,
-        ApplicationStatus::Withdrawn,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            ApplicationStatus::Applied => "applied",
-            ApplicationStatus::Viewed => "viewed",
-            ApplicationStatus::Interview => "interview",
-            ApplicationStatus::Offer => "offer",
-            ApplicationStatus::Hired => "hired",
-            ApplicationStatus::Rejected => "rejected",
-            ApplicationStatus::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<ApplicationStatus> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    pub fn label(self, lang: UiLang) -> &'static str {
-        use ApplicationStatus as S;
-        match (self, lang) {
-            (S::Applied, UiLang::En) => "Applied",
-            (S::Applied, UiLang::ZhTw) => "已應徵",
-            (S::Viewed, UiLang::En) => "Seen by the employer",
-            (S::Viewed, UiLang::ZhTw) => "雇主已讀",
-            (S::Interview, UiLang::En) => "Invited to an interview",
-            (S::Interview, UiLang::ZhTw) => "邀請面試",
-            (S::Offer, UiLang::En) => "Job offered",
-            (S::Offer, UiLang::ZhTw) => "已提供工作機會",
-            (S::Hired, UiLang::En) => "Hired",
-            (S::Hired, UiLang::ZhTw) => "已錄取",
-            (S::Rejected, UiLang::En) => "Not selected",
-            (S::Rejected, UiLang::ZhTw) => "未錄取",
-            (S::Withdrawn, UiLang::En) => "Withdrawn",
-            (S::Withdrawn, UiLang::ZhTw) => "已撤回",
-        }
-    }
-
-    /// Hired, rejected and withdrawn applications do not change any more.
-    pub fn is_final(self) -> bool {
-        matches!(
-            self,
-            ApplicationStatus::Hired | ApplicationStatus::Rejected | ApplicationStatus::Withdrawn
-        )
-    }
-
-    /// Whether `party` may move an application from `self` to `to`. The applicant may only
-    /// withdraw; the employer moves it forward (never back to `applied`, and `hired` only
-    /// after an interview or offer) or rejects it. Nothing leaves a final status.
-    pub fn may_become(self, to: ApplicationStatus, party: Party) -> bool {
-        use ApplicationStatus as S;
-        if self.is_final() || self == to {
-            return false;
-        }
-        match party {
-            Party::Applicant => to == S::Withdrawn,
-            Party::Employer => match to {
-                S::Viewed => self == S::Applied,
-                S::Interview => matches!(self, S::Applied | S::Viewed | S::Offer),
-                S::Offer => matches!(self, S::Applied | S::Viewed | S::Interview),
-                S::Hired => matches!(self, S::Interview | S::Offer),
-                S::Rejected => true,
-                S::Applied | S::Withdrawn => false,
-            },
-        }
-    }
-
-    /// The party that makes this change.
-    pub fn party_setting(to: ApplicationStatus) -> Party {
-        if to == ApplicationStatus::Withdrawn {
-            Party::Applicant
-        } else {
-            Party::Employer
-        }
-    }
-}
-
-/// A status name, in the stored form; an unknown stored value reads as `applied` and is logged.
-fn stored_status(code: &str) -> ApplicationStatus {
-    ApplicationStatus::parse(code).unwrap_or_else(|| {
-        tracing::error!(status = code, "unknown application status in the database");
-        ApplicationStatus::Applied
-    })
-}
+pub use openpes_app::applications::{
+    is_open, stored_status, ApplicationStatus, Party, MAX_NOTE_CHARS,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Wire types.
@@ -179,6 +65,7 @@ pub struct SavedList {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatusChangeView {
     pub version: i64,
+    #[schema(value_type = crate::dto::schema::ApplicationStatus)]
     pub status: ApplicationStatus,
     pub status_label: String,
     pub comment: String,
@@ -189,6 +76,7 @@ pub struct StatusChangeView {
 /// A status the caller may set, with its label.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatusChoice {
+    #[schema(value_type = crate::dto::schema::ApplicationStatus)]
     pub status: ApplicationStatus,
     pub label: String,
 }
@@ -203,6 +91,7 @@ pub struct ApplicationView {
     pub vacancy_title: Option<String>,
     pub employer: String,
     pub employer_name: Option<String>,
+    #[schema(value_type = crate::dto::schema::ApplicationStatus)]
     pub status: ApplicationStatus,
     pub status_label: String,
     /// The seeker's message to the employer.
@@ -239,6 +128,7 @@ pub struct ApplicationRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusUpdate {
+    #[schema(value_type = crate::dto::schema::ApplicationStatus)]
     pub status: ApplicationStatus,
     /// The version the change is based on.
     pub version: i64,
@@ -349,10 +239,6 @@ async fn view(
         next,
         history,
     })
-}
-
-pub(crate) fn is_open(vacancy: &Vacancy, today: chrono::NaiveDate) -> bool {
-    vacancy.status == VacancyStatus::Open && vacancy.expires.is_none_or(|expires| expires >= today)
 }
 
 fn too_long(field: &str, text: &str) -> Result<(), ApiError> {
@@ -868,64 +754,4 @@ pub(crate) async fn vacancy_applications(
         out.push(view(state, caller, record, lang, false).await?);
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use ApplicationStatus as S;
-
-    #[test]
-    fn the_applicant_may_only_withdraw_an_open_application() {
-        for from in S::ALL {
-            for to in S::ALL {
-                let allowed = from.may_become(to, Party::Applicant);
-                assert_eq!(
-                    allowed,
-                    to == S::Withdrawn && !from.is_final(),
-                    "{from:?} → {to:?}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn the_employer_moves_forward_and_nothing_leaves_a_final_status() {
-        assert!(S::Applied.may_become(S::Viewed, Party::Employer));
-        assert!(S::Viewed.may_become(S::Interview, Party::Employer));
-        assert!(S::Interview.may_become(S::Offer, Party::Employer));
-        assert!(S::Offer.may_become(S::Hired, Party::Employer));
-        assert!(
-            !S::Applied.may_become(S::Hired, Party::Employer),
-            "hired needs an interview or offer"
-        );
-        assert!(
-            !S::Interview.may_become(S::Viewed, Party::Employer),
-            "never back to viewed"
-        );
-        assert!(
-            !S::Viewed.may_become(S::Withdrawn, Party::Employer),
-            "only the applicant withdraws"
-        );
-        for from in S::ALL {
-            assert!(!from.may_become(S::Applied, Party::Employer));
-            if from.is_final() {
-                for to in S::ALL {
-                    assert!(!from.may_become(to, Party::Employer));
-                    assert!(!from.may_become(to, Party::Applicant));
-                }
-            } else {
-                assert!(from.may_become(S::Rejected, Party::Employer));
-            }
-        }
-    }
-
-    #[test]
-    fn statuses_round_trip_and_have_both_labels() {
-        for s in S::ALL {
-            assert_eq!(S::parse(s.code()), Some(s));
-            assert_ne!(s.label(UiLang::En), s.label(UiLang::ZhTw));
-        }
-        assert_eq!(S::parse("accepted"), None);
-    }
 }
