@@ -93,6 +93,14 @@ impl From<Denial> for AppError {
     }
 }
 
+/// A record that does not exist (or is not the caller's to see).
+pub fn not_found(kind: &'static str, id: &str) -> AppError {
+    AppError::not_found(Message::RecordNotFound {
+        kind,
+        id: id.to_string(),
+    })
+}
+
 /// A record whose fields are wrong, every field named.
 pub fn invalid(errors: openpes_matching::InvalidRecord) -> AppError {
     AppError::new(

@@ -8,19 +8,11 @@
 
 use crate::access::{self, Action};
 use crate::auth::{Caller, Role};
-use crate::error::{AppError, ErrorKind};
+use crate::error::{not_found, AppError, ErrorKind};
 use crate::words::{Message, UiLang};
 use crate::App;
 use chrono::Duration;
 use openpes_matching::{MatchQuery, Vacancy};
-
-/// A record that does not exist (or is not the caller's to see).
-pub fn not_found(kind: &'static str, id: &str) -> AppError {
-    AppError::not_found(Message::RecordNotFound {
-        kind,
-        id: id.to_string(),
-    })
-}
 
 /// How many seekers one employer may contact in 24 hours.
 pub const CONTACTS_PER_EMPLOYER_PER_DAY: i64 = 20;

@@ -33,17 +33,14 @@ use openpes_matching::{
 use openpes_store::VacancyChange;
 use openpes_taxonomy::Taxonomy;
 use serde::{Deserialize, Serialize};
-use std::sync::RwLock;
 use utoipa::{IntoParams, ToSchema};
 
 /// Largest number of results of one match query.
 const MAX_LIMIT: usize = 100;
 
+/// A record whose fields are wrong (422, every field named).
 pub(crate) fn invalid(errors: InvalidRecord) -> ApiError {
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Message::InvalidRecord(errors.0.into_iter().map(|e| (e.field, e.message)).collect()),
-    )
+    openpes_app::error::invalid(errors).into()
 }
 
 pub(crate) fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
@@ -66,25 +63,14 @@ pub(crate) fn same_id(path: &str, body: &str) -> Result<(), ApiError> {
 pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| ApiError::internal(&e))
+    Ok(openpes_app::blocking(work).await?)
 }
 
-pub(crate) fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+pub(crate) use openpes_app::{read, write};
 
-pub(crate) fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    lock.write()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
+/// A record that does not exist (or is not the caller's to see).
 pub(crate) fn not_found(kind: &'static str, id: &str) -> ApiError {
-    ApiError::not_found(Message::RecordNotFound {
-        kind,
-        id: id.to_string(),
-    })
+    openpes_app::error::not_found(kind, id).into()
 }
 
 /// Runs `work` with the matching index read, on the blocking pool: a writer may hold the
@@ -94,8 +80,7 @@ pub(crate) async fn with_index<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce(&MatchIndex) -> T + Send + 'static,
 ) -> Result<T, ApiError> {
-    let index = state.matching();
-    blocking(move || work(&read(&index))).await
+    Ok(state.with_index(work).await?)
 }
 
 /// Runs `work` with the matching index locked for writing, on the blocking pool. Slow work
@@ -104,8 +89,7 @@ pub(crate) async fn with_index_mut<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce(&mut MatchIndex) -> T + Send + 'static,
 ) -> Result<T, ApiError> {
-    let index = state.matching();
-    blocking(move || work(&mut write(&index))).await
+    Ok(state.with_index_mut(work).await?)
 }
 
 /// Puts a stored seeker into the matching index.
