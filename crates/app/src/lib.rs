@@ -13,6 +13,7 @@
 //! - [`benefits`]: the benefit-claim workflow (facts from registers behind adapters, the rules
 //!   engine, decisions with their versions, letters).
 //! - [`applications`]: application statuses and who may change them.
+//! - [`registration`]: registering oneself, resetting a password.
 //! - [`offers`]: contacts with candidates, verified employers.
 //! - [`suggest`]: skills and occupations suggested from a record's text.
 //! - [`follow`]: keeping this node's indexes current with the change log (several nodes).
@@ -33,6 +34,7 @@ pub mod follow;
 pub mod lockout;
 pub mod offers;
 pub mod people;
+pub mod registration;
 pub mod suggest;
 pub mod words;
 

@@ -15,3 +15,72 @@ pub fn contact(lang: UiLang, employer: &str, vacancy: &str) -> (String, String) 
         ),
     }
 }
+
+/// The subject and body of a password-reset message.
+pub fn reset(lang: UiLang, token: &str, hours: i64) -> (String, String) {
+    match lang {
+        UiLang::En => (
+            "Reset your OpenPES password".to_string(),
+            format!(
+                "Someone asked to reset the password of this account. To choose a new one, open \
+                 /reset/confirm?token={token} within {hours} hours. If it was not you, ignore \
+                 this message."
+            ),
+        ),
+        UiLang::ZhTw => (
+            "重設您的 OpenPES 密碼".to_string(),
+            format!(
+                "有人申請重設此帳號的密碼。請於 {hours} 小時內開啟 /reset/confirm?token={token} \
+                 設定新密碼。若非您本人申請，請忽略此訊息。"
+            ),
+        ),
+    }
+}
+
+/// The subject and body of the message that finishes a registration: the confirmation link,
+/// valid for `hours`, which opens its page in the registration form's language (`lang=`) and
+/// asks for the password chosen when registering.
+pub fn registration(lang: UiLang, token: &str, hours: i64) -> (String, String) {
+    let tag = lang.tag();
+    match lang {
+        UiLang::En => (
+            "Confirm your OpenPES account".to_string(),
+            format!(
+                "Someone asked to create an OpenPES account with this e-mail address. To finish, \
+                 open /register/confirm?token={token}&lang={tag} within {hours} hours and enter \
+                 the password you chose when registering. If you did not ask for this, ignore \
+                 this message: no account is created, and nobody can use this link without the \
+                 password chosen when registering."
+            ),
+        ),
+        UiLang::ZhTw => (
+            "確認您的 OpenPES 帳號".to_string(),
+            format!(
+                "有人以此電子郵件地址申請註冊 OpenPES 帳號。請於 {hours} 小時內開啟 \
+                 /register/confirm?token={token}&lang={tag}，並輸入您註冊時設定的密碼，\
+                 即可完成註冊。若您沒有申請註冊，請忽略此信，系統不會建立帳號；\
+                 不知道註冊時設定的密碼，任何人都無法使用此連結。"
+            ),
+        ),
+    }
+}
+
+/// The subject and body of the notice to an address that already has an account when someone
+/// registers with it (registering answers the same either way; only the owner learns of it).
+pub fn registration_taken(lang: UiLang) -> (String, String) {
+    match lang {
+        UiLang::En => (
+            "Someone tried to register with your e-mail address".to_string(),
+            "Someone tried to create an OpenPES account with this e-mail address, which already \
+             has one. If it was you, sign in at /login, or choose a new password at /reset if \
+             you forgot it. If it was not you, ignore this message: nothing was changed."
+                .to_string(),
+        ),
+        UiLang::ZhTw => (
+            "有人嘗試以您的電子郵件地址註冊".to_string(),
+            "有人嘗試以此電子郵件地址註冊 OpenPES 帳號，但此地址已有帳號。若是您本人，請至 \
+             /login 登入；若忘記密碼，請至 /reset 重設。若非您本人，請忽略此訊息，您的帳號沒有任何變更。"
+                .to_string(),
+        ),
+    }
+}

@@ -17,16 +17,14 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{Duration, SecondsFormat};
 use openpes_app::people as accounts;
+use openpes_app::people::signed_in;
 pub use openpes_app::people::{
     administrator_exists, create_administrator, demo_accounts_enabled, disable_demo_accounts,
     empty_seeker, ensure_demo_accounts, now_text, provision_service_account,
     real_administrator_exists, scopes_of, DEMO_ACCOUNTS, DEMO_DOMAIN,
 };
-use openpes_app::people::{check_email, check_name, language_tag, short_id, signed_in};
-use openpes_matching::Employer;
-use openpes_store::{ApiTokenRecord, AuditFilter, OutboxMessage, PendingRegistration, UserRecord};
+use openpes_store::{ApiTokenRecord, AuditFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -102,253 +100,61 @@ pub struct Registration {
     pub language: Option<String>,
 }
 
-/// How long a registration's confirmation link works (the register page says 24 hours too).
-pub(crate) const REGISTRATION_HOURS: i64 = 24;
+pub use openpes_app::registration::{
+    REGISTRATION_HOURS, REGISTRATION_PASSWORD_ATTEMPTS, RESET_HOURS,
+};
 
-/// Passwords a registration's confirmation may try; after as many wrong ones the registration
-/// is removed and its link stops working.
-pub(crate) const REGISTRATION_PASSWORD_ATTEMPTS: i64 = 5;
-
-/// A registration whose fields passed the checks.
-struct CheckedRegistration {
-    email: String,
-    display_name: String,
-    role: Role,
-    organisation: Option<String>,
-    registration_number: Option<String>,
-    language: String,
+impl From<Registration> for openpes_app::registration::Registration {
+    fn from(form: Registration) -> Self {
+        openpes_app::registration::Registration {
+            email: form.email,
+            password: form.password,
+            display_name: form.display_name,
+            role: form.role,
+            organisation: form.organisation,
+            registration_number: form.registration_number,
+            language: form.language,
+        }
+    }
 }
 
-/// Checks every field of a registration (422 naming the field), before anything depends on
-/// whether the address has an account.
-fn check_registration(form: &Registration) -> Result<CheckedRegistration, ApiError> {
-    let email = check_email(&form.email)?;
-    let display_name = check_name(&form.display_name)?;
-    auth::check_password_rules(&form.password)?;
-    let trimmed = |value: &Option<String>| {
-        value
-            .as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string)
-    };
-    let (organisation, registration_number) = match form.role {
-        Role::Seeker => (None, None),
-        Role::Employer => {
-            let name = trimmed(&form.organisation).ok_or_else(|| {
-                invalid_field("organisation", "an employer names its organisation")
-            })?;
-            (Some(name), trimmed(&form.registration_number))
-        }
-        _ => {
-            return Err(invalid_field(
-                "role",
-                "only seeker or employer may register",
-            ))
-        }
-    };
-    Ok(CheckedRegistration {
-        email,
-        display_name,
-        role: form.role,
-        organisation,
-        registration_number,
-        language: language_tag(form.language.as_deref()),
-    })
-}
-
-/// Starts a self-registration as a job seeker or an employer. The answer is the same whether
-/// the address is free or has an account, and costs the same (the password is hashed either
-/// way): a free address gets a confirmation link (the registration waits in the store until it
-/// is used, [`REGISTRATION_HOURS`] at most), an address with an account gets a notice that
-/// someone tried to register with it. Both go through the outbox.
-///
-/// Returns the confirmation link's secret when one was made, for a demo server's page to show
-/// (a demo server has no mail transport); the API never shows it.
+/// Starts a self-registration (see [`openpes_app::registration::register`]); returns the
+/// confirmation link's secret for a demo server's page.
 pub(crate) async fn register(
     state: &AppState,
     form: Registration,
 ) -> Result<Option<String>, ApiError> {
-    let checked = check_registration(&form)?;
-    let password = form.password;
-    let password_hash =
-        crate::routes::matching::blocking(move || auth::hash_password(&password)).await??;
-    let now = state.now();
-    if let Some(user) = state.store().user_by_email(&checked.email).await? {
-        let lang =
-            crate::i18n::UiLang::from_tag(&user.language).unwrap_or(crate::i18n::UiLang::ZhTw);
-        let (subject, text) = crate::web::i18n::registration_taken_mail(lang);
-        let notice = OutboxMessage {
-            id: 0,
-            recipient: user.email,
-            subject,
-            body: text,
-            created_at: now_text(state),
-        };
-        state.store().push_outbox(&notice).await?;
-        return Ok(None);
-    }
-    let token = auth::new_secret()?;
-    let lang =
-        crate::i18n::UiLang::from_tag(&checked.language).unwrap_or(crate::i18n::UiLang::ZhTw);
-    let (subject, text) = crate::web::i18n::registration_mail(lang, &token, REGISTRATION_HOURS);
-    // What people may read of it (administrators see the outbox): the link left out, so that
-    // nobody but the recipient can finish the registration.
-    let (_, shown) = crate::web::i18n::registration_mail(lang, "••••••", REGISTRATION_HOURS);
-    let message = OutboxMessage {
-        id: 0,
-        recipient: checked.email.clone(),
-        subject,
-        body: shown,
-        created_at: now_text(state),
-    };
-    let pending = PendingRegistration {
-        token_digest: auth::digest(&token),
-        email: checked.email,
-        display_name: checked.display_name,
-        role: checked.role.as_str().to_string(),
-        password_hash,
-        organisation: checked.organisation,
-        registration_number: checked.registration_number,
-        language: checked.language,
-        created_at: now.to_rfc3339_opts(SecondsFormat::Millis, true),
-        expires_at: (now + Duration::hours(REGISTRATION_HOURS))
-            .to_rfc3339_opts(SecondsFormat::Millis, true),
-    };
-    state
-        .store()
-        .create_pending_registration(&pending, now, &message, &text)
-        .await?;
-    Ok(Some(token))
+    Ok(openpes_app::registration::register(state, form.into()).await?)
 }
 
-/// What a confirmation link would create, or 410 when it is unknown, used or expired (read
-/// only: the web page shows it with a button, so that a mail scanner opening the link creates
-/// nothing).
+/// What a confirmation link would create (read only), or 410.
 pub(crate) async fn pending_registration(
     state: &AppState,
     token: &str,
-) -> Result<PendingRegistration, ApiError> {
-    state
-        .store()
-        .pending_registration(&auth::digest(token.trim()), state.now())
-        .await?
-        .ok_or_else(|| ApiError::new(StatusCode::GONE, Message::InvalidRegistrationLink))
+) -> Result<openpes_store::PendingRegistration, ApiError> {
+    Ok(openpes_app::registration::pending_registration(state, token).await?)
 }
 
-/// Finishes a registration with its confirmation link (once) and the password chosen when
-/// registering: creates the account (with an empty seeker record or a new employer
-/// organisation), audits it and signs in.
-///
-/// The password is what makes the link useless to anyone but the registrant: someone who
-/// registers another person's address cannot finish without that person opening the link, and
-/// that person, who does not know the password, creates nothing by opening it. The attempt is
-/// counted before the password is checked (argon2, on the blocking pool); a wrong password is a
-/// 422 and leaves the link working, until [`REGISTRATION_PASSWORD_ATTEMPTS`] attempts, when the
-/// registration is removed (410). 410 too when the link is unknown, used or expired, or when the
-/// address got an account meanwhile.
+/// Finishes a registration with its link and the password chosen when registering.
 pub(crate) async fn confirm_registration(
     state: &AppState,
     token: &str,
     password: &str,
 ) -> Result<NewSession, ApiError> {
-    let now = state.now();
-    let digest = auth::digest(token.trim());
-    let gone = || ApiError::new(StatusCode::GONE, Message::InvalidRegistrationLink);
-    let Some((pending, attempts)) = state
-        .store()
-        .count_registration_attempt(&digest, now, REGISTRATION_PASSWORD_ATTEMPTS)
-        .await?
-    else {
-        return Err(gone());
-    };
-    let hash = pending.password_hash;
-    let password = password.to_string();
-    let right =
-        crate::routes::matching::blocking(move || auth::verify_password(&hash, &password)).await?;
-    if !right {
-        tracing::warn!("wrong password at a registration's confirmation");
-        let attempts_left = REGISTRATION_PASSWORD_ATTEMPTS - attempts;
-        if attempts_left <= 0 {
-            state.store().remove_pending_registration(&digest).await?;
-            return Err(ApiError::new(
-                StatusCode::GONE,
-                Message::RegistrationAttemptsUsed,
-            ));
-        }
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Message::WrongRegistrationPassword { attempts_left },
-        ));
-    }
-    let Some(pending) = state
-        .store()
-        .take_pending_registration(&digest, now)
-        .await?
-    else {
-        return Err(gone());
-    };
-    let taken = || ApiError::new(StatusCode::GONE, Message::EmailTaken);
-    if state.store().user_by_email(&pending.email).await?.is_some() {
-        return Err(taken());
-    }
-    let role = Role::parse(&pending.role)
-        .filter(|r| matches!(r, Role::Seeker | Role::Employer))
-        .ok_or_else(|| ApiError::internal(&"a pending registration with another role"))?;
-    let mut record = UserRecord {
-        id: short_id("u"),
-        email: pending.email,
-        display_name: pending.display_name,
-        role: role.as_str().to_string(),
-        password_hash: pending.password_hash,
-        seeker_id: None,
-        employer_id: None,
-        office_id: None,
-        language: pending.language,
-        disabled: false,
-        created_at: now_text(state),
-    };
-    if role == Role::Seeker {
-        let seeker = empty_seeker(short_id("s"));
-        state.store().put_seeker(&seeker, now).await?;
-        crate::routes::matching::index_seeker(state, &seeker).await?;
-        record.seeker_id = Some(seeker.id);
-    } else {
-        let name = pending
-            .organisation
-            .ok_or_else(|| ApiError::internal(&"a pending employer without organisation"))?;
-        let employer = Employer {
-            id: short_id("e"),
-            name,
-            registration: pending.registration_number,
-        };
-        state.store().put_employer(&employer, now).await?;
-        record.employer_id = Some(employer.id);
-    }
-    state
-        .store()
-        .create_user(&record)
-        .await
-        .map_err(|e| match e {
-            openpes_store::StoreError::Conflict(_) => taken(),
-            other => other.into(),
-        })?;
-    let user = User::of_record(record).ok_or_else(|| ApiError::internal(&"unknown role"))?;
-    let caller = openpes_app::auth::Caller {
-        principal: None,
-        request_id: String::new(),
-    };
-    access::record(
-        state,
-        &caller,
-        "create",
-        "user",
-        &user.id,
-        user.seeker_id.as_deref(),
-        "registration",
-    )
-    .await?;
-    Ok(auth::open_session(state, user).await?)
+    Ok(openpes_app::registration::confirm_registration(state, token, password).await?)
+}
+
+/// Sends a password-reset link when the address has an enabled account (nothing otherwise).
+pub(crate) async fn request_reset(state: &AppState, email: &str) -> Result<(), ApiError> {
+    Ok(openpes_app::registration::request_reset(state, email).await?)
+}
+
+/// Sets a new password with a reset link's token.
+pub(crate) async fn confirm_reset(
+    state: &AppState,
+    form: &ResetConfirmation,
+) -> Result<(), ApiError> {
+    Ok(openpes_app::registration::confirm_reset(state, &form.token, &form.password).await?)
 }
 
 /// The answer to a registration: the same whether or not the address has an account.
@@ -497,38 +303,6 @@ pub struct ResetRequest {
     pub email: String,
 }
 
-/// How long a reset link works.
-const RESET_HOURS: i64 = 2;
-
-/// Puts a reset link into the outbox when the address has an account; says nothing either way.
-pub(crate) async fn request_reset(state: &AppState, email: &str) -> Result<(), ApiError> {
-    let Some(user) = state.store().user_by_email(email).await? else {
-        return Ok(());
-    };
-    if user.disabled {
-        return Ok(());
-    }
-    let token = auth::new_secret()?;
-    let lang = crate::i18n::UiLang::from_tag(&user.language).unwrap_or(crate::i18n::UiLang::ZhTw);
-    let (subject, text) = crate::web::i18n::reset_mail(lang, &token, RESET_HOURS);
-    // What people may read of it (administrators see the outbox): the link left out, so that
-    // nobody but the recipient can take over the account.
-    let (_, shown) = crate::web::i18n::reset_mail(lang, "••••••", RESET_HOURS);
-    let message = OutboxMessage {
-        id: 0,
-        recipient: user.email.clone(),
-        subject,
-        body: shown,
-        created_at: now_text(state),
-    };
-    let expires = state.now() + Duration::hours(RESET_HOURS);
-    state
-        .store()
-        .create_password_reset(&auth::digest(&token), &user.id, expires, &message, &text)
-        .await?;
-    Ok(())
-}
-
 /// Ask for a password-reset link (sent through the outbox). Always 202, so that the answer does
 /// not tell whether an address has an account.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "people", request_body = ResetRequest,
@@ -547,38 +321,6 @@ pub async fn request_reset_api(
 pub struct ResetConfirmation {
     pub token: String,
     pub password: String,
-}
-
-/// Sets a new password through a reset link (once); ends the user's sessions.
-pub(crate) async fn confirm_reset(
-    state: &AppState,
-    form: &ResetConfirmation,
-) -> Result<(), ApiError> {
-    auth::check_password_rules(&form.password)?;
-    let password = form.password.clone();
-    let hash = crate::routes::matching::blocking(move || auth::hash_password(&password)).await??;
-    let done = state
-        .store()
-        .reset_password(&auth::digest(form.token.trim()), &hash, state.now())
-        .await?;
-    let Some(user_id) = done else {
-        return Err(ApiError::bad_request(Message::InvalidResetLink));
-    };
-    let caller = openpes_app::auth::Caller {
-        principal: None,
-        request_id: String::new(),
-    };
-    access::record(
-        state,
-        &caller,
-        "update",
-        "user",
-        &user_id,
-        None,
-        "password reset",
-    )
-    .await?;
-    Ok(())
 }
 
 /// Set a new password with the token of a reset link.
