@@ -15,6 +15,7 @@
 
 pub mod adapters;
 pub mod demo;
+pub mod insurance_csv;
 pub mod letters;
 
 use crate::auth::User;
