@@ -115,17 +115,9 @@ pub async fn register(state: &App, form: Registration) -> Result<Option<String>,
     }
     let token = auth::new_secret()?;
     let lang = UiLang::from_tag(&checked.language).unwrap_or(UiLang::ZhTw);
-    let (subject, text) = crate::words::mail::registration(lang, &token, REGISTRATION_HOURS);
-    // What people may read of it (administrators see the outbox): the link left out, so that
-    // nobody but the recipient can finish the registration.
-    let (_, shown) = crate::words::mail::registration(lang, "••••••", REGISTRATION_HOURS);
-    let message = OutboxMessage {
-        id: 0,
-        recipient: checked.email.clone(),
-        subject,
-        body: shown,
-        created_at: now_text(state),
-    };
+    let (message, text) = link_mail(state, &checked.email, &token, |secret| {
+        crate::words::mail::registration(lang, secret, REGISTRATION_HOURS)
+    });
     let pending = PendingRegistration {
         token_digest: auth::digest(&token),
         email: checked.email,
@@ -287,17 +279,9 @@ pub async fn request_reset(state: &App, email: &str) -> Result<(), AppError> {
     }
     let token = auth::new_secret()?;
     let lang = UiLang::from_tag(&user.language).unwrap_or(UiLang::ZhTw);
-    let (subject, text) = crate::words::mail::reset(lang, &token, RESET_HOURS);
-    // What people may read of it (administrators see the outbox): the link left out, so that
-    // nobody but the recipient can take over the account.
-    let (_, shown) = crate::words::mail::reset(lang, "••••••", RESET_HOURS);
-    let message = OutboxMessage {
-        id: 0,
-        recipient: user.email.clone(),
-        subject,
-        body: shown,
-        created_at: now_text(state),
-    };
+    let (message, text) = link_mail(state, &user.email, &token, |secret| {
+        crate::words::mail::reset(lang, secret, RESET_HOURS)
+    });
     let expires = state.now() + Duration::hours(RESET_HOURS);
     state
         .store()
@@ -333,4 +317,25 @@ pub async fn confirm_reset(state: &App, token: &str, password: &str) -> Result<(
     )
     .await?;
     Ok(())
+}
+
+/// A mail carrying a secret link: the message as the outbox keeps it, with the link blanked
+/// (administrators read the outbox; only the recipient may use the link), and the full text
+/// the mail transport sends. `write` words the mail around the secret it is given.
+fn link_mail(
+    state: &App,
+    recipient: &str,
+    secret: &str,
+    write: impl Fn(&str) -> (String, String),
+) -> (OutboxMessage, String) {
+    let (subject, text) = write(secret);
+    let (_, shown) = write("••••••");
+    let message = OutboxMessage {
+        id: 0,
+        recipient: recipient.to_string(),
+        subject,
+        body: shown,
+        created_at: now_text(state),
+    };
+    (message, text)
 }
