@@ -25,17 +25,22 @@
 pub mod access;
 pub mod analytics;
 pub mod applications;
+pub mod audit;
 pub mod audit_writer;
 pub mod auth;
 pub mod benefits;
+pub mod casework;
 pub mod clock;
 pub mod error;
 pub mod follow;
+pub mod guidance;
 pub mod lockout;
+pub mod matching;
 pub mod offers;
 pub mod people;
 pub mod registration;
 pub mod suggest;
+pub mod views;
 pub mod words;
 
 pub use clock::{Clock, FixedClock, SystemClock};

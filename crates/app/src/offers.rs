@@ -5,14 +5,20 @@
 //! once; an employer sends at most [`CONTACTS_PER_EMPLOYER_PER_DAY`] contacts in 24 hours,
 //! counted and added in one transaction. An employer organisation is unverified until staff
 //! approve it; until then its users neither see candidates nor contact seekers.
+//!
+//! A **referral** is a caseworker's job or training referral (confirmed at once) or an
+//! employer's job offer (proposed until the seeker or their caseworker confirms it); a
+//! confirmed one counts as an offer for the benefit rules.
 
 use crate::access::{self, Action};
 use crate::auth::{Caller, Role};
 use crate::error::{not_found, AppError, ErrorKind};
 use crate::words::{Message, UiLang};
 use crate::App;
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use openpes_matching::{MatchQuery, Vacancy};
+use openpes_store::{NewReferral, Referral};
+use serde::{Deserialize, Serialize};
 
 /// How many seekers one employer may contact in 24 hours.
 pub const CONTACTS_PER_EMPLOYER_PER_DAY: i64 = 20;
@@ -142,7 +148,9 @@ pub async fn require_candidate(
 }
 
 /// What a contact did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ContactView))]
 pub struct Contact {
     pub vacancy: String,
     pub seeker: String,
@@ -233,4 +241,337 @@ pub async fn contact(
         seeker: seeker_id.to_string(),
         remaining_today: CONTACTS_PER_EMPLOYER_PER_DAY - sent - 1,
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Referrals and offers.
+
+/// A referral as the API shows it.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReferralView {
+    pub id: i64,
+    pub seeker: String,
+    /// `job` or `training`.
+    pub kind: String,
+    /// The vacancy or course id.
+    pub reference: String,
+    pub employer: Option<String>,
+    /// ISO date.
+    pub offered_on: String,
+    /// `proposed`, `confirmed` (counts for benefits) or `declined`.
+    pub status: String,
+    pub recorded_by: Option<String>,
+    pub recorded_role: Option<String>,
+    pub confirmed_by: Option<String>,
+    pub confirmed_role: Option<String>,
+    pub confirmed_at: Option<String>,
+    pub created_at: String,
+}
+
+impl From<Referral> for ReferralView {
+    fn from(r: Referral) -> Self {
+        ReferralView {
+            id: r.id,
+            seeker: r.seeker_id,
+            kind: r.kind,
+            reference: r.reference,
+            employer: r.employer_id,
+            offered_on: r.offered_on,
+            status: r.status,
+            recorded_by: r.recorded_by,
+            recorded_role: r.recorded_role,
+            confirmed_by: r.confirmed_by,
+            confirmed_role: r.confirmed_role,
+            confirmed_at: r.confirmed_at,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// A caseworker's referral.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReferralRequest {
+    /// `job` (reference: a vacancy id) or `training` (reference: a course id).
+    pub kind: String,
+    pub reference: String,
+    /// ISO date; today when absent.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub offered_on: Option<NaiveDate>,
+}
+
+fn role_of(caller: &Caller) -> (String, String) {
+    caller.user().map_or_else(
+        || (String::new(), "anonymous".to_string()),
+        |u| (u.id.clone(), u.role.as_str().to_string()),
+    )
+}
+
+fn invalid_field(field: &str, message: &str) -> AppError {
+    crate::people::invalid_field(field, message)
+}
+
+/// Records a job or training referral for a seeker (caseworker of their caseload, or an
+/// administrator). It is confirmed at once and counts as an offer for benefits.
+pub async fn record_referral(
+    state: &App,
+    caller: &Caller,
+    id: &str,
+    form: ReferralRequest,
+) -> Result<ReferralView, AppError> {
+    access::require_signed_in(caller)?;
+    let purpose = format!("refer to {} {}", form.kind, form.reference);
+    access::authorize_seeker(state, caller, Action::RecordReferral, id, &purpose).await?;
+    if state.store().seeker(id).await?.is_none() {
+        return Err(not_found("seeker", id));
+    }
+    let employer_id = match form.kind.as_str() {
+        "job" => match state.store().vacancy(&form.reference).await? {
+            Some(vacancy) => Some(vacancy.employer),
+            None => return Err(invalid_field("reference", "names no vacancy")),
+        },
+        "training" => match state.store().course(&form.reference).await? {
+            Some(_) => None,
+            None => return Err(invalid_field("reference", "names no course")),
+        },
+        _ => return Err(invalid_field("kind", "is job or training")),
+    };
+    let (by, role) = role_of(caller);
+    let now = state.now();
+    let referral = NewReferral {
+        seeker_id: id.to_string(),
+        kind: form.kind,
+        offered_on: form.offered_on.unwrap_or(now.date_naive()).to_string(),
+        reference: form.reference,
+        employer_id,
+        status: "confirmed".into(),
+        recorded_by: by,
+        recorded_role: role,
+    };
+    let stored = state.store().add_referral(&referral, now).await?;
+    Ok(stored.into())
+}
+
+/// A seeker's referrals and offers, newest first (an audited read).
+pub async fn referrals(
+    state: &App,
+    caller: &Caller,
+    id: &str,
+) -> Result<Vec<ReferralView>, AppError> {
+    access::authorize_seeker(state, caller, Action::ReadSeeker, id, "read referrals").await?;
+    let referrals = state.store().referrals_of_seeker(id).await?;
+    Ok(referrals.into_iter().map(Into::into).collect())
+}
+
+/// An employer's offer.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OfferRequest {
+    pub seeker: String,
+    /// ISO date; today when absent.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub offered_on: Option<NaiveDate>,
+}
+
+/// Offers the vacancy to an applicant or a candidate (the vacancy's employer, verified). The
+/// offer is `proposed`: it counts for benefits only once the seeker or their caseworker
+/// confirms it; the seeker is told through the outbox in their language.
+pub async fn propose_offer(
+    state: &App,
+    caller: &Caller,
+    id: &str,
+    form: OfferRequest,
+) -> Result<ReferralView, AppError> {
+    access::require_signed_in(caller)?;
+    let vacancy = vacancy_of_verified_employer(state, caller, id).await?;
+    if state.store().seeker(&form.seeker).await?.is_none() {
+        return Err(not_found("seeker", &form.seeker));
+    }
+    require_candidate(state, caller, &vacancy, &form.seeker, "offer").await?;
+    let (by, role) = role_of(caller);
+    let now = state.now();
+    let referral = NewReferral {
+        seeker_id: form.seeker.clone(),
+        kind: "job".into(),
+        offered_on: form.offered_on.unwrap_or(now.date_naive()).to_string(),
+        reference: vacancy.id.clone(),
+        employer_id: Some(vacancy.employer.clone()),
+        status: "proposed".into(),
+        recorded_by: by,
+        recorded_role: role,
+    };
+    let stored = state.store().add_referral(&referral, now).await?;
+    if let Some(account) = state.store().user_of_seeker(&form.seeker).await? {
+        let employer_name = state
+            .store()
+            .employer(&vacancy.employer)
+            .await?
+            .map_or_else(|| vacancy.employer.clone(), |e| e.name);
+        let lang = UiLang::from_tag(&account.language).unwrap_or(UiLang::ZhTw);
+        let (subject, body) =
+            crate::words::mail::offer_mail(lang, &employer_name, &vacancy.title, stored.id);
+        state
+            .store()
+            .push_outbox(&openpes_store::OutboxMessage {
+                id: 0,
+                recipient: account.email,
+                subject,
+                body,
+                created_at: crate::people::now_text(state),
+            })
+            .await?;
+    }
+    access::record(
+        state,
+        caller,
+        "offer",
+        "seeker",
+        &form.seeker,
+        Some(&form.seeker),
+        &format!("offer of vacancy {} (referral {})", vacancy.id, stored.id),
+    )
+    .await?;
+    Ok(stored.into())
+}
+
+/// The answer to an employer's offer.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Settlement {
+    /// `confirmed` (the offer was made; it counts for benefits) or `declined` (it was not).
+    pub status: String,
+}
+
+/// Confirms or declines a proposed offer (the seeker, or their caseworker; shared with the web
+/// pages).
+pub async fn settle(
+    state: &App,
+    caller: &Caller,
+    id: i64,
+    status: &str,
+) -> Result<ReferralView, AppError> {
+    access::require_signed_in(caller)?;
+    if !matches!(status, "confirmed" | "declined") {
+        return Err(invalid_field("status", "is confirmed or declined"));
+    }
+    let referral = state
+        .store()
+        .referral(id)
+        .await?
+        .ok_or_else(|| not_found("referral", &id.to_string()))?;
+    let purpose = format!("{status} offer {id} of {}", referral.reference);
+    access::authorize_seeker(
+        state,
+        caller,
+        Action::SettleReferral,
+        &referral.seeker_id,
+        &purpose,
+    )
+    .await?;
+    let (by, role) = role_of(caller);
+    if !state
+        .store()
+        .settle_referral(id, status, &by, &role, state.now())
+        .await?
+    {
+        return Err(AppError::new(
+            ErrorKind::Conflict,
+            Message::ReferralSettled {
+                status: referral.status,
+            },
+        ));
+    }
+    let settled = state
+        .store()
+        .referral(id)
+        .await?
+        .ok_or_else(|| not_found("referral", &id.to_string()))?;
+    Ok(settled.into())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verified employers.
+
+/// An employer organisation as the approving staff member sees it.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmployerReview {
+    pub id: String,
+    pub name: String,
+    /// The business registration number (統一編號) the employer gave, if any.
+    pub registration: Option<String>,
+    /// Whether that number passes the checksum (evidence only, not an approval).
+    pub registration_checksum_ok: Option<bool>,
+    pub verified: bool,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+}
+
+/// Every employer organisation with its verification (for the approving staff member).
+pub async fn employer_reviews(
+    state: &App,
+    caller: &Caller,
+) -> Result<Vec<EmployerReview>, AppError> {
+    access::authorize_system(caller, Action::VerifyEmployer)?;
+    let mut out = Vec::new();
+    for employer in state.store().employers().await? {
+        let verification = state.store().employer_verification(&employer.id).await?;
+        out.push(EmployerReview {
+            registration_checksum_ok: employer
+                .registration
+                .as_deref()
+                .map(registration_number_valid),
+            registration: employer.registration,
+            verified: verification.as_ref().is_some_and(|v| v.verified),
+            decided_by: verification.as_ref().map(|v| v.decided_by.clone()),
+            decided_at: verification.map(|v| v.decided_at),
+            id: employer.id,
+            name: employer.name,
+        });
+    }
+    Ok(out)
+}
+
+/// A verification decision.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Verified {
+    pub verified: bool,
+}
+
+/// Approves (or withdraws the approval of) an employer organisation; audited.
+pub async fn set_verified(
+    state: &App,
+    caller: &Caller,
+    employer_id: &str,
+    verified: bool,
+) -> Result<(), AppError> {
+    let grant = access::authorize_system(caller, Action::VerifyEmployer)?;
+    if state.store().employer(employer_id).await?.is_none() {
+        return Err(not_found("employer", employer_id));
+    }
+    let (by, _) = role_of(caller);
+    state
+        .store()
+        .set_employer_verified(employer_id, verified, &by, state.now())
+        .await?;
+    let action = if verified { "verify" } else { "unverify" };
+    access::record(
+        state,
+        caller,
+        action,
+        "employer",
+        employer_id,
+        None,
+        &format!("employer verification ({})", grant.basis()),
+    )
+    .await?;
+    Ok(())
 }

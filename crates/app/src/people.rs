@@ -6,7 +6,7 @@
 //! database with a real administrator is never given demo accounts (see the CLI's `serve`).
 
 use crate::access::{self, Action};
-use crate::auth::{self, Role, Scope, User};
+use crate::auth::{self, Caller, Role, Scope, User};
 use crate::error::{AppError, ErrorKind};
 use crate::words::Message;
 use crate::App;
@@ -512,4 +512,88 @@ pub async fn provision_service_account(
     )
     .await?;
     Ok(secret)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signing in and out, disabling accounts.
+
+/// Signs in with e-mail and password from `source` (failures counted for the lockout); logs
+/// the login to the audit log.
+pub async fn login(
+    state: &App,
+    request_id: &str,
+    source: crate::lockout::Source,
+    email: &str,
+    password: &str,
+) -> Result<crate::auth::NewSession, AppError> {
+    let session = match crate::auth::login(state, email, password, source).await {
+        Ok(session) => session,
+        Err(error) => {
+            tracing::warn!("failed login");
+            return Err(error);
+        }
+    };
+    let caller = Caller {
+        principal: Some(std::sync::Arc::new(crate::auth::Principal {
+            user: session.user.clone(),
+            credential: crate::auth::Credential::Session {
+                csrf: session.csrf.clone(),
+            },
+        })),
+        request_id: request_id.to_string(),
+    };
+    let user = &session.user;
+    crate::access::record(
+        state,
+        &caller,
+        "login",
+        "user",
+        &user.id,
+        user.seeker_id.as_deref(),
+        "sign in",
+    )
+    .await?;
+    Ok(session)
+}
+
+/// Ends the session whose cookie value is `session` (nothing without one).
+pub async fn logout(state: &App, session: Option<&str>) -> Result<(), AppError> {
+    if let Some(cookie) = session {
+        state
+            .store()
+            .delete_session(&crate::auth::digest(cookie))
+            .await?;
+    }
+    Ok(())
+}
+
+/// Disables (ending its sessions) or enables an account (administrators). The last enabled
+/// administrator cannot be disabled: the service must keep someone who can administer it.
+pub async fn set_user_disabled(
+    state: &App,
+    caller: &Caller,
+    id: &str,
+    disabled: bool,
+) -> Result<(), AppError> {
+    crate::access::authorize_system(caller, crate::access::Action::Administer)?;
+    if disabled {
+        let admins = state.store().users(Some(Role::Admin.as_str())).await?;
+        let target_is_admin = admins.iter().any(|u| u.id == id && !u.disabled);
+        let others = admins.iter().filter(|u| u.id != id && !u.disabled).count();
+        if target_is_admin && others == 0 {
+            return Err(AppError::new(
+                ErrorKind::Conflict,
+                Message::LastAdministrator,
+            ));
+        }
+    }
+    if !state.store().set_user_disabled(id, disabled).await? {
+        return Err(AppError::not_found(Message::RecordNotFound {
+            kind: "user",
+            id: id.to_string(),
+        }));
+    }
+    let action = if disabled { "disable" } else { "enable" };
+    crate::access::record(state, caller, action, "user", id, None, "administration").await?;
+    Ok(())
 }

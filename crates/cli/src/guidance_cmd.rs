@@ -8,15 +8,15 @@ use crate::extract_cmd::{load_taxonomy, TaxonomyArg};
 use crate::match_cmd::{millis, percentile};
 use anyhow::{Context, Result};
 use chrono::{Days, Utc};
+use openpes_app::guidance::{self as guidance, CoursePlanOptions, TargetChoice};
+use openpes_app::words::{Message, UiLang};
 use openpes_app::App;
+use openpes_app::AppError;
 use openpes_guidance::courses::CourseQuery;
 use openpes_guidance::demo::generate_courses;
 use openpes_guidance::{Demand, GapItem, GapTarget, Guidance};
 use openpes_matching::demo::{generate, DemoOptions};
 use openpes_matching::{Gazetteer, MatchIndex};
-use openpes_server::error::ApiError;
-use openpes_server::i18n::{Message, UiLang};
-use openpes_server::routes::guidance::{self as guidance, CoursePlanParams, GapParams};
 use openpes_store::Store;
 use openpes_taxonomy::Taxonomy;
 use serde_json::json;
@@ -106,8 +106,8 @@ fn language(tag: &str) -> Result<UiLang> {
     UiLang::from_tag(tag).with_context(|| format!("unknown language '{tag}' (zh-TW or en)"))
 }
 
-/// An API error in words, with every bad field on its own line.
-fn explain(error: ApiError, context: &str) -> anyhow::Error {
+/// A use case's error in words, with every bad field on its own line.
+fn explain(error: AppError, context: &str) -> anyhow::Error {
     let mut text = format!("{context}: {}", error.message.render(UiLang::En));
     if let Message::InvalidRecord(fields) = &error.message {
         for (field, message) in fields {
@@ -136,12 +136,11 @@ pub(crate) async fn run(config: &Config, command: GuidanceCommand) -> Result<()>
             lang,
         } => {
             let record = seeker(&state, &id).await?;
-            let params = GapParams {
+            let target = TargetChoice {
                 occupation,
                 vacancy,
-                lang: None,
             };
-            let answer = guidance::gap_of(&state, id, record, &params, language(&lang)?)
+            let answer = guidance::gap_of(&state, id, record, &target, language(&lang)?)
                 .await
                 .map_err(|e| explain(e, "gap"))?;
             serde_json::to_string(&answer)?
@@ -170,7 +169,7 @@ pub(crate) async fn run(config: &Config, command: GuidanceCommand) -> Result<()>
             lang,
         } => {
             let record = seeker(&state, &id).await?;
-            let params = CoursePlanParams {
+            let params = CoursePlanOptions {
                 occupation,
                 vacancy,
                 max_courses: Some(max_courses),
@@ -179,7 +178,6 @@ pub(crate) async fn run(config: &Config, command: GuidanceCommand) -> Result<()>
                 in_person: Some(!no_in_person),
                 within_days: Some(within_days),
                 max_cost,
-                lang: None,
             };
             let answer = guidance::build_course_plan(&state, id, record, &params, language(&lang)?)
                 .await

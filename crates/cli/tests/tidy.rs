@@ -125,19 +125,41 @@ fn the_application_layer_knows_no_http_and_the_domain_crates_no_io() -> std::io:
         app.iter().any(|d| d == "openpes-store"),
         "walk broken: {app:?}"
     );
-    for web in [
-        "axum",
-        "utoipa",
-        "minijinja",
-        "tower",
-        "tower-http",
-        "openpes-server",
-    ] {
+    for web in ["axum", "minijinja", "tower", "tower-http", "openpes-server"] {
         assert!(
             !app.iter().any(|d| d == web),
             "openpes-app depends on {web}"
         );
     }
+    // utoipa only behind the optional `openapi` feature, and used only to annotate view types
+    // with their OpenAPI schema (so that each wire shape is written once).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let manifest = std::fs::read_to_string(root.join("crates/app/Cargo.toml"))?;
+    for line in manifest
+        .lines()
+        .filter(|l| l.trim_start().starts_with("utoipa"))
+    {
+        assert!(
+            line.contains("optional = true"),
+            "openpes-app needs utoipa only as an optional dependency: {line}"
+        );
+    }
+    let mut uses = 0;
+    for (file, text) in production_source("app")? {
+        for line in text.lines().filter(|l| l.contains("utoipa")) {
+            uses += 1;
+            assert!(
+                line.trim_start()
+                    .starts_with("#[cfg_attr(feature = \"openapi\""),
+                "{}: utoipa outside a cfg_attr(feature = \"openapi\"): {line}",
+                file.display()
+            );
+        }
+    }
+    assert!(
+        uses > 10,
+        "walk broken: only {uses} schema annotations found"
+    );
     for krate in DOMAIN_CRATES {
         let deps = dependencies(krate)?;
         for io in [

@@ -6,32 +6,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
-/// A short reference to a concept, labelled in the requested language.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ConceptRef {
-    /// Id in the current taxonomy (stable until the next import; use `uri` to store references).
-    pub id: u32,
-    /// Stable URI.
-    pub uri: String,
-    /// `occupation`, `skill`, `occupation_group` or `skill_group`.
-    pub kind: String,
-    pub code: Option<String>,
-    /// Preferred label in the requested language (falls back to English).
-    pub label: String,
-}
-
-impl ConceptRef {
-    pub fn new(taxonomy: &Taxonomy, id: ConceptId, lang: &str) -> Self {
-        let c = taxonomy.concept(id);
-        ConceptRef {
-            id: id.0,
-            uri: c.uri.clone(),
-            kind: c.kind.as_str().to_string(),
-            code: c.code.clone(),
-            label: taxonomy.preferred_label(id, lang).to_string(),
-        }
-    }
-}
+pub use openpes_app::views::ConceptRef;
 
 /// A concept reached through a relation.
 #[derive(Debug, Serialize, ToSchema)]
@@ -402,21 +377,6 @@ pub mod schema {
         Admin,
     }
 
-    /// Where an application stands (mirrors
-    /// [`openpes_app::applications::ApplicationStatus`]).
-    #[derive(utoipa::ToSchema, serde::Serialize)]
-    #[serde(rename_all = "snake_case")]
-    pub enum ApplicationStatus {
-        /// Sent; the employer has not looked yet.
-        Applied,
-        Viewed,
-        Interview,
-        Offer,
-        Hired,
-        Rejected,
-        Withdrawn,
-    }
-
     /// What an API token may be used for (mirrors [`openpes_app::auth::Scope`]).
     #[derive(utoipa::ToSchema, serde::Serialize)]
     pub enum Scope {
@@ -440,7 +400,7 @@ pub mod schema {
 
     #[cfg(test)]
     mod tests {
-        use super::{ApplicationStatus, Role, Scope};
+        use super::{Role, Scope};
         use openpes_app::auth;
 
         #[test]
@@ -454,23 +414,6 @@ pub mod schema {
             ];
             assert_eq!(roles.len(), auth::Role::ALL.len());
             for (real, mirror) in roles {
-                assert_eq!(
-                    serde_json::to_value(real).ok(),
-                    serde_json::to_value(mirror).ok()
-                );
-            }
-            use openpes_app::applications::ApplicationStatus as Real;
-            let statuses = [
-                (Real::Applied, ApplicationStatus::Applied),
-                (Real::Viewed, ApplicationStatus::Viewed),
-                (Real::Interview, ApplicationStatus::Interview),
-                (Real::Offer, ApplicationStatus::Offer),
-                (Real::Hired, ApplicationStatus::Hired),
-                (Real::Rejected, ApplicationStatus::Rejected),
-                (Real::Withdrawn, ApplicationStatus::Withdrawn),
-            ];
-            assert_eq!(statuses.len(), Real::ALL.len());
-            for (real, mirror) in statuses {
                 assert_eq!(
                     serde_json::to_value(real).ok(),
                     serde_json::to_value(mirror).ok()

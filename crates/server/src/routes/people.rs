@@ -17,6 +17,8 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+pub use openpes_app::audit::{AuditPage, AuditView};
+pub use openpes_app::casework::{CaseloadEntry, Consent, NewNote, NoteView};
 use openpes_app::people as accounts;
 use openpes_app::people::signed_in;
 pub use openpes_app::people::{
@@ -24,7 +26,8 @@ pub use openpes_app::people::{
     empty_seeker, ensure_demo_accounts, now_text, provision_service_account,
     real_administrator_exists, scopes_of, DEMO_ACCOUNTS, DEMO_DOMAIN,
 };
-use openpes_store::{ApiTokenRecord, AuditFilter};
+use openpes_app::{audit, casework};
+use openpes_store::ApiTokenRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -220,45 +223,6 @@ pub struct Credentials {
     pub password: String,
 }
 
-/// Signs in; logs the login to the audit log.
-pub(crate) async fn login(
-    state: &AppState,
-    request_id: &str,
-    client: crate::rate_limit::ClientAddress,
-    credentials: &Credentials,
-) -> Result<NewSession, ApiError> {
-    let source = crate::lockout::Source::of(client.0);
-    let session = auth::login(state, &credentials.email, &credentials.password, source).await;
-    let session = match session {
-        Ok(session) => session,
-        Err(error) => {
-            tracing::warn!("failed login");
-            return Err(error.into());
-        }
-    };
-    let caller = openpes_app::auth::Caller {
-        principal: Some(std::sync::Arc::new(auth::Principal {
-            user: session.user.clone(),
-            credential: auth::Credential::Session {
-                csrf: session.csrf.clone(),
-            },
-        })),
-        request_id: request_id.to_string(),
-    };
-    let user = &session.user;
-    access::record(
-        state,
-        &caller,
-        "login",
-        "user",
-        &user.id,
-        user.seeker_id.as_deref(),
-        "sign in",
-    )
-    .await?;
-    Ok(session)
-}
-
 /// Sign in with e-mail and password (sets the session cookie).
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "people", request_body = Credentials,
     responses((status = 200, description = "Signed in", body = SessionView),
@@ -269,16 +233,16 @@ pub async fn login_api(
     client: crate::rate_limit::ClientAddress,
     credentials: Result<Json<Credentials>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let session = login(&state, &caller.request_id, client, &body(credentials)?).await?;
+    let credentials = body(credentials)?;
+    let session = accounts::login(
+        &state,
+        &caller.request_id,
+        crate::lockout::Source::of(client.0),
+        &credentials.email,
+        &credentials.password,
+    )
+    .await?;
     Ok(with_cookie(&state, session, StatusCode::OK))
-}
-
-/// Ends the session of a request (no-op without one).
-pub(crate) async fn logout(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    if let Some(cookie) = auth::session_cookie_value(headers) {
-        state.store().delete_session(&auth::digest(&cookie)).await?;
-    }
-    Ok(())
 }
 
 /// Sign out (ends the session and clears the cookie).
@@ -288,7 +252,8 @@ pub async fn logout_api(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    logout(&state, &headers).await?;
+    let session = auth::session_cookie_value(&headers);
+    accounts::logout(&state, session.as_deref()).await?;
     Ok((
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, auth::cleared_session_cookie())],
@@ -462,40 +427,6 @@ pub async fn revoke_token_api(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A seeker's consent.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Consent {
-    /// Employers may find this seeker among candidates.
-    pub findable: bool,
-    /// The service may use this record to reach out with offers and programmes.
-    pub outreach: bool,
-}
-
-/// Sets a seeker's consent (the seeker alone may).
-pub(crate) async fn set_consent(
-    state: &AppState,
-    caller: &openpes_app::auth::Caller,
-    seeker_id: &str,
-    consent: Consent,
-) -> Result<Consent, ApiError> {
-    let purpose = format!(
-        "consent findable={} outreach={}",
-        consent.findable, consent.outreach
-    );
-    access::authorize_seeker(state, caller, Action::ChangeConsent, seeker_id, &purpose).await?;
-    let mut seeker = state
-        .store()
-        .seeker(seeker_id)
-        .await?
-        .ok_or_else(|| crate::routes::matching::not_found("seeker", seeker_id))?;
-    seeker.searchable = consent.findable;
-    seeker.outreach = consent.outreach;
-    state.store().put_seeker(&seeker, state.now()).await?;
-    crate::routes::matching::index_seeker(state, &seeker).await?;
-    Ok(consent)
-}
-
 /// Set whether employers may find the seeker and whether outreach may use their data. Only the
 /// seeker may.
 #[utoipa::path(put, path = "/api/v1/seekers/{id}/consent", tag = "people", request_body = Consent,
@@ -510,31 +441,8 @@ pub async fn consent_api(
 ) -> Result<Json<Consent>, ApiError> {
     access::require_signed_in(&caller)?;
     Ok(Json(
-        set_consent(&state, &caller, &id, body(consent)?).await?,
+        casework::set_consent(&state, &caller, &id, body(consent)?).await?,
     ))
-}
-
-/// One audit entry.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditView {
-    pub seq: i64,
-    pub at: String,
-    pub actor_id: Option<String>,
-    pub actor_role: String,
-    pub action: String,
-    pub subject_kind: String,
-    pub subject_id: String,
-    pub seeker_id: Option<String>,
-    pub purpose: String,
-    pub request_id: String,
-}
-
-/// A page of the audit log, newest first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditPage {
-    pub entries: Vec<AuditView>,
-    /// Pass as `before` for the next (older) page; absent on the last page.
-    pub next: Option<i64>,
 }
 
 /// Audit query.
@@ -555,48 +463,18 @@ pub struct AuditQuery {
     pub limit: Option<i64>,
 }
 
-/// Audit entries on one page by default, and at most.
-const AUDIT_PAGE: i64 = 50;
-const MAX_AUDIT_PAGE: i64 = 200;
-
-pub(crate) async fn audit_page(
-    state: &AppState,
-    query: &AuditQuery,
-) -> Result<AuditPage, ApiError> {
-    let limit = query.limit.unwrap_or(AUDIT_PAGE).clamp(1, MAX_AUDIT_PAGE);
-    let filter = AuditFilter {
-        seeker_id: query.seeker.clone().filter(|s| !s.is_empty()),
-        actor_id: query.actor.clone().filter(|s| !s.is_empty()),
-        action: query.action.clone().filter(|s| !s.is_empty()),
-        since: query.since.clone().filter(|s| !s.is_empty()),
-        before: query.before,
-        limit: limit + 1,
-    };
-    let mut entries = state.store().audit(&filter).await?;
-    let next = if entries.len() as i64 > limit {
-        entries.truncate(limit as usize);
-        entries.last().map(|e| e.seq)
-    } else {
-        None
-    };
-    Ok(AuditPage {
-        entries: entries
-            .into_iter()
-            .map(|e| AuditView {
-                seq: e.seq,
-                at: e.at,
-                actor_id: e.entry.actor_id,
-                actor_role: e.entry.actor_role,
-                action: e.entry.action,
-                subject_kind: e.entry.subject_kind,
-                subject_id: e.entry.subject_id,
-                seeker_id: e.entry.seeker_id,
-                purpose: e.entry.purpose,
-                request_id: e.entry.request_id,
-            })
-            .collect(),
-        next,
-    })
+impl AuditQuery {
+    /// The search the parameters describe.
+    pub fn search(&self) -> audit::AuditSearch {
+        audit::AuditSearch {
+            seeker: self.seeker.clone(),
+            actor: self.actor.clone(),
+            action: self.action.clone(),
+            since: self.since.clone(),
+            before: self.before,
+            limit: self.limit,
+        }
+    }
 }
 
 /// Who read or changed a seeker's record: for the seeker themself (and administrators).
@@ -608,19 +486,11 @@ pub async fn seeker_audit_api(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<String>,
-    ApiQuery(mut query): ApiQuery<AuditQuery>,
+    ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
-    access::authorize_seeker(
-        &state,
-        &caller,
-        Action::ReadSeekerAudit,
-        &id,
-        "read own audit",
-    )
-    .await?;
-    query.seeker = Some(id);
-    query.actor = None;
-    Ok(Json(audit_page(&state, &query).await?))
+    Ok(Json(
+        audit::seeker_audit(&state, &caller, &id, &query.search()).await?,
+    ))
 }
 
 /// Search the whole audit log (administrators).
@@ -632,79 +502,9 @@ pub async fn audit_api(
     caller: Caller,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
-    access::authorize_system(&caller, Action::SearchAudit)?;
-    Ok(Json(audit_page(&state, &query).await?))
-}
-
-/// A case note.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NoteView {
-    pub id: i64,
-    pub author: String,
-    pub body: String,
-    pub created_at: String,
-}
-
-/// A note to add.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewNote {
-    pub body: String,
-}
-
-pub(crate) async fn notes(
-    state: &AppState,
-    caller: &openpes_app::auth::Caller,
-    seeker_id: &str,
-) -> Result<Vec<NoteView>, ApiError> {
-    access::authorize_seeker(
-        state,
-        caller,
-        Action::ManageCase,
-        seeker_id,
-        "read case notes",
-    )
-    .await?;
-    Ok(state
-        .store()
-        .case_notes(seeker_id)
-        .await?
-        .into_iter()
-        .map(|n| NoteView {
-            id: n.id,
-            author: n.author_name,
-            body: n.body,
-            created_at: n.created_at,
-        })
-        .collect())
-}
-
-pub(crate) async fn add_note(
-    state: &AppState,
-    caller: &openpes_app::auth::Caller,
-    seeker_id: &str,
-    text: &str,
-) -> Result<i64, ApiError> {
-    let text = text.trim();
-    if text.is_empty() || text.len() > 10_000 {
-        return Err(invalid_field("body", "needs 1 to 10000 bytes"));
-    }
-    access::authorize_seeker(
-        state,
-        caller,
-        Action::ManageCase,
-        seeker_id,
-        "write case note",
-    )
-    .await?;
-    let user = signed_in(caller)?;
-    if state.store().seeker(seeker_id).await?.is_none() {
-        return Err(crate::routes::matching::not_found("seeker", seeker_id));
-    }
-    Ok(state
-        .store()
-        .add_case_note(seeker_id, &user.id, text, state.now())
-        .await?)
+    Ok(Json(
+        audit::search_audit(&state, &caller, &query.search()).await?,
+    ))
 }
 
 /// A seeker's case notes, newest first (their caseworker and administrators).
@@ -717,7 +517,7 @@ pub async fn notes_api(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Vec<NoteView>>, ApiError> {
-    Ok(Json(notes(&state, &caller, &id).await?))
+    Ok(Json(casework::notes(&state, &caller, &id).await?))
 }
 
 /// Add a case note.
@@ -732,52 +532,8 @@ pub async fn add_note_api(
     note: Result<Json<NewNote>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
     access::require_signed_in(&caller)?;
-    add_note(&state, &caller, &id, &body(note)?.body).await?;
+    casework::add_note(&state, &caller, &id, &body(note)?.body).await?;
     Ok(StatusCode::CREATED)
-}
-
-/// One seeker of a caseload.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CaseloadEntry {
-    pub seeker_id: String,
-    pub name: Option<String>,
-    pub place: Option<String>,
-    pub skills: usize,
-    pub findable: bool,
-    pub pending_suggestions: usize,
-}
-
-/// The signed-in caseworker's caseload, each seeker's reading logged to the audit log.
-pub(crate) async fn caseload(
-    state: &AppState,
-    caller: &openpes_app::auth::Caller,
-) -> Result<Vec<CaseloadEntry>, ApiError> {
-    let user = signed_in(caller)?;
-    if user.role != Role::Caseworker {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, Message::Forbidden));
-    }
-    let mut out = Vec::new();
-    for seeker_id in state.store().caseload(&user.id).await? {
-        access::authorize_seeker(
-            state,
-            caller,
-            Action::ReadSeeker,
-            &seeker_id,
-            "caseload list",
-        )
-        .await?;
-        let seeker = state.store().seeker(&seeker_id).await?;
-        let account = state.store().user_of_seeker(&seeker_id).await?;
-        out.push(CaseloadEntry {
-            name: account.map(|a| a.display_name),
-            place: seeker.as_ref().and_then(|s| s.place.clone()),
-            skills: seeker.as_ref().map_or(0, |s| s.skills.len()),
-            findable: seeker.as_ref().is_some_and(|s| s.searchable),
-            pending_suggestions: seeker.as_ref().map_or(0, |s| s.suggestions.len()),
-            seeker_id,
-        });
-    }
-    Ok(out)
 }
 
 /// The signed-in caseworker's caseload.
@@ -788,7 +544,7 @@ pub async fn caseload_api(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<CaseloadEntry>>, ApiError> {
-    Ok(Json(caseload(&state, &caller).await?))
+    Ok(Json(casework::caseload(&state, &caller).await?))
 }
 
 /// An account an administrator creates.
@@ -896,26 +652,7 @@ pub async fn disable_user_api(
 ) -> Result<StatusCode, ApiError> {
     access::authorize_system(&caller, Action::Administer)?;
     let form = body(form)?;
-    if form.disabled {
-        // The service must keep someone who can administer it.
-        let admins = state.store().users(Some(Role::Admin.as_str())).await?;
-        let target_is_admin = admins.iter().any(|u| u.id == id && !u.disabled);
-        let others = admins.iter().filter(|u| u.id != id && !u.disabled).count();
-        if target_is_admin && others == 0 {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                Message::LastAdministrator,
-            ));
-        }
-    }
-    if !state.store().set_user_disabled(&id, form.disabled).await? {
-        return Err(ApiError::not_found(Message::RecordNotFound {
-            kind: "user",
-            id,
-        }));
-    }
-    let action = if form.disabled { "disable" } else { "enable" };
-    access::record(&state, &caller, action, "user", &id, None, "administration").await?;
+    accounts::set_user_disabled(&state, &caller, &id, form.disabled).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

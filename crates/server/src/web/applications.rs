@@ -6,12 +6,12 @@
 use super::{finish, see_other, signed_in, Page};
 use crate::error::{ApiError, ApiPath};
 use crate::i18n::Message;
-use crate::routes::applications::{self as a, ApplicationRequest, ApplicationStatus, StatusUpdate};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
+use openpes_app::applications::{self as a, ApplicationRequest, ApplicationStatus, StatusUpdate};
 use serde::Deserialize;
 
 /// Where to go after a form: a path on this site only (never an open redirect).

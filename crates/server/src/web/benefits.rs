@@ -380,7 +380,7 @@ pub(super) async fn settle_offer(
     Form(form): Form<SettleForm>,
 ) -> Response {
     let result = async {
-        let settled = crate::routes::offers::settle(&state, &page.caller, id, &form.status).await?;
+        let settled = openpes_app::offers::settle(&state, &page.caller, id, &form.status).await?;
         Ok(match form.claim.filter(|c| !c.is_empty()) {
             Some(claim) => see_other(&format!(
                 "/benefits/claims/{}?done=saved#offers-h",

@@ -259,42 +259,6 @@ pub fn word(lang: UiLang, key: &str) -> &'static str {
         })
 }
 
-/// The message an employer's job offer puts in the outbox for a seeker: it counts only once
-/// they (or their caseworker) confirm it.
-pub fn offer_mail(lang: UiLang, employer: &str, vacancy: &str, id: i64) -> (String, String) {
-    match lang {
-        UiLang::En => (
-            format!("Job offer from {employer}"),
-            format!(
-                "{employer} says it offered you the job \"{vacancy}\" (offer {id}). Please confirm \
-                 or decline that you received this offer on your benefit claim's page, or tell \
-                 your caseworker."
-            ),
-        ),
-        UiLang::ZhTw => (
-            format!("{employer} 提供的工作機會"),
-            format!(
-                "{employer} 表示已向您提供「{vacancy}」的工作（編號 {id}）。請在您的失業給付申請頁面\
-                 確認或婉拒此工作機會，或告知您的就業服務員。"
-            ),
-        ),
-    }
-}
-
-/// The notice to an applicant whose application the employer moved on.
-pub fn application_mail(lang: UiLang, vacancy: &str, status: &str) -> (String, String) {
-    match lang {
-        UiLang::En => (
-            format!("Your application for \"{vacancy}\": {status}"),
-            format!("Your application for the vacancy \"{vacancy}\" is now: {status}."),
-        ),
-        UiLang::ZhTw => (
-            format!("您應徵的「{vacancy}」：{status}"),
-            format!("您應徵的職缺「{vacancy}」目前狀態：{status}。"),
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,10 +18,8 @@ use crate::access::{self, Action, Grant};
 use crate::auth::{self, Caller, Role, User};
 use crate::error::{ApiError, ApiPath};
 use crate::i18n::{Message, UiLang};
-use crate::routes::applications as a;
-use crate::routes::guidance as g;
 use crate::routes::matching::{self as m, MatchResult, Side, SuggestionDecision};
-use crate::routes::people::{self as p, Consent, Credentials, NewAccount, Registration};
+use crate::routes::people::{self as p, Credentials, NewAccount, Registration};
 use crate::AppState;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
@@ -30,6 +28,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use minijinja::{context, Value};
+use openpes_app::applications as a;
+use openpes_app::casework::Consent;
+use openpes_app::guidance as g;
 use openpes_matching::{
     ContractType, RemotePolicy, Seeker, SeekerSkill, SkillSource, Suggestion, SuggestionKind,
     Vacancy, VacancyStatus, WorkingTime,
@@ -399,7 +400,17 @@ async fn login_submit(
     client: crate::rate_limit::ClientAddress,
     Form(form): Form<Credentials>,
 ) -> Response {
-    match p::login(&state, &page.caller.request_id, client, &form).await {
+    let source = openpes_app::lockout::Source::of(client.0);
+    let session = openpes_app::people::login(
+        &state,
+        &page.caller.request_id,
+        source,
+        &form.email,
+        &form.password,
+    )
+    .await
+    .map_err(ApiError::from);
+    match session {
         Ok(session) => {
             let cookie = auth::session_cookie(&state, &session.cookie_value);
             (
@@ -594,8 +605,9 @@ async fn register_confirm_submit(
 }
 
 async fn logout_submit(State(state): State<AppState>, page: Page, headers: HeaderMap) -> Response {
-    if let Err(e) = p::logout(&state, &headers).await {
-        return page.fail(e);
+    let session = auth::session_cookie_value(&headers);
+    if let Err(e) = openpes_app::people::logout(&state, session.as_deref()).await {
+        return page.fail(e.into());
     }
     (
         [(header::SET_COOKIE, auth::cleared_session_cookie())],
@@ -723,7 +735,7 @@ async fn seeker_page(
         let taxonomy = state.taxonomy();
         let matches = m::ranked_matches(&state, Some(10), page.lang, Side::Seeker(id.clone())).await?;
         let notes = match page.caller.user().map(|u| u.role) {
-            Some(Role::Caseworker | Role::Admin) => Some(p::notes(&state, &page.caller, &id).await?),
+            Some(Role::Caseworker | Role::Admin) => Some(openpes_app::casework::notes(&state, &page.caller, &id).await?),
             _ => None,
         };
         // Guidance is read with the page's access (already logged); a seeker whose record no
@@ -735,7 +747,7 @@ async fn seeker_page(
             &state,
             id.clone(),
             seeker.clone(),
-            &g::CoursePlanParams::default(),
+            &g::CoursePlanOptions::default(),
             page.lang,
         )
         .await
@@ -1061,7 +1073,7 @@ async fn seeker_consent(
         outreach: form.outreach.is_some(),
     };
     let result = async {
-        p::set_consent(&state, &page.caller, &id, consent).await?;
+        openpes_app::casework::set_consent(&state, &page.caller, &id, consent).await?;
         Ok(see_other(&format!("/seekers/{id}?done=saved")))
     }
     .await;
@@ -1080,7 +1092,7 @@ async fn seeker_note(
     Form(form): Form<NoteForm>,
 ) -> Response {
     let result = async {
-        p::add_note(&state, &page.caller, &id, &form.body).await?;
+        openpes_app::casework::add_note(&state, &page.caller, &id, &form.body).await?;
         Ok(see_other(&format!("/seekers/{id}?done=saved#notes-h")))
     }
     .await;
@@ -1162,13 +1174,7 @@ async fn seeker_plan_add(
             due,
             note: None,
         };
-        let _added = g::add_step(
-            State(state.clone()),
-            page.caller.clone(),
-            ApiPath(id.clone()),
-            Ok(Json(step)),
-        )
-        .await?;
+        let _added = g::add_step(&state, &page.caller, &id, step).await?;
         Ok(see_other(&format!("/seekers/{id}?done=saved#plan-h")))
     }
     .await;
@@ -1206,16 +1212,11 @@ async fn seeker_plan_status(
             .ok_or_else(|| m::not_found("plan step", &step_id))?;
         let mut step = current.step;
         step.status = form.status;
-        let _changed = g::update_step(
-            State(state.clone()),
-            page.caller.clone(),
-            ApiPath((id.clone(), step_id)),
-            Ok(Json(g::StepUpdate {
-                version: form.version,
-                step,
-            })),
-        )
-        .await?;
+        let update = g::StepUpdate {
+            version: form.version,
+            step,
+        };
+        let _changed = g::update_step(&state, &page.caller, &id, &step_id, update).await?;
         Ok(see_other(&format!("/seekers/{id}?done=saved#plan-h")))
     }
     .await;
@@ -1243,12 +1244,12 @@ async fn seeker_audit(
             "read own audit",
         )
         .await?;
-        let query = p::AuditQuery {
+        let query = openpes_app::audit::AuditSearch {
             seeker: Some(id.clone()),
             before: cursor.before,
-            ..p::AuditQuery::default()
+            ..openpes_app::audit::AuditSearch::default()
         };
-        let audit = p::audit_page(&state, &query).await?;
+        let audit = openpes_app::audit::audit_page(&state, &query).await?;
         let older = audit.next.map(|next| context! { before => next });
         Ok(page.ok(
             "audit.html",
@@ -1386,13 +1387,13 @@ async fn vacancy_page(
         let candidates = match candidate_grant {
             Ok(grant) => {
                 let results =
-                    match m::candidates(&state, &page.caller, &id, Some(10), page.lang).await {
+                    match openpes_app::matching::candidates(&state, &page.caller, &id, Some(10), page.lang).await {
                         Ok(results) => results,
                         Err(error) if error.message == Message::EmployerUnverified => {
                             candidates_notice = Some(error.message.render(page.lang));
                             Vec::new()
                         }
-                        Err(error) => return Err(error),
+                        Err(error) => return Err(error.into()),
                     };
                 let mut views = Vec::new();
                 for result in results {
@@ -1445,7 +1446,7 @@ async fn vacancy_page(
             Some(Grant::CaseloadOnly) => i18n::word(page.lang, "candidates_caseload"),
             _ => i18n::word(page.lang, "candidates"),
         };
-        Ok(page.ok(
+        Ok::<_, ApiError>(page.ok(
             "vacancy.html",
             context! {
                 vacancy => Value::from_serialize(&vacancy),
@@ -1510,7 +1511,7 @@ async fn contact_candidate(
     Form(form): Form<ContactForm>,
 ) -> Response {
     let result = async {
-        crate::routes::offers::contact(&state, &page.caller, &id, &form.seeker).await?;
+        openpes_app::offers::contact(&state, &page.caller, &id, &form.seeker).await?;
         Ok(see_other(&format!("/vacancies/{id}?done=contacted")))
     }
     .await;
@@ -1531,7 +1532,7 @@ async fn caseload_page(
     Query(query): Query<CaseloadQuery>,
 ) -> Response {
     let result = async {
-        let entries = p::caseload(&state, &page.caller).await?;
+        let entries = openpes_app::casework::caseload(&state, &page.caller).await?;
         let needle = query.q.trim().to_lowercase();
         let entries: Vec<_> = entries
             .into_iter()
@@ -1608,7 +1609,7 @@ async fn admin_context(state: &AppState, page: &Page) -> Result<Value, ApiError>
         "administration",
     )
     .await?;
-    let employers = crate::routes::offers::employer_reviews(state, &page.caller).await?;
+    let employers = openpes_app::offers::employer_reviews(state, &page.caller).await?;
     let roles: Vec<Value> = Role::ALL
         .iter()
         .map(|r| context! { value => r.as_str(), label => role_name(page.lang, *r) })
@@ -1652,15 +1653,7 @@ async fn admin_disable_user(
     Form(form): Form<DisableForm>,
 ) -> Response {
     let result = async {
-        p::disable_user_api(
-            State(state.clone()),
-            page.caller.clone(),
-            ApiPath(id),
-            Ok(Json(p::Disabled {
-                disabled: form.disabled,
-            })),
-        )
-        .await?;
+        openpes_app::people::set_user_disabled(&state, &page.caller, &id, form.disabled).await?;
         Ok(see_other("/admin?done=saved#users-h"))
     }
     .await;
@@ -1680,7 +1673,7 @@ async fn admin_verify_employer(
     Form(form): Form<VerifiedForm>,
 ) -> Response {
     let result = async {
-        crate::routes::offers::set_verified(&state, &page.caller, &id, form.verified).await?;
+        openpes_app::offers::set_verified(&state, &page.caller, &id, form.verified).await?;
         Ok(see_other("/admin?done=saved#employers-h"))
     }
     .await;
@@ -1725,11 +1718,10 @@ async fn admin_create_user(
 async fn admin_audit(
     State(state): State<AppState>,
     page: Page,
-    Query(query): Query<p::AuditQuery>,
+    Query(query): Query<openpes_app::audit::AuditSearch>,
 ) -> Response {
     let result = async {
-        access::authorize_system(&page.caller, Action::SearchAudit)?;
-        let audit = p::audit_page(&state, &query).await?;
+        let audit = openpes_app::audit::search_audit(&state, &page.caller, &query).await?;
         // The next (older) page keeps the search.
         let older = audit.next.map(|next| {
             context! {
