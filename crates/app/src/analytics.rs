@@ -82,3 +82,57 @@ pub async fn summary(app: &App, caller: &Caller, lang: UiLang) -> Result<Summary
         vacancies_by_occupation_group: groups,
     })
 }
+
+/// One count as it is published: the count, or its suppression.
+#[derive(Debug, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Cell))]
+pub struct CellView {
+    /// What is counted (a region or an occupation group), labelled.
+    pub label: String,
+    /// The count; absent when below the small-cell threshold.
+    pub count: Option<usize>,
+    pub suppressed: bool,
+}
+
+/// Aggregates over the whole service, as they are published.
+#[derive(Debug, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Summary))]
+pub struct SummaryView {
+    pub seekers: usize,
+    /// Seekers who consented to be found by employers.
+    pub seekers_findable: usize,
+    pub open_vacancies: usize,
+    pub vacancies_by_region: Vec<CellView>,
+    pub vacancies_by_occupation_group: Vec<CellView>,
+    /// Counts below this are suppressed.
+    pub small_cell_threshold: usize,
+}
+
+/// The summary as the API and the analyst page show it, small cells suppressed.
+pub async fn summary_view(
+    app: &App,
+    caller: &Caller,
+    lang: UiLang,
+) -> Result<SummaryView, AppError> {
+    let summary = summary(app, caller, lang).await?;
+    let cells = |cells: Vec<Cell>| -> Vec<CellView> {
+        cells
+            .into_iter()
+            .map(|c| CellView {
+                label: c.label,
+                count: c.count.count(),
+                suppressed: c.count.is_suppressed(),
+            })
+            .collect()
+    };
+    Ok(SummaryView {
+        seekers: summary.seekers,
+        seekers_findable: summary.seekers_findable,
+        open_vacancies: summary.open_vacancies,
+        vacancies_by_region: cells(summary.vacancies_by_region),
+        vacancies_by_occupation_group: cells(summary.vacancies_by_occupation_group),
+        small_cell_threshold: openpes_labour_market::SMALL_CELL,
+    })
+}

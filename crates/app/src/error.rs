@@ -29,6 +29,8 @@ pub enum ErrorKind {
     Unavailable,
     /// The input is larger than allowed.
     TooLarge,
+    /// A file in a format that is not read (an old `.doc`, RTF, an image).
+    UnsupportedFormat,
     /// A fault of the service, not of the caller.
     Internal,
 }

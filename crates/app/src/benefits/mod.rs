@@ -14,6 +14,7 @@
 //! (`claim_changed`), which the job skips.
 
 pub mod adapters;
+pub mod claims;
 pub mod demo;
 pub mod insurance_csv;
 pub mod letters;

@@ -10,7 +10,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use openpes_extract::document::{document_text, DocumentError, DocumentFormat};
+use openpes_extract::document::DocumentFormat;
 use openpes_extract::{ExtractError, Found, TextKind};
 use openpes_taxonomy::Taxonomy;
 use serde::{Deserialize, Serialize};
@@ -249,57 +249,12 @@ pub struct FileExtractResponse {
     pub extraction: ExtractResponse,
 }
 
-/// The text of an uploaded file, or a problem that says what is wrong with the file.
-pub(crate) async fn file_text(
+/// The text of an uploaded file (see [`openpes_app::documents::file_text`]).
+async fn file_text(
     state: &AppState,
     bytes: axum::body::Bytes,
 ) -> Result<(DocumentFormat, String), ApiError> {
-    let (_, extractor) = state.extraction();
-    let limit = extractor.max_bytes();
-    let read = tokio::task::spawn_blocking(move || document_text(&bytes, limit))
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    read.map_err(|e| match e {
-        DocumentError::Empty | DocumentError::NoText => {
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, Message::NoTextInFile)
-        }
-        DocumentError::Unsupported(kind) => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Message::UnsupportedFile { kind: kind.into() },
-        ),
-        DocumentError::NotUtf8 { offset } => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Message::FileNotUtf8 { offset },
-        ),
-        DocumentError::Pdf(detail) => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Message::UnreadableFile {
-                format: "PDF",
-                detail,
-            },
-        ),
-        // A PDF over a bound of what reading it may cost (see openpes_extract::pdf_guard).
-        e @ (DocumentError::PdfInflatesTooMuch { .. } | DocumentError::PdfTooComplex(_)) => {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Message::UnreadableFile {
-                    format: "PDF",
-                    detail: e.to_string(),
-                },
-            )
-        }
-        DocumentError::Docx(detail) => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Message::UnreadableFile {
-                format: "DOCX",
-                detail,
-            },
-        ),
-        DocumentError::TooLarge { limit } => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            Message::TextTooLarge { limit },
-        ),
-    })
+    Ok(openpes_app::documents::file_text(state, bytes).await?)
 }
 
 /// Extract skills and occupations from a file: a CV or vacancy as PDF (its text layer), DOCX

@@ -14,8 +14,7 @@
 //! written to the audit log there. Vacancies are public; changing them needs their employer
 //! (or an administrator).
 
-use crate::access::{self, Action, Grant};
-use crate::auth::{Caller, Role};
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiPath, ApiQuery};
 use crate::i18n::Message;
 use crate::AppState;
@@ -23,103 +22,37 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
+use openpes_app::{access, records};
 use openpes_matching::index::MatchIndex;
-use openpes_matching::{
-    Employer, FieldError, InvalidRecord, Seeker, SeekerSkill, SkillSource, Suggestion,
-    SuggestionKind, Vacancy,
-};
-use openpes_store::VacancyChange;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use openpes_matching::{Employer, Seeker, Vacancy};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
-/// A record whose fields are wrong (422, every field named).
-pub(crate) fn invalid(errors: InvalidRecord) -> ApiError {
-    openpes_app::error::invalid(errors).into()
-}
+pub use openpes_app::records::{ChangeEntry, ChangesPage, ImportSummary, SuggestionDecision};
 
+/// The body of a JSON request, or a 400 naming what is wrong with it.
 pub(crate) fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     body.map(|Json(t)| t)
         .map_err(|e| ApiError::bad_request(Message::BadRequest(e.body_text())))
 }
 
+/// The id in the path must be the record's own.
 pub(crate) fn same_id(path: &str, body: &str) -> Result<(), ApiError> {
-    if path == body {
-        Ok(())
-    } else {
-        Err(ApiError::bad_request(Message::IdMismatch {
-            path: path.to_string(),
-            body: body.to_string(),
-        }))
-    }
+    Ok(records::same_id(path, body)?)
 }
-
-/// Runs CPU-heavy work (extraction, scoring) off the async workers.
-pub(crate) async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, ApiError> {
-    Ok(openpes_app::blocking(work).await?)
-}
-
-pub(crate) use openpes_app::read;
 
 /// A record that does not exist (or is not the caller's to see).
 pub(crate) fn not_found(kind: &'static str, id: &str) -> ApiError {
     openpes_app::error::not_found(kind, id).into()
 }
 
-/// Runs `work` with the matching index read, on the blocking pool: a writer may hold the
-/// index, and an async worker never waits for a lock (so `/healthz` and every other request
-/// keep answering while the index is busy).
+/// Runs `work` with the matching index read, on the blocking pool (see
+/// [`openpes_app::App::with_index`]).
 pub(crate) async fn with_index<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce(&MatchIndex) -> T + Send + 'static,
 ) -> Result<T, ApiError> {
     Ok(state.with_index(work).await?)
-}
-
-/// Runs `work` with the matching index locked for writing, on the blocking pool. Slow work
-/// (extraction, validation) is done before: the lock is held only for the index change.
-pub(crate) async fn with_index_mut<T: Send + 'static>(
-    state: &AppState,
-    work: impl FnOnce(&mut MatchIndex) -> T + Send + 'static,
-) -> Result<T, ApiError> {
-    Ok(state.with_index_mut(work).await?)
-}
-
-/// Puts a stored seeker into the matching index.
-pub(crate) async fn index_seeker(state: &AppState, seeker: &Seeker) -> Result<(), ApiError> {
-    Ok(state.index_seeker(seeker).await?)
-}
-
-/// Checks a seeker against the taxonomy and the gazetteer (off the async workers).
-async fn check_seeker(state: &AppState, seeker: &Seeker) -> Result<(), ApiError> {
-    let seeker = seeker.clone();
-    with_index(state, move |index| index.check_seeker(&seeker))
-        .await?
-        .map_err(invalid)
-}
-
-/// Checks a vacancy against the taxonomy and the gazetteer (off the async workers).
-async fn check_vacancy(state: &AppState, vacancy: &Vacancy) -> Result<(), ApiError> {
-    let vacancy = vacancy.clone();
-    with_index(state, move |index| index.check_vacancy(&vacancy))
-        .await?
-        .map_err(invalid)
-}
-
-/// Puts stored vacancies into the matching index.
-pub(crate) async fn index_vacancies(
-    state: &AppState,
-    vacancies: &[Vacancy],
-) -> Result<(), ApiError> {
-    let vacancies = vacancies.to_vec();
-    with_index_mut(state, move |index| {
-        vacancies
-            .iter()
-            .try_for_each(|vacancy| index.upsert_vacancy(vacancy))
-    })
-    .await?
-    .map_err(invalid)
 }
 
 /// Add or replace a job seeker.
@@ -135,38 +68,9 @@ pub async fn put_seeker(
     seeker: Result<Json<Seeker>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
     access::require_signed_in(&caller)?;
-    let mut seeker = body(seeker)?;
-    same_id(&id, &seeker.id)?;
-    let grant =
-        access::authorize_seeker(&state, &caller, Action::UpdateSeeker, &id, "store record")
-            .await?;
-    seeker.validate().map_err(invalid)?;
-    keep_consent(&state, grant, &mut seeker).await?;
-    let seeker = {
-        let (taxonomy, extractor) = state.extraction();
-        blocking(move || {
-            crate::suggest::suggest_for_seeker(&taxonomy, &extractor, &mut seeker);
-            seeker
-        })
-        .await?
-    };
-    check_seeker(&state, &seeker).await?;
-    state.store().put_seeker(&seeker, state.now()).await?;
-    index_seeker(&state, &seeker).await?;
+    let seeker = body(seeker)?;
+    records::put_seeker(&state, &caller, &id, seeker).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Consent is the seeker's own decision: only the seeker's own record carries it. Anyone
-/// else's write (a caseworker's, an administrator's, a machine client's) keeps the stored
-/// consent silently (none for a new record); the seeker changes it on their record or through
-/// the consent operation.
-async fn keep_consent(state: &AppState, grant: Grant, seeker: &mut Seeker) -> Result<(), ApiError> {
-    if grant != Grant::OwnRecord {
-        let stored = state.store().seeker(&seeker.id).await?;
-        seeker.searchable = stored.as_ref().is_some_and(|s| s.searchable);
-        seeker.outreach = stored.as_ref().is_some_and(|s| s.outreach);
-    }
-    Ok(())
 }
 
 /// A job seeker's record.
@@ -179,9 +83,7 @@ pub async fn get_seeker(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Seeker>, ApiError> {
-    access::authorize_seeker(&state, &caller, Action::ReadSeeker, &id, "read record").await?;
-    let seeker = state.store().seeker(&id).await?;
-    seeker.map(Json).ok_or_else(|| not_found("seeker", &id))
+    Ok(Json(records::seeker(&state, &caller, &id).await?))
 }
 
 /// Delete a job seeker.
@@ -194,11 +96,7 @@ pub async fn delete_seeker(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    access::authorize_seeker(&state, &caller, Action::DeleteSeeker, &id, "delete record").await?;
-    if !state.store().delete_seeker(&id, state.now()).await? {
-        return Err(not_found("seeker", &id));
-    }
-    with_index_mut(&state, move |index| index.remove_seeker(&id)).await?;
+    records::delete_seeker(&state, &caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -215,15 +113,7 @@ pub async fn put_employer(
 ) -> Result<StatusCode, ApiError> {
     access::require_signed_in(&caller)?;
     let employer = body(employer)?;
-    same_id(&id, &employer.id)?;
-    access::authorize_employer(&caller, Action::ManageVacancies, &id)?;
-    if employer.name.trim().is_empty() {
-        return Err(invalid(InvalidRecord(vec![FieldError {
-            field: "name".into(),
-            message: "must not be empty".into(),
-        }])));
-    }
-    state.store().put_employer(&employer, state.now()).await?;
+    records::put_employer(&state, &caller, &id, employer).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -240,79 +130,9 @@ pub async fn put_vacancy(
     vacancy: Result<Json<Vacancy>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
     access::require_signed_in(&caller)?;
-    let mut vacancy = body(vacancy)?;
-    same_id(&id, &vacancy.id)?;
-    authorize_vacancy_change(&state, &caller, &vacancy.employer, &id).await?;
-    vacancy.validate().map_err(invalid)?;
-    let vacancy = {
-        let (taxonomy, extractor) = state.extraction();
-        blocking(move || {
-            crate::suggest::suggest_for_vacancy(&taxonomy, &extractor, &mut vacancy);
-            vacancy
-        })
-        .await?
-    };
-    check_vacancy(&state, &vacancy).await?;
-    state
-        .store()
-        .put_vacancies(std::slice::from_ref(&vacancy), state.now())
-        .await?;
-    index_vacancies(&state, std::slice::from_ref(&vacancy)).await?;
+    let vacancy = body(vacancy)?;
+    records::put_vacancy(&state, &caller, &id, vacancy).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Changing a vacancy needs its employer. A stored vacancy keeps its owner: a write naming
-/// another employer, or by an employer that is not its owner, is a 403 that names the vacancy
-/// (for everyone, administrators included, so that no import or edit silently takes over
-/// another's vacancy).
-async fn authorize_vacancy_change(
-    state: &AppState,
-    caller: &openpes_app::auth::Caller,
-    employer: &str,
-    vacancy_id: &str,
-) -> Result<(), ApiError> {
-    if let Some(stored) = state.store().vacancy(vacancy_id).await? {
-        if stored.employer != employer {
-            return Err(owned_by_another("vacancy", vacancy_id));
-        }
-        authorize_owner(
-            caller,
-            Action::ManageVacancies,
-            "vacancy",
-            vacancy_id,
-            employer,
-        )?;
-    }
-    access::authorize_employer(caller, Action::ManageVacancies, employer)?;
-    Ok(())
-}
-
-/// A 403 naming a record (`kind`, `id`) that belongs to another employer.
-fn owned_by_another(kind: &'static str, id: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::FORBIDDEN,
-        Message::OwnedByAnother {
-            kind,
-            id: id.to_string(),
-        },
-    )
-}
-
-/// Authorizes `action` on a record of `employer`; an employer refused is told which record is
-/// another employer's (other roles get the policy's answer).
-fn authorize_owner(
-    caller: &openpes_app::auth::Caller,
-    action: Action,
-    kind: &'static str,
-    id: &str,
-    employer: &str,
-) -> Result<Grant, ApiError> {
-    access::authorize_employer(caller, action, employer).map_err(|refused| {
-        match caller.user().map(|u| u.role) {
-            Some(Role::Employer) => owned_by_another(kind, id),
-            _ => refused.into(),
-        }
-    })
 }
 
 /// A vacancy's record.
@@ -324,8 +144,7 @@ pub async fn get_vacancy(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Vacancy>, ApiError> {
-    let vacancy = state.store().vacancy(&id).await?;
-    vacancy.map(Json).ok_or_else(|| not_found("vacancy", &id))
+    Ok(Json(records::vacancy(&state, &id).await?))
 }
 
 /// Delete a vacancy (recorded in the change feed).
@@ -338,38 +157,8 @@ pub async fn delete_vacancy(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    access::require_signed_in(&caller)?;
-    let stored = state
-        .store()
-        .vacancy(&id)
-        .await?
-        .ok_or_else(|| not_found("vacancy", &id))?;
-    authorize_owner(
-        &caller,
-        Action::ManageVacancies,
-        "vacancy",
-        &id,
-        &stored.employer,
-    )?;
-    if !state.store().delete_vacancy(&id, state.now()).await? {
-        return Err(not_found("vacancy", &id));
-    }
-    with_index_mut(&state, move |index| index.remove_vacancy(&id)).await?;
+    records::delete_vacancy(&state, &caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// What an import stored.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = VacancyImportSummary)]
-pub struct ImportSummary {
-    /// Vacancies stored.
-    pub stored: usize,
-    /// Employers added (named by JSON-LD postings and not known before; an import never
-    /// changes an existing employer's record).
-    pub employers: usize,
-    /// The vacancies' ids, in the order of the input (for JSON-LD derived from the employer
-    /// and the posting's identifier).
-    pub ids: Vec<String>,
 }
 
 /// Import vacancies, all or nothing: any bad record rejects the whole import, with every bad
@@ -397,7 +186,6 @@ pub async fn import_vacancies(
     text: String,
 ) -> Result<Json<ImportSummary>, ApiError> {
     access::require_signed_in(&caller)?;
-    // Each employer is checked once the records are read.
     let json_ld = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -409,174 +197,9 @@ pub async fn import_vacancies(
                 .to_ascii_lowercase()
         })
         .is_some_and(|v| v == "application/ld+json" || v == "application/json");
-    let index = state.matching();
-    let (taxonomy, extractor) = state.extraction();
-    let parsed = blocking(
-        move || -> Result<(Vec<Employer>, Vec<Vacancy>), InvalidRecord> {
-            // The index is read only to resolve and check records; extraction, the slow part,
-            // runs without holding it.
-            let (employers, mut vacancies, mut errors) = if json_ld {
-                read_json_ld(&text, &read(&index))
-            } else {
-                read_json_lines(&text)
-            };
-            for (_, vacancy) in &mut vacancies {
-                crate::suggest::suggest_for_vacancy(&taxonomy, &extractor, vacancy);
-            }
-            let guard = read(&index);
-            for (at, vacancy) in &vacancies {
-                if let Err(bad) = guard.check_vacancy(vacancy) {
-                    errors.extend(bad.0.into_iter().map(|e| FieldError {
-                        field: format!("{at}{}", e.field),
-                        message: e.message,
-                    }));
-                }
-            }
-            if errors.is_empty() {
-                Ok((employers, vacancies.into_iter().map(|(_, v)| v).collect()))
-            } else {
-                Err(InvalidRecord(errors))
-            }
-        },
-    )
-    .await?;
-    let (employers, vacancies) = parsed.map_err(invalid)?;
-    // All or nothing: every organisation must be the caller's to import for, and no vacancy
-    // may be another employer's, before anything is stored.
-    let mut owners: Vec<&str> = vacancies.iter().map(|v| v.employer.as_str()).collect();
-    owners.extend(employers.iter().map(|e| e.id.as_str()));
-    owners.sort_unstable();
-    owners.dedup();
-    for owner in owners {
-        authorize_owner(&caller, Action::ImportVacancies, "employer", owner, owner)?;
-    }
-    for vacancy in &vacancies {
-        if let Some(stored) = state.store().vacancy(&vacancy.id).await? {
-            if stored.employer != vacancy.employer {
-                return Err(owned_by_another("vacancy", &vacancy.id));
-            }
-        }
-    }
-    // An import only adds organisations; an existing employer's record is never changed.
-    let mut new_employers = Vec::new();
-    for employer in employers {
-        if state.store().employer(&employer.id).await?.is_none() {
-            new_employers.push(employer);
-        }
-    }
-    let employers = state
-        .store()
-        .put_employers_and_vacancies(&new_employers, &vacancies, state.now())
-        .await?;
-    index_vacancies(&state, &vacancies).await?;
-    Ok(Json(ImportSummary {
-        stored: vacancies.len(),
-        employers,
-        ids: vacancies.into_iter().map(|v| v.id).collect(),
-    }))
-}
-
-/// Vacancies read from an import, each with where it came from (`line 3: `, `[2].`).
-type Located = Vec<(String, Vacancy)>;
-
-/// JSON lines: the vacancies read, and every line that could not be read.
-fn read_json_lines(text: &str) -> (Vec<Employer>, Located, Vec<FieldError>) {
-    let mut vacancies = Vec::new();
-    let mut errors = Vec::new();
-    // Vacancy id → the line that named it first: one import names each vacancy once.
-    let mut seen = std::collections::HashMap::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let at = |field: &str| format!("line {}: {field}", i + 1);
-        match serde_json::from_str::<Vacancy>(line) {
-            Ok(vacancy) => match vacancy.validate() {
-                Ok(()) => match seen.get(&vacancy.id) {
-                    Some(first) => errors.push(FieldError {
-                        field: at("id"),
-                        message: format!("repeats the vacancy of line {first}"),
-                    }),
-                    None => {
-                        seen.insert(vacancy.id.clone(), i + 1);
-                        vacancies.push((at(""), vacancy));
-                    }
-                },
-                Err(bad) => errors.extend(bad.0.into_iter().map(|e| FieldError {
-                    field: at(&e.field),
-                    message: e.message,
-                })),
-            },
-            Err(e) => errors.push(FieldError {
-                field: at("json"),
-                message: e.to_string(),
-            }),
-        }
-    }
-    (Vec::new(), vacancies, errors)
-}
-
-/// schema.org JobPosting JSON-LD: the vacancies and employers read, or what is wrong.
-fn read_json_ld(text: &str, index: &MatchIndex) -> (Vec<Employer>, Located, Vec<FieldError>) {
-    let document: serde_json::Value = match serde_json::from_str(text) {
-        Ok(d) => d,
-        Err(e) => {
-            return (
-                Vec::new(),
-                Vec::new(),
-                vec![FieldError {
-                    field: format!("line {}: json", e.line()),
-                    message: e.to_string(),
-                }],
-            )
-        }
-    };
-    match openpes_matching::jsonld::job_postings(&document, index.taxonomy(), index.gazetteer()) {
-        Ok(postings) => (
-            postings.employers,
-            postings
-                .vacancies
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| (format!("[{i}]."), v))
-                .collect(),
-            Vec::new(),
-        ),
-        Err(errors) => (Vec::new(), Vec::new(), errors),
-    }
-}
-
-/// Which suggestions to confirm and which to drop (by concept URI).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SuggestionDecision {
-    #[serde(default)]
-    pub accept: Vec<String>,
-    #[serde(default)]
-    pub reject: Vec<String>,
-}
-
-/// Takes the accepted suggestions out of `suggestions` (to be applied by the caller) and
-/// drops the rejected ones; an accepted URI that is not a suggestion is a 422.
-fn decide(
-    suggestions: &mut Vec<Suggestion>,
-    decision: &SuggestionDecision,
-) -> Result<Vec<Suggestion>, ApiError> {
-    let mut accepted = Vec::new();
-    for uri in &decision.accept {
-        let position = suggestions
-            .iter()
-            .position(|s| &s.concept == uri)
-            .ok_or_else(|| {
-                invalid(InvalidRecord(vec![FieldError {
-                    field: "accept".into(),
-                    message: format!("'{uri}' is not among the record's suggestions"),
-                }]))
-            })?;
-        accepted.push(suggestions.remove(position));
-    }
-    suggestions.retain(|s| !decision.reject.contains(&s.concept));
-    Ok(accepted)
+    Ok(Json(
+        records::import_vacancies(&state, &caller, text, json_ld).await?,
+    ))
 }
 
 /// Confirm or drop a vacancy's extraction suggestions. Accepted skills join the essential or
@@ -596,34 +219,9 @@ pub async fn decide_vacancy_suggestions(
 ) -> Result<Json<Vacancy>, ApiError> {
     access::require_signed_in(&caller)?;
     let decision = body(decision)?;
-    let mut vacancy = state
-        .store()
-        .vacancy(&id)
-        .await?
-        .ok_or_else(|| not_found("vacancy", &id))?;
-    authorize_owner(
-        &caller,
-        Action::ManageVacancies,
-        "vacancy",
-        &id,
-        &vacancy.employer,
-    )?;
-    for suggestion in decide(&mut vacancy.suggestions, &decision)? {
-        match suggestion.kind {
-            SuggestionKind::Occupation => vacancy.occupation = Some(suggestion.concept),
-            SuggestionKind::Skill if suggestion.essential => {
-                vacancy.essential_skills.push(suggestion.concept)
-            }
-            SuggestionKind::Skill => vacancy.optional_skills.push(suggestion.concept),
-        }
-    }
-    check_vacancy(&state, &vacancy).await?;
-    state
-        .store()
-        .put_vacancies(std::slice::from_ref(&vacancy), state.now())
-        .await?;
-    index_vacancies(&state, std::slice::from_ref(&vacancy)).await?;
-    Ok(Json(vacancy))
+    Ok(Json(
+        records::decide_vacancy_suggestions(&state, &caller, &id, &decision).await?,
+    ))
 }
 
 /// Confirm or drop a seeker's suggestions from their CV. Accepted skills join the profile with
@@ -642,33 +240,9 @@ pub async fn decide_seeker_suggestions(
 ) -> Result<Json<Seeker>, ApiError> {
     access::require_signed_in(&caller)?;
     let decision = body(decision)?;
-    access::authorize_seeker(
-        &state,
-        &caller,
-        Action::UpdateSeeker,
-        &id,
-        "decide suggestions",
-    )
-    .await?;
-    let mut seeker = state
-        .store()
-        .seeker(&id)
-        .await?
-        .ok_or_else(|| not_found("seeker", &id))?;
-    for suggestion in decide(&mut seeker.suggestions, &decision)? {
-        match suggestion.kind {
-            SuggestionKind::Occupation => seeker.desired_occupations.push(suggestion.concept),
-            SuggestionKind::Skill => seeker.skills.push(SeekerSkill {
-                concept: suggestion.concept,
-                source: SkillSource::Extracted,
-                level: None,
-            }),
-        }
-    }
-    check_seeker(&state, &seeker).await?;
-    state.store().put_seeker(&seeker, state.now()).await?;
-    index_seeker(&state, &seeker).await?;
-    Ok(Json(seeker))
+    Ok(Json(
+        records::decide_seeker_suggestions(&state, &caller, &id, &decision).await?,
+    ))
 }
 
 /// Change-feed query.
@@ -681,24 +255,6 @@ pub struct ChangesQuery {
     pub limit: Option<i64>,
 }
 
-/// A page of the change feed.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ChangesPage {
-    pub changes: Vec<ChangeEntry>,
-    /// Pass as `since` for the next page (the same value when nothing new happened).
-    pub next: i64,
-}
-
-/// One change.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ChangeEntry {
-    pub seq: i64,
-    pub vacancy_id: String,
-    /// `upsert` or `delete`.
-    pub change: String,
-    pub at: String,
-}
-
 /// Vacancy changes after a cursor, oldest first: mirror open vacancies by applying them.
 #[utoipa::path(get, path = "/api/v1/vacancies/changes", tag = "matching", params(ChangesQuery),
     responses((status = 200, description = "Changes after the cursor", body = ChangesPage)))]
@@ -706,22 +262,9 @@ pub async fn vacancy_changes(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<ChangesQuery>,
 ) -> Result<Json<ChangesPage>, ApiError> {
-    let since = query.since.unwrap_or(0).max(0);
-    let limit = query.limit.unwrap_or(100).clamp(1, 1000);
-    let changes: Vec<VacancyChange> = state.store().vacancy_changes(since, limit).await?;
-    let next = changes.last().map_or(since, |c| c.seq);
-    Ok(Json(ChangesPage {
-        changes: changes
-            .into_iter()
-            .map(|c| ChangeEntry {
-                seq: c.seq,
-                vacancy_id: c.vacancy_id,
-                change: c.change,
-                at: c.at,
-            })
-            .collect(),
-        next,
-    }))
+    Ok(Json(
+        records::vacancy_changes(&state, query.since, query.limit).await?,
+    ))
 }
 
 /// Match query.

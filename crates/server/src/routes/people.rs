@@ -130,14 +130,6 @@ pub(crate) async fn register(
     Ok(openpes_app::registration::register(state, form.into()).await?)
 }
 
-/// What a confirmation link would create (read only), or 410.
-pub(crate) async fn pending_registration(
-    state: &AppState,
-    token: &str,
-) -> Result<openpes_store::PendingRegistration, ApiError> {
-    Ok(openpes_app::registration::pending_registration(state, token).await?)
-}
-
 /// Finishes a registration with its link and the password chosen when registering.
 pub(crate) async fn confirm_registration(
     state: &AppState,

@@ -8,12 +8,14 @@ use super::{finish, see_other, Page};
 use crate::access::{self, Action};
 use crate::error::{ApiError, ApiPath};
 use crate::i18n::UiLang;
-use crate::routes::benefits::{self as b, FactSpecView, NewClaim, ProgramView, ReviewRequest};
 use crate::AppState;
 use axum::extract::State;
 use axum::response::Response;
-use axum::{Form, Json};
+use axum::Form;
 use minijinja::{context, Value};
+use openpes_app::benefits::claims::{
+    self as b, FactSpecView, NewClaim, ProgramView, ReviewRequest,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as JsonValue};
 
@@ -71,7 +73,7 @@ fn fields(specs: &[FactSpecView], needed: &[String], lang: UiLang) -> Vec<FactFi
 }
 
 async fn programs(state: &AppState) -> Result<Vec<ProgramView>, ApiError> {
-    Ok(b::programs(State(state.clone())).await?.0)
+    Ok(b::programs(state)?)
 }
 
 /// The form's values as declared facts: blank fields are left out, `<name>__none` marks a
@@ -120,7 +122,7 @@ fn facts_of(form: &[(String, String)], specs: &[FactSpecView]) -> Result<JsonVal
     if problems.is_empty() {
         Ok(JsonValue::Object(facts))
     } else {
-        Err(crate::routes::benefits::invalid(problems))
+        Err(b::invalid(problems).into())
     }
 }
 
@@ -167,9 +169,7 @@ pub(super) async fn seeker_benefits(
     ApiPath(id): ApiPath<String>,
 ) -> Response {
     let result = async {
-        let claims = b::seeker_claims(State(state.clone()), page.caller.clone(), ApiPath(id.clone()))
-            .await?
-            .0;
+        let claims = b::seeker_claims(&state, &page.caller, &id).await?;
         let programs = programs(&state).await?;
         let rows: Vec<_> = claims
             .iter()
@@ -225,8 +225,8 @@ pub(super) async fn file_claim(
             seeker_id: id,
             declared,
         };
-        let (_, Json(view)) =
-            b::create_claim(State(state.clone()), page.caller.clone(), Ok(Json(claim))).await?;
+        access::require_signed_in(&page.caller)?;
+        let view = b::file_claim(&state, &page.caller, claim, state.now().date_naive()).await?;
         Ok(see_other(&format!(
             "/benefits/claims/{}?done=saved",
             view.id
@@ -244,9 +244,7 @@ pub(super) async fn claim_page(
     ApiPath(id): ApiPath<String>,
 ) -> Response {
     let result = async {
-        let view = b::get_claim(State(state.clone()), page.caller.clone(), ApiPath(id))
-            .await?
-            .0;
+        let view = b::claim(&state, &page.caller, &id).await?;
         let programs = programs(&state).await?;
         let caseworker = state.store().caseworker_of(&view.seeker_id).await?;
         let may_review = view.status != "decided"
@@ -413,7 +411,7 @@ pub(super) async fn review_claim(
             .store()
             .claim(&id)
             .await?
-            .ok_or_else(|| crate::routes::matching::not_found("claim", &id))?;
+            .ok_or_else(|| openpes_app::error::not_found("claim", &id))?;
         let programs = programs(&state).await?;
         let specs = programs
             .iter()
@@ -428,13 +426,7 @@ pub(super) async fn review_claim(
                 .find(|(k, _)| k == "version")
                 .and_then(|(_, v)| v.parse().ok()),
         };
-        let _reviewed = b::review_claim(
-            State(state.clone()),
-            page.caller.clone(),
-            ApiPath(id.clone()),
-            Ok(Json(request)),
-        )
-        .await?;
+        let _reviewed = b::review_claim(&state, &page.caller, &id, Ok(request)).await?;
         Ok(see_other(&format!("/benefits/claims/{id}?done=saved")))
     }
     .await;
@@ -445,9 +437,7 @@ pub(super) async fn review_claim(
 /// administrator).
 pub(super) async fn review_queue(State(state): State<AppState>, page: Page) -> Response {
     let result = async {
-        let queue = b::review_queue(State(state.clone()), page.caller.clone())
-            .await?
-            .0;
+        let queue = b::review_queue(&state, &page.caller).await?;
         let programs = programs(&state).await?;
         let mut rows = Vec::new();
         for entry in queue {

@@ -18,19 +18,21 @@ use crate::access::{self, Action, Grant};
 use crate::auth::{self, Caller, Role, User};
 use crate::error::{ApiError, ApiPath};
 use crate::i18n::{Message, UiLang};
-use crate::routes::matching::{self as m, MatchResult, Side, SuggestionDecision};
-use crate::routes::people::{self as p, Credentials, NewAccount, Registration};
 use crate::AppState;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Router};
 use minijinja::{context, Value};
 use openpes_app::applications as a;
 use openpes_app::casework::Consent;
 use openpes_app::guidance as g;
+use openpes_app::matching::{ranked_matches, MatchResult, Side};
+use openpes_app::people::NewAccount;
+use openpes_app::records::{self, SuggestionDecision};
+use openpes_app::registration::{self, Registration};
 use openpes_matching::{
     ContractType, RemotePolicy, Seeker, SeekerSkill, SkillSource, Suggestion, SuggestionKind,
     Vacancy, VacancyStatus, WorkingTime,
@@ -390,6 +392,20 @@ async fn switch_language(ApiPath(tag): ApiPath<String>, Query(next): Query<Next>
         .into_response()
 }
 
+/// The sign-in form.
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+}
+
+/// The form that sets a new password with a reset link's token.
+#[derive(Deserialize)]
+struct ResetConfirmForm {
+    token: String,
+    password: String,
+}
+
 async fn login_page(page: Page) -> Response {
     page.ok("login.html", context! { email => "" })
 }
@@ -398,7 +414,7 @@ async fn login_submit(
     State(state): State<AppState>,
     page: Page,
     client: crate::rate_limit::ClientAddress,
-    Form(form): Form<Credentials>,
+    Form(form): Form<LoginForm>,
 ) -> Response {
     let source = openpes_app::lockout::Source::of(client.0);
     let session = openpes_app::people::login(
@@ -495,7 +511,10 @@ async fn register_submit(
             .filter(|n| !n.is_empty()),
         language: Some(page.lang.tag().to_string()),
     };
-    match p::register(&state, registration).await {
+    match registration::register(&state, registration)
+        .await
+        .map_err(ApiError::from)
+    {
         Ok(token) => {
             let demo_link = token
                 .filter(|_| state.demo_accounts())
@@ -536,7 +555,10 @@ async fn render_confirmation(
 ) -> Response {
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
     let detail = error.map(|e| e.message.render(page.lang));
-    match p::pending_registration(state, token).await {
+    match registration::pending_registration(state, token)
+        .await
+        .map_err(ApiError::from)
+    {
         Ok(pending) => {
             let role = Role::parse(&pending.role).unwrap_or(Role::Seeker);
             let view = PendingView {
@@ -591,7 +613,10 @@ async fn register_confirm_submit(
     page: Page,
     Form(form): Form<ConfirmForm>,
 ) -> Response {
-    match p::confirm_registration(&state, &form.token, &form.password).await {
+    match registration::confirm_registration(&state, &form.token, &form.password)
+        .await
+        .map_err(ApiError::from)
+    {
         Ok(session) => {
             let cookie = auth::session_cookie(&state, &session.cookie_value);
             (
@@ -633,7 +658,7 @@ async fn reset_submit(
     finish(
         &page,
         async {
-            p::request_reset(&state, &form.email).await?;
+            registration::request_reset(&state, &form.email).await?;
             Ok(see_other("/reset?done=sent"))
         }
         .await,
@@ -655,9 +680,12 @@ async fn reset_confirm_page(page: Page, Query(query): Query<TokenQuery>) -> Resp
 async fn reset_confirm_submit(
     State(state): State<AppState>,
     page: Page,
-    Form(form): Form<p::ResetConfirmation>,
+    Form(form): Form<ResetConfirmForm>,
 ) -> Response {
-    match p::confirm_reset(&state, &form).await {
+    match registration::confirm_reset(&state, &form.token, &form.password)
+        .await
+        .map_err(ApiError::from)
+    {
         Ok(()) => see_other("/login?done=reset"),
         Err(error) => page.render(
             "reset.html",
@@ -726,14 +754,14 @@ async fn seeker_page(
             .store()
             .seeker(&id)
             .await?
-            .ok_or_else(|| m::not_found("seeker", &id))?;
+            .ok_or_else(|| openpes_app::error::not_found("seeker", &id))?;
         let person_name = state
             .store()
             .user_of_seeker(&id)
             .await?
             .map_or_else(|| id.clone(), |u| u.display_name);
         let taxonomy = state.taxonomy();
-        let matches = m::ranked_matches(&state, Some(10), page.lang, Side::Seeker(id.clone())).await?;
+        let matches = ranked_matches(&state, Some(10), page.lang, Side::Seeker(id.clone())).await?;
         let notes = match page.caller.user().map(|u| u.role) {
             Some(Role::Caseworker | Role::Admin) => Some(openpes_app::casework::notes(&state, &page.caller, &id).await?),
             _ => None,
@@ -785,16 +813,10 @@ async fn seeker_page(
     finish(&page, result)
 }
 
-/// Stores a seeker through the API's handler (authorization, validation, index, audit).
+/// Stores a seeker through the use case (authorization, validation, index, audit).
 async fn store_seeker(state: &AppState, page: &Page, seeker: Seeker) -> Result<(), ApiError> {
     let id = seeker.id.clone();
-    m::put_seeker(
-        State(state.clone()),
-        page.caller.clone(),
-        ApiPath(id),
-        Ok(Json(seeker)),
-    )
-    .await?;
+    records::put_seeker(state, &page.caller, &id, seeker).await?;
     Ok(())
 }
 
@@ -807,11 +829,11 @@ async fn seeker_for_change(
     purpose: &str,
 ) -> Result<Seeker, ApiError> {
     access::authorize_seeker(state, &page.caller, Action::UpdateSeeker, id, purpose).await?;
-    state
+    Ok(state
         .store()
         .seeker(id)
         .await?
-        .ok_or_else(|| m::not_found("seeker", id))
+        .ok_or_else(|| openpes_app::error::not_found("seeker", id))?)
 }
 
 #[derive(Deserialize)]
@@ -848,7 +870,7 @@ async fn read_cv(
     let id = seeker.id.clone();
     seeker.cv_text = Some(cv_text).filter(|t| !t.trim().is_empty());
     let (taxonomy, extractor) = state.extraction();
-    let seeker = m::blocking(move || {
+    let seeker = openpes_app::blocking(move || {
         crate::suggest::refresh_seeker_suggestions(&taxonomy, &extractor, &mut seeker);
         seeker
     })
@@ -963,7 +985,7 @@ async fn seeker_cv_file(
         let file = file.ok_or_else(|| {
             ApiError::bad_request(Message::BadRequest("no file in the form (cv_file)".into()))
         })?;
-        let (_, text) = crate::routes::extract::file_text(&state, file).await?;
+        let (_, text) = openpes_app::documents::file_text(&state, file).await?;
         read_cv(&state, &page, seeker, text).await
     }
     .await;
@@ -987,13 +1009,8 @@ async fn seeker_suggestions(
     let result = async {
         let seeker = seeker_for_change(&state, &page, &id, "web suggestions").await?;
         let decided = decision(&pairs, &seeker.suggestions);
-        let _updated = m::decide_seeker_suggestions(
-            State(state.clone()),
-            page.caller.clone(),
-            ApiPath(id.clone()),
-            Ok(Json(decided)),
-        )
-        .await?;
+        let _updated =
+            records::decide_seeker_suggestions(&state, &page.caller, &id, &decided).await?;
         Ok(see_other(&format!("/seekers/{id}?done=saved")))
     }
     .await;
@@ -1209,7 +1226,7 @@ async fn seeker_plan_status(
             .await?
             .into_iter()
             .find(|s| s.id == step_id)
-            .ok_or_else(|| m::not_found("plan step", &step_id))?;
+            .ok_or_else(|| openpes_app::error::not_found("plan step", &step_id))?;
         let mut step = current.step;
         step.status = form.status;
         let update = g::StepUpdate {
@@ -1335,13 +1352,7 @@ async fn post_vacancy(
             status: VacancyStatus::Open,
             suggestions: Vec::new(),
         };
-        m::put_vacancy(
-            State(state.clone()),
-            page.caller.clone(),
-            ApiPath(id.clone()),
-            Ok(Json(vacancy)),
-        )
-        .await?;
+        records::put_vacancy(&state, &page.caller, &id, vacancy).await?;
         Ok(see_other(&format!("/vacancies/{id}")))
     }
     .await;
@@ -1375,7 +1386,7 @@ async fn vacancy_page(
             .store()
             .vacancy(&id)
             .await?
-            .ok_or_else(|| m::not_found("vacancy", &id))?;
+            .ok_or_else(|| openpes_app::error::not_found("vacancy", &id))?;
         let taxonomy = state.taxonomy();
         let owner =
             access::authorize_employer(&page.caller, Action::ManageVacancies, &vacancy.employer)
@@ -1481,16 +1492,11 @@ async fn vacancy_suggestions(
             .store()
             .vacancy(&id)
             .await?
-            .ok_or_else(|| m::not_found("vacancy", &id))?;
+            .ok_or_else(|| openpes_app::error::not_found("vacancy", &id))?;
         access::authorize_employer(&page.caller, Action::ManageVacancies, &vacancy.employer)?;
         let decided = decision(&pairs, &vacancy.suggestions);
-        let _updated = m::decide_vacancy_suggestions(
-            State(state.clone()),
-            page.caller.clone(),
-            ApiPath(id.clone()),
-            Ok(Json(decided)),
-        )
-        .await?;
+        let _updated =
+            records::decide_vacancy_suggestions(&state, &page.caller, &id, &decided).await?;
         Ok(see_other(&format!("/vacancies/{id}?done=saved")))
     }
     .await;
@@ -1698,7 +1704,10 @@ async fn admin_create_user(
             office_id: Some(form.office_id).filter(|o| !o.is_empty()),
             language: Some(page.lang.tag().to_string()),
         };
-        match p::create_account(&state, &page.caller, account).await {
+        match openpes_app::people::create_account(&state, &page.caller, account)
+            .await
+            .map_err(ApiError::from)
+        {
             Ok(_) => Ok(see_other("/admin?done=saved")),
             Err(error) => {
                 let detail = form_error(&error, page.lang);
@@ -1751,7 +1760,7 @@ async fn admin_audit(
 
 async fn analyst_page(State(state): State<AppState>, page: Page) -> Response {
     let result = async {
-        let summary = crate::routes::analytics::summary(&state, &page.caller, page.lang).await?;
+        let summary = openpes_app::analytics::summary_view(&state, &page.caller, page.lang).await?;
         Ok(page.ok("analyst.html", context! { summary }))
     }
     .await;
