@@ -177,6 +177,59 @@ fn the_application_layer_knows_no_http_and_the_domain_crates_no_io() -> std::io:
 }
 
 #[test]
+fn the_api_the_pages_and_the_cli_meet_only_in_the_application_layer() -> std::io::Result<()> {
+    // The pages and the API do not know each other; the shared HTTP layer knows neither.
+    let web = dependencies("web")?;
+    let api = dependencies("api")?;
+    let http = dependencies("http")?;
+    assert!(
+        web.iter().any(|d| d == "openpes-app"),
+        "walk broken: {web:?}"
+    );
+    assert!(
+        !web.iter().any(|d| d == "openpes-api"),
+        "openpes-web depends on openpes-api"
+    );
+    assert!(
+        !api.iter().any(|d| d == "openpes-web"),
+        "openpes-api depends on openpes-web"
+    );
+    for above in ["openpes-api", "openpes-web", "openpes-server"] {
+        assert!(
+            !http.iter().any(|d| d == above),
+            "openpes-http depends on {above}"
+        );
+    }
+    // Neither reaches past the application into the store's SQL.
+    for (krate, deps) in [("web", &web), ("api", &api)] {
+        assert!(
+            !deps.iter().any(|d| d == "sqlx"),
+            "openpes-{krate} depends on sqlx"
+        );
+    }
+    // The server is the composition root: no handler, no page, no use case of its own.
+    let server = production_source("server")?;
+    assert_eq!(server.len(), 1, "the server crate grew modules: {server:?}");
+    for (_, text) in &server {
+        for sign in ["#[utoipa::path", "minijinja", "openpes_store::"] {
+            assert!(!text.contains(sign), "the server crate holds `{sign}`");
+        }
+    }
+    // The CLI reaches the server only to serve and benchmark it, never for its routes.
+    for (file, text) in production_source("cli")? {
+        for reach in [
+            "openpes_server::routes",
+            "openpes_server::web",
+            "openpes_api::",
+            "openpes_web::",
+        ] {
+            assert!(!text.contains(reach), "{}: uses {reach}", file.display());
+        }
+    }
+    Ok(())
+}
+
+#[test]
 fn domain_crates_never_read_the_clock_and_the_app_only_through_its_clock() -> std::io::Result<()> {
     let readings = ["Utc::now(", "Local::now(", "SystemTime::now("];
     let mut found = Vec::new();

@@ -1,6 +1,6 @@
-//! The OpenPES HTTP server (axum): the only crate that knows HTTP and JSON on the wire. It
-//! holds the API ([`routes`], [`dto`], [`openapi`], [`error`], [`auth`], [`rate_limit`]) and
-//! the server-rendered pages ([`web`]).
+//! The OpenPES server, the composition root: it joins the JSON API (`openpes-api`), the web
+//! pages (`openpes-web`) and the HTTP layers they share (`openpes-http`) into one router over
+//! the application (`openpes-app`), and serves it. It holds no use case and no page.
 //!
 //! [`AppState`] is the application layer's `App` (`openpes_app`), re-exported with the modules
 //! that moved there (`access`, `benefits`, `follow`, `lockout`, `suggest`) so that their old
@@ -9,14 +9,9 @@
 //! logs, security headers, request body limits, a timeout, a per-client rate limit and
 //! problem+json errors for everything that fails.
 
-pub mod auth;
-pub mod dto;
-pub mod error;
-pub mod i18n;
-pub mod openapi;
-pub mod rate_limit;
-pub mod routes;
-pub mod web;
+pub use openpes_api::{dto, openapi, routes};
+pub use openpes_http::{auth, error, i18n, rate_limit, MAX_UPLOAD_BYTES};
+pub use openpes_web as web;
 
 pub use openpes_app::{access, benefits, follow, lockout, suggest};
 pub use openpes_app::{
@@ -58,10 +53,6 @@ impl Default for Limits {
         }
     }
 }
-
-/// Largest file upload (a CV as PDF or DOCX), in bytes; other requests keep
-/// [`Limits::max_body_bytes`].
-pub const MAX_UPLOAD_BYTES: usize = 10 << 20;
 
 /// The complete application router.
 pub fn router(state: AppState, limits: Limits) -> Router {

@@ -10,8 +10,8 @@ mod common;
 use openpes_test_support::on_each_backend;
 
 use common::{register_and_confirm, start, urls, Session, TestResult};
+use openpes_app::people::{ensure_demo_accounts, provision_service_account};
 use openpes_server::auth::{Role, Scope};
-use openpes_server::routes::people::{ensure_demo_accounts, provision_service_account};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 

@@ -10,8 +10,8 @@ mod common;
 use openpes_test_support::on_each_backend;
 
 use common::{admin, start, urls, Session, TestResult};
+use openpes_app::people::ensure_demo_accounts;
 use openpes_server::benefits::demo::{ensure_demo_claims, COMPLETE, DISPUTED};
-use openpes_server::routes::people::ensure_demo_accounts;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 

@@ -10,7 +10,7 @@
 //! where their absence is a failure. With `OPENPES_SCREENSHOTS=DIR` it saves screenshots of the
 //! main pages there (`docs/screenshots/` holds the committed ones).
 
-use openpes_server::routes::people::ensure_demo_accounts;
+use openpes_app::people::ensure_demo_accounts;
 use openpes_server::{load_taxonomy, router, AppState, Limits};
 use openpes_store::Store;
 use serde_json::{json, Value};

@@ -7,7 +7,7 @@
 mod common;
 
 use common::{start, urls, Session, TestResult};
-use openpes_server::routes::people::ensure_demo_accounts;
+use openpes_app::people::ensure_demo_accounts;
 use reqwest::StatusCode;
 use serde_json::Value;
 

@@ -11,8 +11,8 @@
 mod common;
 
 use common::{admin, start, urls, Session, TestResult};
+use openpes_app::people::ensure_demo_accounts;
 use openpes_server::benefits::demo::{ensure_demo_claims, COMPLETE, DISPUTED};
-use openpes_server::routes::people::ensure_demo_accounts;
 use openpes_server::FixedClock;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};

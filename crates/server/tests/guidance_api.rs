@@ -10,7 +10,7 @@ use openpes_test_support::on_each_backend;
 
 use chrono::{Days, Utc};
 use common::{admin, Error, Session};
-use openpes_server::routes::people::ensure_demo_accounts;
+use openpes_app::people::ensure_demo_accounts;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 

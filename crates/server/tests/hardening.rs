@@ -9,7 +9,7 @@
 mod common;
 
 use common::{urls, Error, Session, TestResult};
-use openpes_server::routes::people::ensure_demo_accounts;
+use openpes_app::people::ensure_demo_accounts;
 use openpes_server::{ConnectionLimits, Security};
 use reqwest::{Method, StatusCode};
 use serde_json::json;

@@ -28,7 +28,7 @@ async fn start(url: &str) -> Result<(String, AppState), Box<dyn std::error::Erro
 
 /// A client that sends an administrator's API token with every request.
 async fn admin_client(state: &AppState) -> Result<reqwest::Client, Box<dyn std::error::Error>> {
-    let token = openpes_server::routes::people::provision_service_account(
+    let token = openpes_app::people::provision_service_account(
         state,
         "admin@test.example",
         openpes_server::auth::Role::Admin,

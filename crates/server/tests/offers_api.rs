@@ -9,7 +9,7 @@
 mod common;
 
 use common::{admin, register_and_confirm, start, urls, Server, Session, TestResult};
-use openpes_server::routes::offers::CONTACTS_PER_EMPLOYER_PER_DAY;
+use openpes_app::offers::CONTACTS_PER_EMPLOYER_PER_DAY;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 

@@ -8,7 +8,7 @@ mod common;
 
 use chrono::{Days, Utc};
 use common::{admin, start, urls, Error, Session, TestResult};
-use openpes_server::routes::people::ensure_demo_accounts;
+use openpes_app::people::ensure_demo_accounts;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 

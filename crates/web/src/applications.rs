@@ -4,14 +4,14 @@
 //! rules, the version checks and the audit log are the same as for the API.
 
 use super::{finish, see_other, signed_in, Page};
-use crate::error::{ApiError, ApiPath};
-use crate::i18n::Message;
-use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use openpes_app::applications::{self as a, ApplicationRequest, ApplicationStatus, StatusUpdate};
+use openpes_http::error::{ApiError, ApiPath};
+use openpes_http::i18n::Message;
+use openpes_http::AppState;
 use serde::Deserialize;
 
 /// Where to go after a form: a path on this site only (never an open redirect).

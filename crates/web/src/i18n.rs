@@ -2,7 +2,7 @@
 //! a key missing in a template renders empty, and a test checks that every key used by a
 //! template is defined here.
 
-use crate::i18n::UiLang;
+use openpes_http::i18n::UiLang;
 use std::collections::BTreeMap;
 
 /// (key, English, Traditional Chinese).
@@ -278,7 +278,7 @@ mod tests {
     #[test]
     fn every_key_a_template_uses_is_defined() {
         let defined = words(UiLang::En);
-        for (name, source) in super::super::templates::SOURCES {
+        for (name, source) in crate::templates::SOURCES {
             let mut rest = *source;
             while let Some(i) = rest.find("t.") {
                 let before = rest[..i].chars().last();

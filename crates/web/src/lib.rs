@@ -2,9 +2,10 @@
 //! job seekers, employers, caseworkers, analysts and administrators.
 //!
 //! Pages are plain HTML forms that work without JavaScript; `static/app.js` only adds a
-//! typeahead. Every page calls the same operations as the API (the handlers in
-//! [`crate::routes`]), so authorization and the audit log are the API's. Changes are POSTed
-//! with the session's CSRF token in a hidden `csrf` field, checked by [`crate::auth`].
+//! typeahead. Every page calls the application layer's use cases (`openpes-app`), the same
+//! ones the JSON API calls, so authorization and the audit log are the same for both; this
+//! crate knows nothing of the API. Changes are POSTed with the session's CSRF token in a
+//! hidden `csrf` field, checked by `openpes_http::auth`.
 //!
 //! The language comes from the `lang` query parameter, else the `lang` cookie (set by the
 //! language switch), else the account's language, else zh-TW.
@@ -14,11 +15,6 @@ mod benefits;
 pub mod i18n;
 pub mod templates;
 
-use crate::access::{self, Action, Grant};
-use crate::auth::{self, Caller, Role, User};
-use crate::error::{ApiError, ApiPath};
-use crate::i18n::{Message, UiLang};
-use crate::AppState;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -26,6 +22,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use minijinja::{context, Value};
+use openpes_app::access::{self, Action, Grant};
 use openpes_app::applications as a;
 use openpes_app::casework::Consent;
 use openpes_app::guidance as g;
@@ -33,6 +30,10 @@ use openpes_app::matching::{ranked_matches, MatchResult, Side};
 use openpes_app::people::NewAccount;
 use openpes_app::records::{self, SuggestionDecision};
 use openpes_app::registration::{self, Registration};
+use openpes_http::auth::{self, Caller, Role, User};
+use openpes_http::error::{ApiError, ApiPath};
+use openpes_http::i18n::{Message, UiLang};
+use openpes_http::AppState;
 use openpes_matching::{
     ContractType, RemotePolicy, Seeker, SeekerSkill, SkillSource, Suggestion, SuggestionKind,
     Vacancy, VacancyStatus, WorkingTime,
@@ -317,7 +318,7 @@ async fn stylesheet() -> Response {
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../../static/app.css"),
+        include_str!("../static/app.css"),
     )
         .into_response()
 }
@@ -328,7 +329,7 @@ async fn script() -> Response {
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../../static/app.js"),
+        include_str!("../static/app.js"),
     )
         .into_response()
 }
@@ -413,7 +414,7 @@ async fn login_page(page: Page) -> Response {
 async fn login_submit(
     State(state): State<AppState>,
     page: Page,
-    client: crate::rate_limit::ClientAddress,
+    client: openpes_http::rate_limit::ClientAddress,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let source = openpes_app::lockout::Source::of(client.0);
@@ -871,7 +872,7 @@ async fn read_cv(
     seeker.cv_text = Some(cv_text).filter(|t| !t.trim().is_empty());
     let (taxonomy, extractor) = state.extraction();
     let seeker = openpes_app::blocking(move || {
-        crate::suggest::refresh_seeker_suggestions(&taxonomy, &extractor, &mut seeker);
+        openpes_app::suggest::refresh_seeker_suggestions(&taxonomy, &extractor, &mut seeker);
         seeker
     })
     .await?;

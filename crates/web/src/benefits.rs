@@ -5,17 +5,17 @@
 //! handlers, so access, rules and the audit log are the same as for the API.
 
 use super::{finish, see_other, Page};
-use crate::access::{self, Action};
-use crate::error::{ApiError, ApiPath};
-use crate::i18n::UiLang;
-use crate::AppState;
 use axum::extract::State;
 use axum::response::Response;
 use axum::Form;
 use minijinja::{context, Value};
+use openpes_app::access::{self, Action};
 use openpes_app::benefits::claims::{
     self as b, FactSpecView, NewClaim, ProgramView, ReviewRequest,
 };
+use openpes_http::error::{ApiError, ApiPath};
+use openpes_http::i18n::UiLang;
+use openpes_http::AppState;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as JsonValue};
 

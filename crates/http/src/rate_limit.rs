@@ -43,7 +43,7 @@ impl ClientRateLimit {
 }
 
 /// The peer address of a request, when the server knows it (it always does when served by
-/// [`crate::serve_with`]).
+/// `openpes_server::serve_with`).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddress(pub Option<IpAddr>);
 
