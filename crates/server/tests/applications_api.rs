@@ -6,6 +6,8 @@
 
 mod common;
 
+use openpes_test_support::on_each_backend;
+
 use chrono::{Days, Utc};
 use common::{admin, start, urls, Error, Session, TestResult};
 use openpes_app::people::ensure_demo_accounts;
@@ -108,11 +110,8 @@ async fn set(
     session.send(Method::PUT, &url, Some(body)).await
 }
 
-#[tokio::test]
-async fn a_seeker_applies_and_the_employer_answers() -> TestResult {
-    let (urls, _dir) = urls().await?;
-    for url in &urls {
-        let server = start(url).await?;
+on_each_backend! {
+    async fn a_seeker_applies_and_the_employer_answers(server: TestApp) -> TestResult {
         let root = setup(&server).await?;
         let base = &server.base;
         let api = format!("{base}/api/v1");
@@ -298,8 +297,8 @@ async fn a_seeker_applies_and_the_employer_answers() -> TestResult {
             )
             .await?;
         assert_eq!(status, StatusCode::NOT_FOUND);
+        Ok(())
     }
-    Ok(())
 }
 
 async fn page(session: &Session, url: &str) -> Result<String, Error> {
@@ -409,11 +408,8 @@ async fn the_web_pages_save_apply_and_answer() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
-async fn a_caseworker_reads_only_the_applications_of_their_caseload() -> TestResult {
-    let (urls, _dir) = urls().await?;
-    for url in &urls {
-        let server = start(url).await?;
+on_each_backend! {
+    async fn a_caseworker_reads_only_the_applications_of_their_caseload(server: TestApp) -> TestResult {
         let root = setup(&server).await?;
         let base = &server.base;
         let api = format!("{base}/api/v1");
@@ -482,8 +478,8 @@ async fn a_caseworker_reads_only_the_applications_of_their_caseload() -> TestRes
                 .any(|e| e["action"] == "denied read" && e["subject_id"] == other.as_str())
         });
         assert!(denied, "{audit}");
+        Ok(())
     }
-    Ok(())
 }
 
 /// The application's clock decides what "expired" means: with the clock fixed after a

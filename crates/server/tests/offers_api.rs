@@ -8,6 +8,8 @@
 
 mod common;
 
+use openpes_test_support::on_each_backend;
+
 use common::{admin, register_and_confirm, start, urls, Server, Session, TestResult};
 use openpes_app::offers::CONTACTS_PER_EMPLOYER_PER_DAY;
 use reqwest::{Method, StatusCode};
@@ -45,8 +47,7 @@ struct Fixture {
     boss: Session,
 }
 
-async fn fixture(url: &str) -> Result<Fixture, common::Error> {
-    let server = start(url).await?;
+async fn fixture(server: common::Server) -> Result<Fixture, common::Error> {
     let api = format!("{}/api/v1", server.base);
     let admin = admin(&server).await?;
     let ok = |status: StatusCode, body: &Value| -> TestResult {
@@ -222,11 +223,9 @@ fn offer_record(decision: &Value) -> String {
         .to_string()
 }
 
-#[tokio::test]
-async fn only_offers_recorded_by_the_service_count_for_benefits() -> TestResult {
-    let (urls, _dir) = urls().await?;
-    for url in urls {
-        let f = fixture(&url).await?;
+on_each_backend! {
+    async fn only_offers_recorded_by_the_service_count_for_benefits(server: TestApp) -> TestResult {
+        let f = fixture(server).await?;
         let api = &f.api;
         let _contacted = f.seeker("s-contact", true).await?;
         let _referred = f.seeker("s-referred", true).await?;
@@ -404,15 +403,15 @@ async fn only_offers_recorded_by_the_service_count_for_benefits() -> TestResult 
             page.contains("id=\"offers\"") && page.contains("王美玲 (caseworker)"),
             "{page}"
         );
+        Ok(())
     }
-    Ok(())
 }
 
 #[tokio::test]
 async fn contacts_reach_consenting_candidates_once_within_a_daily_limit() -> TestResult {
     let (urls, _dir) = urls().await?;
     for url in urls {
-        let f = fixture(&url).await?;
+        let f = fixture(start(&url).await?).await?;
         let api = &f.api;
         let _candidate = f.seeker("s-cand", true).await?;
         let _hidden = f.seeker("s-hidden", true).await?;
@@ -515,11 +514,9 @@ async fn contacts_reach_consenting_candidates_once_within_a_daily_limit() -> Tes
     Ok(())
 }
 
-#[tokio::test]
-async fn unverified_employers_see_and_contact_nobody_until_staff_approve() -> TestResult {
-    let (urls, _dir) = urls().await?;
-    for url in urls {
-        let f = fixture(&url).await?;
+on_each_backend! {
+    async fn unverified_employers_see_and_contact_nobody_until_staff_approve(server: TestApp) -> TestResult {
+        let f = fixture(server).await?;
         let api = &f.api;
         let base = &f.server.base;
         let _candidate = f.seeker("s-cand", true).await?;
@@ -658,15 +655,13 @@ async fn unverified_employers_see_and_contact_nobody_until_staff_approve() -> Te
             )
             .await?;
         assert_eq!(status, StatusCode::CREATED, "{body}");
+        Ok(())
     }
-    Ok(())
 }
 
-#[tokio::test]
-async fn consent_and_applications_are_the_seekers_own() -> TestResult {
-    let (urls, _dir) = urls().await?;
-    for url in urls {
-        let f = fixture(&url).await?;
+on_each_backend! {
+    async fn consent_and_applications_are_the_seekers_own(server: TestApp) -> TestResult {
+        let f = fixture(server).await?;
         let api = &f.api;
         let own = f.seeker("s-1", false).await?;
         f.assign("s-1").await?;
@@ -721,6 +716,6 @@ async fn consent_and_applications_are_the_seekers_own() -> TestResult {
             )
             .await?;
         assert_eq!(status, StatusCode::CREATED, "{body}");
+        Ok(())
     }
-    Ok(())
 }

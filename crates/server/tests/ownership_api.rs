@@ -6,6 +6,8 @@
 
 mod common;
 
+use openpes_test_support::on_each_backend;
+
 use chrono::{Days, Utc};
 use common::{admin, start, urls, Error, Session, TestResult};
 use openpes_app::people::ensure_demo_accounts;
@@ -71,11 +73,8 @@ fn forbidden_naming(status: StatusCode, problem: &Value, id: &str) {
     assert!(detail.contains(id), "names {id}: {problem}");
 }
 
-#[tokio::test]
-async fn imports_and_writes_never_touch_another_employers_records() -> TestResult {
-    let (urls, _dir) = urls().await?;
-    for url in &urls {
-        let server = start(url).await?;
+on_each_backend! {
+    async fn imports_and_writes_never_touch_another_employers_records(server: TestApp) -> TestResult {
         ensure_demo_accounts(&server.state)
             .await
             .map_err(|e| e.message.render(openpes_server::i18n::UiLang::En))?;
@@ -275,8 +274,8 @@ async fn imports_and_writes_never_touch_another_employers_records() -> TestResul
         assert_eq!(status, StatusCode::FORBIDDEN);
         let record = server.state.store().employer("e-a").await?;
         assert_eq!(record.map(|e| e.name).as_deref(), Some("Company A"));
+        Ok(())
     }
-    Ok(())
 }
 
 /// Sends `method` to `url` as `session` with a raw body and an `x-request-id`.
@@ -484,11 +483,8 @@ fn urlencode(text: &str) -> String {
         .collect()
 }
 
-#[tokio::test]
-async fn deleting_a_seeker_deletes_their_applications() -> TestResult {
-    let (urls, _dir) = urls().await?;
-    for url in &urls {
-        let server = start(url).await?;
+on_each_backend! {
+    async fn deleting_a_seeker_deletes_their_applications(server: TestApp) -> TestResult {
         let seeker: openpes_matching::Seeker = serde_json::from_value(json!({
             "id": ME, "place": "TW-TPE",
             "skills": [{"concept": format!("{STARTER}skill/cash-handling")}],
@@ -577,6 +573,6 @@ async fn deleting_a_seeker_deletes_their_applications() -> TestResult {
         let (update, delete) = store.try_rewrite_application_history("app-other").await;
         assert!(update.is_err() && delete.is_err());
         assert_eq!(store.application_history("app-other").await?.len(), 1);
+        Ok(())
     }
-    Ok(())
 }
