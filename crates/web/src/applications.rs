@@ -4,12 +4,13 @@
 //! rules, the version checks and the audit log are the same as for the API.
 
 use super::{finish, see_other, signed_in, Page};
+use crate::PageError;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use openpes_app::applications::{self as a, ApplicationRequest, ApplicationStatus, StatusUpdate};
-use openpes_http::error::{ApiError, ApiPath};
+use openpes_http::error::ApiPath;
 use openpes_http::i18n::Message;
 use openpes_http::AppState;
 use serde::Deserialize;
@@ -21,11 +22,11 @@ fn back_to(back: Option<&str>, fallback: &str) -> String {
 }
 
 /// The signed-in seeker's own record id.
-fn own_seeker(page: &Page) -> Result<String, ApiError> {
+fn own_seeker(page: &Page) -> Result<String, PageError> {
     signed_in(page)?
         .seeker_id
         .clone()
-        .ok_or_else(|| ApiError::new(StatusCode::FORBIDDEN, Message::Forbidden))
+        .ok_or_else(|| PageError::new(StatusCode::FORBIDDEN, Message::Forbidden))
 }
 
 #[derive(Deserialize)]

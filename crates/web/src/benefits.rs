@@ -5,6 +5,7 @@
 //! handlers, so access, rules and the audit log are the same as for the API.
 
 use super::{finish, see_other, Page};
+use crate::PageError;
 use axum::extract::State;
 use axum::response::Response;
 use axum::Form;
@@ -13,7 +14,7 @@ use openpes_app::access::{self, Action};
 use openpes_app::benefits::claims::{
     self as b, FactSpecView, NewClaim, ProgramView, ReviewRequest,
 };
-use openpes_http::error::{ApiError, ApiPath};
+use openpes_http::error::ApiPath;
 use openpes_http::i18n::UiLang;
 use openpes_http::AppState;
 use serde::{Deserialize, Serialize};
@@ -72,13 +73,13 @@ fn fields(specs: &[FactSpecView], needed: &[String], lang: UiLang) -> Vec<FactFi
     fields
 }
 
-async fn programs(state: &AppState) -> Result<Vec<ProgramView>, ApiError> {
+async fn programs(state: &AppState) -> Result<Vec<ProgramView>, PageError> {
     Ok(b::programs(state)?)
 }
 
 /// The form's values as declared facts: blank fields are left out, `<name>__none` marks a
 /// nullable fact as known to be absent, numbers are parsed (a bad one is a field error).
-fn facts_of(form: &[(String, String)], specs: &[FactSpecView]) -> Result<JsonValue, ApiError> {
+fn facts_of(form: &[(String, String)], specs: &[FactSpecView]) -> Result<JsonValue, PageError> {
     let mut facts = Map::new();
     let mut problems = Vec::new();
     for spec in specs {
@@ -308,7 +309,7 @@ struct OfferRow {
 }
 
 /// "Name (role)" of a user id, or the id when the account is gone.
-async fn who(state: &AppState, id: Option<&str>, role: Option<&str>) -> Result<String, ApiError> {
+async fn who(state: &AppState, id: Option<&str>, role: Option<&str>) -> Result<String, PageError> {
     let Some(id) = id else {
         return Ok("?".into());
     };
@@ -330,7 +331,7 @@ async fn offer_rows(
     page: &Page,
     seeker_id: &str,
     caseworker: Option<&str>,
-) -> Result<Vec<OfferRow>, ApiError> {
+) -> Result<Vec<OfferRow>, PageError> {
     let may_settle = access::decide(
         &page.caller,
         Action::SettleReferral,
