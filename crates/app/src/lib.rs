@@ -152,6 +152,18 @@ impl App {
         App::with_security(store, taxonomy, Security::default())
     }
 
+    /// The application over a store, as every start builds it (the server's and the tests'):
+    /// the taxonomy the database holds (with its fingerprint, so that a later import by another
+    /// node is noticed) and the records in the matching index. What a start adds on top (demo
+    /// data, benefit rules, registers) is the caller's.
+    pub async fn open(store: Store, security: Security) -> Result<(App, BuildReport), LoadError> {
+        let (taxonomy, report, fingerprint) = load_versioned_taxonomy(&store).await?;
+        let app = App::with_security(store, taxonomy, security);
+        app.set_taxonomy_fingerprint(fingerprint);
+        app.load_matching().await?;
+        Ok((app, report))
+    }
+
     /// State with explicit security settings.
     pub fn with_security(store: Store, taxonomy: Taxonomy, security: Security) -> Self {
         App {

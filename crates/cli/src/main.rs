@@ -458,15 +458,6 @@ fn spawn_scheduled_work(state: openpes_app::App) {
 /// the checks of a production start, the taxonomy and matching index in memory.
 async fn prepare(config: &Config, store: &openpes_store::Store) -> Result<openpes_app::App> {
     taxonomy_cmd::ensure_taxonomy(store).await?;
-    let started = std::time::Instant::now();
-    let (taxonomy, report, fingerprint) = openpes_app::load_versioned_taxonomy(store).await?;
-    tracing::info!(
-        concepts = taxonomy.concepts().len(),
-        labels = taxonomy.indexed_labels(),
-        dangling_relations = report.dangling_relations,
-        millis = started.elapsed().as_millis() as u64,
-        "taxonomy loaded"
-    );
     let demo = config.server.demo;
     if demo {
         if openpes_app::people::real_administrator_exists(store)
@@ -478,12 +469,6 @@ async fn prepare(config: &Config, store: &openpes_store::Store) -> Result<openpe
                  accounts whose passwords are published. Start without --demo (and without \
                  server.demo)."
             );
-        }
-        if match_cmd::ensure_demo(store, &taxonomy).await? {
-            eprintln!("Stored demo employers, vacancies and job seekers (first run, demo mode).");
-        }
-        if guidance_cmd::ensure_demo_courses(store, &taxonomy).await? {
-            eprintln!("Stored a demo training catalog (first run, demo mode).");
         }
     } else {
         if openpes_app::people::demo_accounts_enabled(store)
@@ -517,9 +502,31 @@ async fn prepare(config: &Config, store: &openpes_store::Store) -> Result<openpe
         },
         api_token_lifetime: chrono::Duration::days(i64::from(config.server.api_token_days)),
     };
-    let state = openpes_app::App::with_security(store.clone(), taxonomy, security);
-    state.set_taxonomy_fingerprint(fingerprint);
-    state.load_matching().await?;
+    let started = std::time::Instant::now();
+    let (state, report) = openpes_app::App::open(store.clone(), security).await?;
+    let taxonomy = state.taxonomy();
+    tracing::info!(
+        concepts = taxonomy.concepts().len(),
+        labels = taxonomy.indexed_labels(),
+        dangling_relations = report.dangling_relations,
+        millis = started.elapsed().as_millis() as u64,
+        "taxonomy and matching index loaded"
+    );
+    if demo {
+        // Demo records are stored once, on the first demo start; the index then learns them.
+        let mut stored = false;
+        if match_cmd::ensure_demo(store, &taxonomy).await? {
+            eprintln!("Stored demo employers, vacancies and job seekers (first run, demo mode).");
+            stored = true;
+        }
+        if guidance_cmd::ensure_demo_courses(store, &taxonomy).await? {
+            eprintln!("Stored a demo training catalog (first run, demo mode).");
+            stored = true;
+        }
+        if stored {
+            state.load_matching().await?;
+        }
+    }
     if demo {
         let created = openpes_app::people::ensure_demo_accounts(&state)
             .await

@@ -5,7 +5,7 @@
 //! helpers (an administrator's token, registration through the mail as sent); and a
 //! browser-like HTTP [`Session`].
 
-use openpes_server::{load_taxonomy, router, AppState, Limits};
+use openpes_server::{router, AppState, Limits};
 use openpes_store::testing::{create_postgres_database, TEST_DATABASE_URL_VAR};
 use openpes_store::Store;
 use reqwest::{Client, Method, StatusCode};
@@ -141,9 +141,7 @@ pub async fn start_with_limits(
     store
         .save_dataset(&starter, &[], chrono::Utc::now())
         .await?;
-    let (taxonomy, _) = load_taxonomy(&store).await?;
-    let state = AppState::with_security(store, taxonomy, security);
-    state.load_matching().await?;
+    let (state, _) = AppState::open(store, security).await?;
     let app = router(state.clone(), limits);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
