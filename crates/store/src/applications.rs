@@ -262,13 +262,8 @@ impl Store {
         let Some(current) = current.as_ref().map(application).transpose()? else {
             return Ok(None);
         };
-        if current.version != expected_version {
-            return Err(StoreError::Conflict(format!(
-                "application {id} is at version {}, not {expected_version}",
-                current.version
-            )));
-        }
-        let version = current.version + 1;
+        let version =
+            crate::versioned::next_version("application", id, current.version, expected_version)?;
         let changed = sqlx::query(
             "UPDATE applications SET status = $1, version = $2, updated_at = $3, updated_by = $4 \
              WHERE id = $5 AND version = $6",
@@ -281,11 +276,7 @@ impl Store {
         .bind(expected_version)
         .execute(&mut *tx)
         .await?;
-        if changed.rows_affected() != 1 {
-            return Err(StoreError::Conflict(format!(
-                "application {id} changed meanwhile"
-            )));
-        }
+        crate::versioned::updated_once(&changed, "application", id)?;
         append_history(&mut tx, id, version, status, comment, by, &at).await?;
         tx.commit().await?;
         Ok(Some(ApplicationRecord {

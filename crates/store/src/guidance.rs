@@ -227,13 +227,8 @@ impl Store {
         let Some(current) = current.as_ref().map(plan_step).transpose()? else {
             return Ok(None);
         };
-        if current.version != expected_version {
-            return Err(StoreError::Conflict(format!(
-                "step {id} is at version {}, not {expected_version}",
-                current.version
-            )));
-        }
-        let version = current.version + 1;
+        let version =
+            crate::versioned::next_version("step", id, current.version, expected_version)?;
         let changed = sqlx::query(
             "UPDATE action_steps SET version = $1, document = $2, updated_at = $3, \
              updated_by = $4 WHERE id = $5 AND version = $6",
@@ -246,9 +241,7 @@ impl Store {
         .bind(expected_version)
         .execute(&mut *tx)
         .await?;
-        if changed.rows_affected() != 1 {
-            return Err(StoreError::Conflict(format!("step {id} changed meanwhile")));
-        }
+        crate::versioned::updated_once(&changed, "step", id)?;
         append_history(
             &mut tx, id, seeker_id, version, "updated", &document, by, &at,
         )

@@ -30,6 +30,7 @@ pub mod outreach;
 pub mod people;
 pub mod taxonomy;
 pub mod testing;
+mod versioned;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor};
