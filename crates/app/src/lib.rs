@@ -41,6 +41,7 @@ pub mod offers;
 pub mod people;
 pub mod records;
 pub mod registration;
+pub mod search;
 pub mod suggest;
 pub mod views;
 pub mod words;

@@ -23,7 +23,6 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use openpes_app::{access, records};
-use openpes_matching::index::MatchIndex;
 use openpes_matching::{Employer, Seeker, Vacancy};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -44,15 +43,6 @@ pub(crate) fn same_id(path: &str, body: &str) -> Result<(), ApiError> {
 /// A record that does not exist (or is not the caller's to see).
 pub(crate) fn not_found(kind: &'static str, id: &str) -> ApiError {
     openpes_app::error::not_found(kind, id).into()
-}
-
-/// Runs `work` with the matching index read, on the blocking pool (see
-/// [`openpes_app::App::with_index`]).
-pub(crate) async fn with_index<T: Send + 'static>(
-    state: &AppState,
-    work: impl FnOnce(&MatchIndex) -> T + Send + 'static,
-) -> Result<T, ApiError> {
-    Ok(state.with_index(work).await?)
 }
 
 /// Add or replace a job seeker.
