@@ -23,6 +23,7 @@
 //!   can fail with.
 
 pub mod access;
+pub mod administration;
 pub mod analytics;
 pub mod applications;
 pub mod audit;

@@ -9,7 +9,6 @@
 use crate::access::{self, Action};
 use crate::auth::{self, Caller, NewSession, Role, Scope, User};
 use crate::error::{ApiError, ApiPath, ApiQuery};
-use crate::i18n::Message;
 use crate::routes::matching::body;
 use crate::AppState;
 use axum::extract::rejection::JsonRejection;
@@ -26,14 +25,10 @@ pub use openpes_app::people::{
     empty_seeker, ensure_demo_accounts, now_text, provision_service_account,
     real_administrator_exists, scopes_of, DEMO_ACCOUNTS, DEMO_DOMAIN,
 };
-use openpes_app::{audit, casework};
+use openpes_app::{administration, audit, casework};
 use openpes_store::ApiTokenRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-fn invalid_field(field: &str, message: &str) -> ApiError {
-    accounts::invalid_field(field, message).into()
-}
 
 /// An account as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -387,9 +382,7 @@ pub async fn list_tokens_api(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<TokenView>>, ApiError> {
-    access::authorize_system(&caller, Action::ManageOwnTokens)?;
-    let user = signed_in(&caller)?;
-    let tokens = state.store().api_tokens_of(&user.id).await?;
+    let tokens = administration::own_tokens(&state, &caller).await?;
     Ok(Json(tokens.into_iter().map(TokenView::from).collect()))
 }
 
@@ -403,19 +396,7 @@ pub async fn revoke_token_api(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    access::authorize_system(&caller, Action::ManageOwnTokens)?;
-    let user = signed_in(&caller)?;
-    if !state
-        .store()
-        .revoke_api_token(&user.id, &id, state.now())
-        .await?
-    {
-        return Err(ApiError::not_found(Message::RecordNotFound {
-            kind: "token",
-            id,
-        }));
-    }
-    access::record(&state, &caller, "delete", "token", &id, None, "API token").await?;
+    administration::revoke_own_token(&state, &caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -599,15 +580,8 @@ pub async fn users_api(
     caller: Caller,
     ApiQuery(query): ApiQuery<UsersQuery>,
 ) -> Result<Json<Vec<AccountView>>, ApiError> {
-    access::authorize_system(&caller, Action::Administer)?;
-    let users = state.store().users(query.role.map(Role::as_str)).await?;
-    Ok(Json(
-        users
-            .into_iter()
-            .filter_map(User::of_record)
-            .map(|u| AccountView::from(&u))
-            .collect(),
-    ))
+    let users = administration::users(&state, &caller, query.role).await?;
+    Ok(Json(users.iter().map(AccountView::from).collect()))
 }
 
 /// Create an account of any role (administrators).
@@ -668,32 +642,7 @@ pub async fn assign_api(
 ) -> Result<StatusCode, ApiError> {
     access::authorize_system(&caller, Action::Administer)?;
     let form = body(form)?;
-    let is_caseworker = state
-        .store()
-        .user(&form.caseworker)
-        .await?
-        .is_some_and(|u| u.role == Role::Caseworker.as_str());
-    if !is_caseworker {
-        return Err(invalid_field("caseworker", "names no caseworker"));
-    }
-    if state.store().seeker(&seeker).await?.is_none() {
-        return Err(crate::routes::matching::not_found("seeker", &seeker));
-    }
-    state
-        .store()
-        .assign_caseworker(&seeker, &form.caseworker, state.now())
-        .await?;
-    let purpose = format!("assigned to caseworker {}", form.caseworker);
-    access::record(
-        &state,
-        &caller,
-        "update",
-        "caseload",
-        &seeker,
-        Some(&seeker),
-        &purpose,
-    )
-    .await?;
+    administration::assign_caseworker(&state, &caller, &seeker, &form.caseworker).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -713,8 +662,7 @@ pub async fn offices_api(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<OfficeView>>, ApiError> {
-    access::authorize_system(&caller, Action::Administer)?;
-    let offices = state.store().offices().await?;
+    let offices = administration::offices(&state, &caller).await?;
     Ok(Json(
         offices
             .into_iter()
@@ -740,17 +688,12 @@ pub async fn put_office_api(
     access::authorize_system(&caller, Action::Administer)?;
     let form = body(form)?;
     crate::routes::matching::same_id(&id, &form.id)?;
-    if form.name_zh.trim().is_empty() || form.name_en.trim().is_empty() {
-        return Err(invalid_field("name_zh", "both names are needed"));
-    }
-    state
-        .store()
-        .put_office(&openpes_store::Office {
-            id: form.id,
-            name_zh: form.name_zh,
-            name_en: form.name_en,
-        })
-        .await?;
+    let office = openpes_store::Office {
+        id: form.id,
+        name_zh: form.name_zh,
+        name_en: form.name_en,
+    };
+    administration::put_office(&state, &caller, office).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -771,18 +714,7 @@ pub async fn outbox_api(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<OutboxView>>, ApiError> {
-    access::authorize_system(&caller, Action::Administer)?;
-    let messages = state.store().outbox(100).await?;
-    access::record(
-        &state,
-        &caller,
-        "read",
-        "outbox",
-        "all",
-        None,
-        "administration",
-    )
-    .await?;
+    let messages = administration::outbox(&state, &caller).await?;
     Ok(Json(
         messages
             .into_iter()
