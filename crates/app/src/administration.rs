@@ -8,7 +8,7 @@ use crate::error::not_found;
 use crate::people::{invalid_field, signed_in};
 use crate::words::Message;
 use crate::{App, AppError};
-use openpes_store::{ApiTokenRecord, Office, OutboxMessage};
+use openpes_store::{ApiTokenRecord, Office, OutboxMessage, StoredSource, UserRecord};
 
 /// The caller's API tokens, newest first.
 pub async fn own_tokens(state: &App, caller: &Caller) -> Result<Vec<ApiTokenRecord>, AppError> {
@@ -35,15 +35,30 @@ pub async fn revoke_own_token(state: &App, caller: &Caller, id: &str) -> Result<
     Ok(())
 }
 
+/// Every account as stored (with whether it is disabled), by e-mail, or those of one role.
+pub async fn accounts(
+    state: &App,
+    caller: &Caller,
+    role: Option<Role>,
+) -> Result<Vec<UserRecord>, AppError> {
+    access::authorize_system(caller, Action::Administer)?;
+    Ok(state.store().users(role.map(Role::as_str)).await?)
+}
+
 /// Every account, by e-mail, or those of one role.
 pub async fn users(
     state: &App,
     caller: &Caller,
     role: Option<Role>,
 ) -> Result<Vec<User>, AppError> {
+    let records = accounts(state, caller, role).await?;
+    Ok(records.into_iter().filter_map(User::of_record).collect())
+}
+
+/// The taxonomy sources the database holds, with their versions.
+pub async fn taxonomy_sources(state: &App, caller: &Caller) -> Result<Vec<StoredSource>, AppError> {
     access::authorize_system(caller, Action::Administer)?;
-    let users = state.store().users(role.map(Role::as_str)).await?;
-    Ok(users.into_iter().filter_map(User::of_record).collect())
+    Ok(state.store().sources().await?)
 }
 
 /// Puts a seeker into a caseworker's caseload (audited).
@@ -99,10 +114,14 @@ pub async fn put_office(state: &App, caller: &Caller, office: Office) -> Result<
     Ok(())
 }
 
-/// The newest outbox messages (the read is audited: they carry links with secrets).
-pub async fn outbox(state: &App, caller: &Caller) -> Result<Vec<OutboxMessage>, AppError> {
+/// The newest `limit` outbox messages (the read is audited: they carry links with secrets).
+pub async fn outbox(
+    state: &App,
+    caller: &Caller,
+    limit: i64,
+) -> Result<Vec<OutboxMessage>, AppError> {
     access::authorize_system(caller, Action::Administer)?;
-    let messages = state.store().outbox(100).await?;
+    let messages = state.store().outbox(limit).await?;
     access::record(
         state,
         caller,

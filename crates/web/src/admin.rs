@@ -4,17 +4,14 @@
 use super::*;
 
 pub(super) async fn admin_context(state: &AppState, page: &Page) -> Result<Value, PageError> {
+    use openpes_app::administration;
     access::authorize_system(&page.caller, Action::Administer)?;
-    let users: Vec<Value> = state
-        .store()
-        .users(None)
+    let users: Vec<Value> = administration::accounts(state, &page.caller, None)
         .await?
         .into_iter()
         .map(|u| context! { email => u.email, display_name => u.display_name, role => u.role, id => u.id, disabled => u.disabled })
         .collect();
-    let offices: Vec<Value> = state
-        .store()
-        .offices()
+    let offices: Vec<Value> = administration::offices(state, &page.caller)
         .await?
         .into_iter()
         .map(|o| {
@@ -25,32 +22,19 @@ pub(super) async fn admin_context(state: &AppState, page: &Page) -> Result<Value
             context! { id => o.id, name }
         })
         .collect();
-    let versions: Vec<Value> = state
-        .store()
-        .sources()
+    let versions: Vec<Value> = administration::taxonomy_sources(state, &page.caller)
         .await?
         .into_iter()
         .map(
             |s| context! { source => s.source, version => s.version, imported_at => s.imported_at },
         )
         .collect();
-    let outbox: Vec<Value> = state
-        .store()
-        .outbox(20)
+    // Reading the outbox is audited (its messages carry links with secrets).
+    let outbox: Vec<Value> = administration::outbox(state, &page.caller, 20)
         .await?
         .into_iter()
         .map(|m| context! { created_at => m.created_at, recipient => m.recipient, subject => m.subject, body => m.body })
         .collect();
-    access::record(
-        state,
-        &page.caller,
-        "read",
-        "outbox",
-        "all",
-        None,
-        "administration",
-    )
-    .await?;
     let employers = openpes_app::offers::employer_reviews(state, &page.caller).await?;
     let roles: Vec<Value> = Role::ALL
         .iter()

@@ -714,7 +714,7 @@ pub async fn outbox_api(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<OutboxView>>, ApiError> {
-    let messages = administration::outbox(&state, &caller).await?;
+    let messages = administration::outbox(&state, &caller, 100).await?;
     Ok(Json(
         messages
             .into_iter()
