@@ -58,6 +58,9 @@ async fn servers() -> Result<Vec<Server>, Box<dyn std::error::Error>> {
             let url = create_postgres_database(&base).await?;
             out.push(start(url, None, "postgres").await?);
         }
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            return Err(format!("CI=true but {TEST_DATABASE_URL_VAR} is not set").into())
+        }
         _ => eprintln!("PostgreSQL not configured ({TEST_DATABASE_URL_VAR}); testing SQLite only"),
     }
     Ok(out)

@@ -161,6 +161,9 @@ pub async fn urls() -> Result<(Vec<String>, tempfile::TempDir), Error> {
     let mut out = vec![Store::sqlite_url_in(dir.path())];
     match std::env::var(TEST_DATABASE_URL_VAR) {
         Ok(base) if !base.is_empty() => out.push(create_postgres_database(&base).await?),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            return Err(format!("CI=true but {TEST_DATABASE_URL_VAR} is not set").into())
+        }
         _ => eprintln!("PostgreSQL not configured ({TEST_DATABASE_URL_VAR}); testing SQLite only"),
     }
     Ok((out, dir))
