@@ -18,6 +18,7 @@ mod benefits;
 mod caseworker;
 mod employer;
 pub mod i18n;
+mod search;
 mod seeker;
 pub mod templates;
 
@@ -64,6 +65,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
 fn pages() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
+        .route("/search", get(search::search_page))
         .route("/static/app.css", get(stylesheet))
         .route("/static/app.js", get(script))
         .route("/lang/{tag}", get(switch_language))

@@ -8,6 +8,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("home.html", include_str!("../templates/home.html")),
+    ("search.html", include_str!("../templates/search.html")),
     ("login.html", include_str!("../templates/login.html")),
     ("register.html", include_str!("../templates/register.html")),
     ("reset.html", include_str!("../templates/reset.html")),
